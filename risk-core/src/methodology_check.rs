@@ -1,0 +1,336 @@
+//! Consistency checks of a methodology document, building its lookups.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::document::FindingKind;
+use crate::error::MethodologyProblem;
+use crate::methodology::{Index, MethodologyDoc};
+
+struct Checker<'a> {
+    problems: &'a mut Vec<MethodologyProblem>,
+}
+
+impl Checker<'_> {
+    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(MethodologyProblem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    fn finite(&mut self, path: &str, v: f64) -> bool {
+        if v.is_finite() {
+            true
+        } else {
+            self.fail(path, format!("must be a finite number, not {v}"));
+            false
+        }
+    }
+
+    fn non_negative(&mut self, path: &str, v: f64) {
+        if self.finite(path, v) && v < 0.0 {
+            self.fail(path, format!("must be ≥ 0, not {v}"));
+        }
+    }
+
+    fn positive(&mut self, path: &str, v: f64) {
+        if self.finite(path, v) && v <= 0.0 {
+            self.fail(path, format!("must be > 0, not {v}"));
+        }
+    }
+
+    fn unit(&mut self, path: &str, v: f64) {
+        if self.finite(path, v) && !(0.0..=1.0).contains(&v) {
+            self.fail(path, format!("must be in [0, 1], not {v}"));
+        }
+    }
+
+    fn open_unit(&mut self, path: &str, v: f64) {
+        if self.finite(path, v) && !(v > 0.0 && v < 1.0) {
+            self.fail(path, format!("must be in (0, 1), not {v}"));
+        }
+    }
+}
+
+/// True for `<upper-case letter><digit>.<lower-case letter>`.
+pub(crate) fn is_control_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 4 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && b[2] == b'.' && b[3].is_ascii_lowercase()
+}
+
+fn is_principle_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 2 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit()
+}
+
+/// Check `doc`, pushing every problem; return the lookups when the references resolve.
+pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>) -> Option<Index> {
+    let mut c = Checker { problems };
+    if doc.id.trim().is_empty() {
+        c.fail("id", "must not be empty");
+    }
+    if doc.version.trim().is_empty() {
+        c.fail("version", "must not be empty");
+    }
+
+    // Factors.
+    let mut factor_ix = BTreeMap::new();
+    if doc.factors.is_empty() {
+        c.fail("factors", "at least one factor is needed");
+    }
+    let mut weight_sum = 0.0;
+    for (i, f) in doc.factors.iter().enumerate() {
+        if f.id.is_empty() {
+            c.fail(format!("factors[{i}].id"), "must not be empty");
+        }
+        if factor_ix.insert(f.id.as_str(), i).is_some() {
+            c.fail(format!("factors[{i}].id"), format!("duplicate factor `{}`", f.id));
+        }
+        c.non_negative(&format!("factors[{i}].weight"), f.weight);
+        weight_sum += f.weight;
+    }
+    if doc.factors.iter().all(|f| f.weight.is_finite()) && weight_sum <= 0.0 && !doc.factors.is_empty() {
+        c.fail("factors", "the weights must not all be zero");
+    }
+    let factor_of = |c: &mut Checker<'_>, path: String, id: &str| -> Option<usize> {
+        let r = factor_ix.get(id).copied();
+        if r.is_none() {
+            c.fail(path, format!("unknown factor `{id}`"));
+        }
+        r
+    };
+
+    // Controls.
+    let mut principles = BTreeMap::new();
+    for (p, f) in &doc.controls.principles {
+        if !is_principle_id(p) {
+            c.fail(
+                format!("controls.principles.{p}"),
+                "a principle id is an upper-case objective letter and a digit, such as `B2`",
+            );
+        }
+        if let Some(ix) = factor_of(&mut c, format!("controls.principles.{p}"), f) {
+            principles.insert(p.clone(), ix);
+        }
+    }
+    let mut outcomes = BTreeMap::new();
+    for (o, f) in &doc.controls.outcomes {
+        if !is_control_id(o) {
+            c.fail(
+                format!("controls.outcomes.{o}"),
+                "an outcome id has the form `B4.d`",
+            );
+        }
+        if let Some(ix) = factor_of(&mut c, format!("controls.outcomes.{o}"), f) {
+            outcomes.insert(o.clone(), ix);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, e) in doc.controls.catalogue.iter().enumerate() {
+        if !is_control_id(&e.id) {
+            c.fail(format!("controls.catalogue[{i}].id"), format!("`{}` is not an outcome id like `A1.a`", e.id));
+        } else if !principles.contains_key(&e.id[..2]) && !outcomes.contains_key(&e.id) {
+            c.fail(
+                format!("controls.catalogue[{i}].id"),
+                format!("outcome `{}` belongs to a principle the mapping does not cover", e.id),
+            );
+        }
+        if !seen.insert(e.id.as_str()) {
+            c.fail(format!("controls.catalogue[{i}].id"), format!("duplicate outcome `{}`", e.id));
+        }
+    }
+
+    // Model.
+    c.finite("model.intercept", doc.model.intercept);
+    c.positive("model.z", doc.model.z);
+
+    // Assessments.
+    let a = &doc.assessments;
+    c.positive("assessments.half_life_days", a.half_life_days);
+    c.unit("assessments.outcome_values.achieved", a.outcome_values.achieved);
+    c.unit("assessments.outcome_values.partially_achieved", a.outcome_values.partially_achieved);
+    c.unit("assessments.outcome_values.not_achieved", a.outcome_values.not_achieved);
+    let ov = &a.outcome_values;
+    if ov.not_achieved > ov.partially_achieved || ov.partially_achieved > ov.achieved {
+        c.fail(
+            "assessments.outcome_values",
+            "values must not decrease from not_achieved to partially_achieved to achieved",
+        );
+    }
+    let s = &a.assurance_strength;
+    c.positive("assessments.assurance_strength.self_assessed", s.self_assessed);
+    c.positive("assessments.assurance_strength.peer_reviewed", s.peer_reviewed);
+    c.positive("assessments.assurance_strength.independent_audit", s.independent_audit);
+    if s.self_assessed > s.peer_reviewed || s.peer_reviewed > s.independent_audit {
+        c.fail(
+            "assessments.assurance_strength",
+            "strengths must not decrease from self_assessed to peer_reviewed to independent_audit",
+        );
+    }
+
+    // Metrics.
+    let mut metrics = BTreeMap::new();
+    let mut metric_factor = Vec::new();
+    for (i, m) in doc.metrics.iter().enumerate() {
+        if m.id.is_empty() {
+            c.fail(format!("metrics[{i}].id"), "must not be empty");
+        }
+        if metrics.insert(m.id.clone(), i).is_some() {
+            c.fail(format!("metrics[{i}].id"), format!("duplicate metric `{}`", m.id));
+        }
+        metric_factor.push(factor_of(&mut c, format!("metrics[{i}].factor"), &m.factor).unwrap_or(0));
+        c.positive(&format!("metrics[{i}].cap"), m.cap);
+        c.positive(&format!("metrics[{i}].half_life_days"), m.half_life_days);
+    }
+
+    // Findings.
+    let fp = &doc.findings;
+    let mut kind_factor = [usize::MAX; 7];
+    let mut kind_severity = [0.0; 7];
+    for (i, k) in fp.kinds.iter().enumerate() {
+        let ix = FindingKind::ALL.iter().position(|&x| x == k.kind).unwrap_or(0);
+        if kind_factor[ix] != usize::MAX {
+            c.fail(format!("findings.kinds[{i}].kind"), format!("kind `{}` listed twice", k.kind.as_str()));
+        }
+        kind_factor[ix] = factor_of(&mut c, format!("findings.kinds[{i}].factor"), &k.factor).unwrap_or(0);
+        c.unit(&format!("findings.kinds[{i}].default_severity"), k.default_severity);
+        kind_severity[ix] = k.default_severity;
+    }
+    for (ix, kind) in FindingKind::ALL.iter().enumerate() {
+        if kind_factor[ix] == usize::MAX {
+            c.fail("findings.kinds", format!("kind `{}` is not mapped", kind.as_str()));
+        }
+    }
+    c.non_negative("findings.kev_multiplier", fp.kev_multiplier);
+    c.non_negative("findings.epss_multiplier", fp.epss_multiplier);
+    c.positive("findings.internet_facing_exposure", fp.internet_facing_exposure);
+    if fp.internet_facing_exposure.is_finite() && fp.internet_facing_exposure < 1.0 {
+        c.fail("findings.internet_facing_exposure", "must be ≥ 1 (exposure never helps)");
+    }
+    let cw = &fp.asset_criticality;
+    for (name, v) in [("low", cw.low), ("medium", cw.medium), ("high", cw.high), ("clinical", cw.clinical)] {
+        c.positive(&format!("findings.asset_criticality.{name}"), v);
+    }
+    if !(cw.low <= cw.medium && cw.medium <= cw.high && cw.high <= cw.clinical) {
+        c.fail("findings.asset_criticality", "weights must not decrease from low to clinical");
+    }
+    let sla = &fp.sla;
+    c.positive("findings.sla.urgent_days", sla.urgent_days);
+    c.positive("findings.sla.high_days", sla.high_days);
+    c.positive("findings.sla.default_days", sla.default_days);
+    c.unit("findings.sla.urgent_severity", sla.urgent_severity);
+    c.unit("findings.sla.high_severity", sla.high_severity);
+    if !(sla.urgent_days <= sla.high_days && sla.high_days <= sla.default_days) {
+        c.fail("findings.sla", "deadlines must not shorten from urgent to high to default");
+    }
+    if sla.high_severity > sla.urgent_severity {
+        c.fail("findings.sla.high_severity", "must not exceed urgent_severity");
+    }
+    c.non_negative("findings.open_weight", fp.open_weight);
+    c.non_negative("findings.max_overdue", fp.max_overdue);
+    c.positive("findings.resolved_half_life_days", fp.resolved_half_life_days);
+    c.non_negative("findings.timely_fix_credit", fp.timely_fix_credit);
+    c.non_negative("findings.late_fix_penalty", fp.late_fix_penalty);
+
+    // Priors.
+    let pr = &doc.priors;
+    c.positive("priors.explicit_strength", pr.explicit_strength);
+    for (name, p) in [
+        ("standards_exceeded", &pr.dspt.standards_exceeded),
+        ("standards_met", &pr.dspt.standards_met),
+        ("approaching_standards", &pr.dspt.approaching_standards),
+        ("not_published", &pr.dspt.not_published),
+    ] {
+        c.unit(&format!("priors.dspt.{name}.probability"), p.probability);
+        c.positive(&format!("priors.dspt.{name}.strength"), p.strength);
+    }
+    c.unit("priors.cyber_essentials_plus_multiplier", pr.cyber_essentials_plus_multiplier);
+    c.open_unit("priors.mean_min", pr.mean_min);
+    c.open_unit("priors.mean_max", pr.mean_max);
+    if pr.mean_min >= pr.mean_max {
+        c.fail("priors.mean_min", "must be below priors.mean_max");
+    }
+
+    // Supply chain.
+    let sc = &doc.supply_chain;
+    for (name, v) in [
+        ("criticality.critical", sc.criticality.critical),
+        ("criticality.high", sc.criticality.high),
+        ("criticality.medium", sc.criticality.medium),
+        ("criticality.low", sc.criticality.low),
+        ("access.none", sc.access.none),
+        ("access.data", sc.access.data),
+        ("access.network", sc.access.network),
+        ("access.admin", sc.access.admin),
+    ] {
+        c.non_negative(&format!("supply_chain.{name}"), v);
+    }
+    if sc.max_coupling.is_finite() && !(0.0..1.0).contains(&sc.max_coupling) {
+        c.fail("supply_chain.max_coupling", format!("must be in [0, 1), not {}", sc.max_coupling));
+    } else {
+        c.finite("supply_chain.max_coupling", sc.max_coupling);
+    }
+    c.positive("supply_chain.tolerance", sc.tolerance);
+    if sc.max_sweeps == 0 {
+        c.fail("supply_chain.max_sweeps", "must be at least 1");
+    }
+
+    // Score.
+    let sp = &doc.score;
+    c.finite("score.anchor_score", sp.anchor_score);
+    c.open_unit("score.anchor_probability", sp.anchor_probability);
+    c.positive("score.points_to_halve_odds", sp.points_to_halve_odds);
+    c.finite("score.min", sp.min);
+    c.finite("score.max", sp.max);
+    if sp.min >= sp.max {
+        c.fail("score.min", "must be below score.max");
+    }
+
+    // Bands.
+    if doc.bands.is_empty() {
+        c.fail("bands", "at least one band is needed");
+    }
+    let mut last = f64::INFINITY;
+    for (i, b) in doc.bands.iter().enumerate() {
+        if b.band.is_empty() {
+            c.fail(format!("bands[{i}].band"), "must not be empty");
+        }
+        let is_last = i + 1 == doc.bands.len();
+        match (b.min_score, is_last) {
+            (None, true) => {}
+            (None, false) => c.fail(format!("bands[{i}].min_score"), "only the last band may have no lower bound"),
+            (Some(_), true) => c.fail(format!("bands[{i}].min_score"), "the last band must have no lower bound (null)"),
+            (Some(v), false) => {
+                if c.finite(&format!("bands[{i}].min_score"), v) {
+                    if v >= last {
+                        c.fail(format!("bands[{i}].min_score"), "bands must be listed best first with falling lower bounds");
+                    }
+                    last = v;
+                }
+            }
+        }
+    }
+
+    c.positive("coverage_saturation", doc.coverage_saturation);
+    let [q0, q1] = doc.factor_quantiles;
+    c.open_unit("factor_quantiles[0]", q0);
+    c.open_unit("factor_quantiles[1]", q1);
+    if q0 >= q1 {
+        c.fail("factor_quantiles", "the lower quantile must be below the upper");
+    }
+    c.non_negative("drivers.min_impact", doc.drivers.min_impact);
+    c.non_negative("tie_tolerance", doc.tie_tolerance);
+
+    if !c.problems.is_empty() {
+        return None;
+    }
+    Some(Index {
+        principles,
+        outcomes,
+        metrics,
+        metric_factor,
+        kind_factor,
+        kind_severity,
+        weight_sum,
+    })
+}

@@ -1,0 +1,115 @@
+//! JSON parsing of input documents with the path of every problem.
+
+use serde::de::DeserializeOwned;
+
+use crate::document::Portfolio;
+use crate::error::{ErrorCode, InputError};
+
+/// Parse a portfolio document from JSON text.
+///
+/// A leading byte-order mark is accepted. Structural problems (malformed JSON, a wrong type, an
+/// unknown or missing field, an unknown enumeration value, a duplicate key, an invalid date or
+/// count) stop parsing at the first one and are reported with its path; the semantic checks of
+/// [`crate::validate`] then report every remaining problem at once.
+///
+/// ```
+/// let doc = risk_core::parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": []}"#).unwrap();
+/// assert!(doc.organisations.is_empty());
+///
+/// let err = risk_core::parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [{"id": "X", "colour": 1}]}"#)
+///     .unwrap_err();
+/// assert_eq!(err.path(), "organisations[0].colour");
+/// assert_eq!(err.code(), risk_core::ErrorCode::UnknownField);
+/// ```
+///
+/// # Errors
+/// [`InputError`] with one problem naming its path.
+pub fn parse_portfolio(text: &str) -> Result<Portfolio, InputError> {
+    from_json_text(text)
+}
+
+/// Parse a portfolio document from bytes, which must be UTF-8.
+///
+/// # Errors
+/// [`InputError`] with code [`ErrorCode::InvalidEncoding`] for invalid UTF-8, else as
+/// [`parse_portfolio`].
+pub fn parse_portfolio_bytes(bytes: &[u8]) -> Result<Portfolio, InputError> {
+    let text = utf8(bytes)?;
+    parse_portfolio(text)
+}
+
+/// Bytes as UTF-8 text, or a typed error naming the byte offset.
+pub fn utf8(bytes: &[u8]) -> Result<&str, InputError> {
+    core::str::from_utf8(bytes).map_err(|e| {
+        InputError::single(
+            ErrorCode::InvalidEncoding,
+            "",
+            format!("the document is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+        )
+    })
+}
+
+/// Deserialize any document type from JSON text, mapping serde errors to typed problems.
+pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(map_error)?;
+    de.end().map_err(|e| {
+        InputError::single(
+            ErrorCode::MalformedJson,
+            "",
+            format!("malformed JSON: {e}"),
+        )
+    })?;
+    Ok(value)
+}
+
+/// Map a serde_json error with its path to a typed problem.
+pub(crate) fn map_error(err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
+    let path = err.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let inner = err.into_inner();
+    let msg = inner.to_string();
+    let code = classify(&inner, &msg, &path);
+    // serde_json appends " at line L column C"; keep it, it helps find the place in the file.
+    InputError::single(code, path, msg)
+}
+
+fn classify(err: &serde_json::Error, msg: &str, path: &str) -> ErrorCode {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Io | Category::Syntax | Category::Eof => {
+            if msg.starts_with("number out of range") {
+                ErrorCode::InvalidNumber
+            } else if msg.starts_with("recursion limit exceeded") {
+                ErrorCode::LimitExceeded
+            } else {
+                ErrorCode::MalformedJson
+            }
+        }
+        Category::Data => {
+            let last = path.rsplit('.').next().unwrap_or("");
+            let is_count = last == "successes" || last == "trials";
+            if msg.starts_with("unknown field") {
+                ErrorCode::UnknownField
+            } else if msg.starts_with("missing field") {
+                ErrorCode::MissingField
+            } else if msg.starts_with("duplicate field") {
+                ErrorCode::DuplicateKey
+            } else if msg.starts_with("unknown variant") {
+                ErrorCode::UnknownValue
+            } else if msg.starts_with("invalid date") {
+                ErrorCode::InvalidDate
+            } else if is_count
+                && (msg.starts_with("invalid type: floating point")
+                    || msg.starts_with("invalid value: integer"))
+            {
+                ErrorCode::InvalidCount
+            } else if msg.starts_with("number out of range") {
+                ErrorCode::InvalidNumber
+            } else {
+                ErrorCode::WrongType
+            }
+        }
+    }
+}
