@@ -24,6 +24,7 @@ mod engine;
 mod maths;
 pub mod output;
 mod reasons;
+mod strict;
 pub mod validate;
 
 pub use output::{

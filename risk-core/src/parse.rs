@@ -56,7 +56,9 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, InputError> {
 pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(map_error)?;
+    // `Strict`: a struct only from a JSON object, never from an array of its fields.
+    let value: T =
+        serde_path_to_error::deserialize(crate::strict::Strict(&mut de)).map_err(map_error)?;
     de.end().map_err(|e| {
         InputError::single(ErrorCode::MalformedJson, "", format!("malformed JSON: {e}"))
     })?;
