@@ -21,6 +21,7 @@ struct StrictSeq<A>(A);
 struct StrictMap<A>(A);
 struct StrictEnum<A>(A);
 struct StrictVariant<A>(A);
+struct EnumVisitor<V>(V);
 
 macro_rules! forward_deserialize {
     ($($method:ident)*) => {
@@ -89,14 +90,19 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<D> {
         self.0.deserialize_map(StrictVisitor(visitor))
     }
 
+    /// serde_json reports a number, boolean, null or array where an enumeration is expected as
+    /// a syntax error ("expected value"), although the JSON is well-formed, and accepts
+    /// `{"network": null}` for the unit variant `network`. The documents' enumerations are
+    /// strings: read the value as anything, take a string as a unit variant, and report every
+    /// other JSON type as "invalid type … expected enum …". (Externally tagged enums with
+    /// content are therefore not readable through [`Strict`]; no document type has one.)
     fn deserialize_enum<V: Visitor<'de>>(
         self,
-        name: &'static str,
-        variants: &'static [&'static str],
+        _name: &'static str,
+        _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.0
-            .deserialize_enum(name, variants, StrictVisitor(visitor))
+        self.0.deserialize_any(EnumVisitor(StrictVisitor(visitor)))
     }
 
     fn is_human_readable(&self) -> bool {
@@ -234,5 +240,26 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for StrictVariant<A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         self.0.struct_variant(fields, StrictVisitor(visitor))
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for EnumVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+        self.0.visit_enum(de::value::StrDeserializer::new(v))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
+        self.0
+            .visit_enum(de::value::BorrowedStrDeserializer::new(v))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+        self.0.visit_enum(de::value::StringDeserializer::new(v))
     }
 }
