@@ -72,3 +72,8 @@ pub fn rate_json(text: &str, methodology: &Methodology) -> Result<PortfolioRatin
 }
 pub use history::{Change, EvidenceChange, FactorChange, History, HistoryPoint, Series, history};
 pub use whatif::{Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if};
+
+/// The README's Rust examples, run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
