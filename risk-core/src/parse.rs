@@ -71,11 +71,17 @@ pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, InputError> 
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Fast path: plain serde_json. Only a rejected document is parsed again, with path
     // tracking (which costs about a third more), to name the offending path.
-    if let Ok(value) = serde_json::from_str::<T>(text) {
-        return Ok(value);
+    // Both parses go through `Strict` (a struct only from a JSON object, never from an array of
+    // its fields; an enumeration only from a string), so they accept exactly the same documents.
+    {
+        let mut de = serde_json::Deserializer::from_str(text);
+        if let Ok(value) = T::deserialize(crate::strict::Strict(&mut de)) {
+            if de.end().is_ok() {
+                return Ok(value);
+            }
+        }
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    // `Strict`: a struct only from a JSON object, never from an array of its fields.
     let value: T =
         serde_path_to_error::deserialize(crate::strict::Strict(&mut de)).map_err(map_error)?;
     de.end().map_err(|e| {
