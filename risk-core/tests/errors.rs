@@ -1722,3 +1722,78 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Resource limits (beyond section 1: the engine's configurable limits, typed and pathed too)
+
+#[test]
+fn resource_limits() {
+    use risk_core::{Limits, parse_portfolio_with_limits, validate_with_limits};
+    // Default limits: a string over 4096 bytes, wherever it is.
+    let long = "x".repeat(4097);
+    assert_rejected(
+        &with_org(&format!(r#""name": "{long}""#)),
+        ErrorCode::LimitExceeded,
+        "organisations[0].name",
+    );
+    assert_rejected(
+        &finding(&format!(r#", "cve": "{long}""#)),
+        ErrorCode::LimitExceeded,
+        "organisations[0].findings[0].cve",
+    );
+    assert_accepted(&with_org(&format!(r#""name": "{}""#, "x".repeat(4096))));
+
+    let m = Methodology::default();
+    let doc = parse_portfolio(&full_doc().to_string()).unwrap();
+    let text = full_doc().to_string();
+    let limited = |l: Limits| validate_with_limits(&doc, &m, &l).unwrap_err();
+    let e = limited(Limits {
+        max_organisations: 1,
+        ..Limits::default()
+    });
+    assert_eq!(
+        list(e.problems()),
+        [(ErrorCode::LimitExceeded, "organisations")]
+    );
+    let e = limited(Limits {
+        max_items_per_list: 0,
+        ..Limits::default()
+    });
+    assert_eq!(
+        list(e.problems()),
+        [
+            (ErrorCode::LimitExceeded, "organisations[0].assessments"),
+            (ErrorCode::LimitExceeded, "organisations[0].metrics"),
+            (ErrorCode::LimitExceeded, "organisations[0].findings"),
+            (ErrorCode::LimitExceeded, "organisations[0].dependencies"),
+        ]
+    );
+    let e = limited(Limits {
+        max_dependency_edges: 0,
+        ..Limits::default()
+    });
+    assert_eq!(
+        list(e.problems()),
+        [(ErrorCode::LimitExceeded, "organisations")]
+    );
+    let e = parse_portfolio_with_limits(
+        &text,
+        &Limits {
+            max_document_bytes: text.len() - 1,
+            ..Limits::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(list(e.problems()), [(ErrorCode::LimitExceeded, "")]);
+    assert!(
+        parse_portfolio_with_limits(
+            &text,
+            &Limits {
+                max_document_bytes: text.len(),
+                ..Limits::default()
+            }
+        )
+        .is_ok()
+    );
+    assert!(validate_with_limits(&doc, &m, &Limits::unlimited()).is_ok());
+}
