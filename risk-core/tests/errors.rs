@@ -939,6 +939,8 @@ fn counts_must_be_whole_numbers() {
         ("1", "10e0", TRIALS),
         ("-1", "3", SUCCESSES),
         ("1", "-3", TRIALS),
+        // `-0` reaches the engine as the float -0.0, indistinguishable from `-0.0`; both are
+        // rejected rather than accepting a fraction form.
         ("-0", "3", SUCCESSES),
         ("1", "0.5", TRIALS),
     ] {
