@@ -10,6 +10,7 @@
 pub mod date;
 pub mod document;
 pub mod error;
+pub mod feeds;
 pub mod methodology;
 mod methodology_check;
 pub mod parse;
