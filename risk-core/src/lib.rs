@@ -13,12 +13,14 @@ pub mod error;
 pub mod feeds;
 pub mod methodology;
 mod methodology_check;
+mod methodology_load;
 pub mod parse;
 
 pub use date::Date;
 pub use document::*;
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};
 pub use methodology::Methodology;
+pub use methodology_load::MethodologyFormat;
 pub use parse::{parse_portfolio, parse_portfolio_bytes};
 pub mod cvss;
 mod engine;
