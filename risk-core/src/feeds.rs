@@ -525,7 +525,6 @@ impl EpssScores {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut meta = EpssMeta::default();
         let mut scores = BTreeMap::new();
-        let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
         let mut header_seen = false;
 
         for (i, raw) in text.split('\n').enumerate() {
@@ -572,22 +571,21 @@ impl EpssScores {
             }
             let epss = probability(line, "epss", epss)?;
             let percentile = probability(line, "percentile", percentile)?;
-            match first_line.entry(cve.to_owned()) {
-                Entry::Occupied(e) => {
+            match scores.entry(cve.to_owned()) {
+                Entry::Occupied(_) => {
                     return Err(FeedError::at_line(
                         line,
                         Some("cve"),
                         FeedErrorKind::DuplicateCve {
                             cve: cve.to_owned(),
-                            first: format!("line {}", e.get()),
+                            first: format!("line {}", first_row_of(text, cve)),
                         },
                     ));
                 }
                 Entry::Vacant(e) => {
-                    e.insert(line);
+                    e.insert(EpssScore { epss, percentile });
                 }
             }
-            scores.insert(cve.to_owned(), EpssScore { epss, percentile });
         }
         if !header_seen {
             return Err(FeedError::whole(Feed::Epss, FeedErrorKind::MissingHeader));
@@ -629,6 +627,14 @@ impl EpssScores {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &EpssScore)> {
         self.scores.iter().map(|(k, v)| (k.as_str(), v))
     }
+}
+
+/// The line of the first row of `cve` (only looked up to report a duplicate, so the parser
+/// keeps one map, not a second one of line numbers).
+fn first_row_of(text: &str, cve: &str) -> usize {
+    text.split('\n')
+        .position(|l| l.split(',').next().map(str::trim) == Some(cve))
+        .map_or(0, |i| i + 1)
 }
 
 fn parse_comment(comment: &str, meta: &mut EpssMeta) -> Result<(), FeedError> {
@@ -684,6 +690,10 @@ pub struct EnrichReport {
     pub kev_listed: usize,
     /// Findings whose `kev` was raised from false to true.
     pub kev_enriched: usize,
+    /// Of the KEV-listed findings, those whose CVE the catalogue added after the portfolio's
+    /// `as_of`. They are flagged all the same (the document has one `kev` per finding, not one
+    /// per date); this count tells a caller rating past dates that the flag is anachronistic.
+    pub kev_added_after_as_of: usize,
     /// Findings whose CVE has an EPSS score.
     pub epss_known: usize,
     /// Findings whose `epss` was changed: set where absent, or replaced by a different value
@@ -731,6 +741,7 @@ pub fn enrich(
         epss: epss.map(|e| e.meta.clone()),
         ..EnrichReport::default()
     };
+    let as_of = portfolio.as_of;
     for finding in portfolio
         .organisations
         .iter_mut()
@@ -745,10 +756,11 @@ pub fn enrich(
             continue;
         };
         r.with_cve += 1;
-        if let Some(kev) = kev
-            && kev.contains(&cve)
-        {
+        if let Some(entry) = kev.and_then(|k| k.get(&cve)) {
             r.kev_listed += 1;
+            if entry.date_added.is_some_and(|d| d > as_of) {
+                r.kev_added_after_as_of += 1;
+            }
             if !finding.kev {
                 finding.kev = true;
                 r.kev_enriched += 1;

@@ -446,6 +446,7 @@ fn enrich_sets_absent_values_and_keeps_explicit_ones() {
     assert_eq!(r.invalid_cve, 1);
     assert_eq!(r.kev_listed, 3); // CVE-2024-3400, CVE-2021-44228, CVE-2023-4966
     assert_eq!(r.kev_enriched, 2); // F-2 was already true
+    assert_eq!(r.kev_added_after_as_of, 0);
     assert_eq!(r.epss_known, 4); // all but CVE-2024-9999
     assert_eq!(r.epss_enriched, 2); // F-1, F-3
     assert_eq!(r.skipped_explicit, 2); // F-2, SUP F-1
@@ -525,6 +526,27 @@ fn enrich_with_one_feed_or_none() {
         (r.findings, r.with_cve, r.kev_enriched, r.epss_enriched),
         (7, 5, 0, 0)
     );
+}
+
+#[test]
+fn enrich_counts_kev_entries_added_after_as_of() {
+    let (kev, _) = feeds();
+    // CVE-2024-3400 was added on 2024-04-12, CVE-2023-4966 on 2023-10-18, CVE-2021-44228 on
+    // 2021-12-10.
+    assert_eq!(
+        kev.get("CVE-2024-3400")
+            .unwrap()
+            .date_added
+            .unwrap()
+            .to_string(),
+        "2024-04-12"
+    );
+    let mut doc = parse_portfolio(&DOC.replacen("2025-09-30", "2024-01-01", 1)).unwrap();
+    let r = enrich(&mut doc, Some(&kev), None, false);
+    assert_eq!(r.kev_listed, 3);
+    assert_eq!(r.kev_added_after_as_of, 1);
+    // Flagged all the same: the document has one kev per finding.
+    assert!(doc.organisations[0].findings[0].kev);
 }
 
 #[test]
