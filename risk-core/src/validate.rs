@@ -10,6 +10,7 @@ use crate::document::{
     Access, AssetCriticality, Assurance, Criticality, FindingKind, Outcome, Portfolio,
 };
 use crate::error::{ErrorCode, InputError, Problems};
+use crate::limits::Limits;
 use crate::methodology::Methodology;
 use crate::methodology_check::is_control_id;
 
@@ -32,8 +33,7 @@ pub(crate) struct PreparedOrg {
     pub id: String,
     pub peer_group: String,
     pub has_attestation: bool,
-    /// Prior probability P₀ (after any multiplier), strength k and prior mean m.
-    pub p0: f64,
+    /// Prior strength k and prior mean m (section 4.1).
     pub k: f64,
     pub m: f64,
     /// Sorted by (control, assessed_on).
@@ -111,6 +111,19 @@ pub(crate) struct PDep {
 /// # Errors
 /// [`InputError`] listing every problem.
 pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prepared, InputError> {
+    validate_with_limits(portfolio, methodology, &Limits::default())
+}
+
+/// [`validate`] with explicit resource [`Limits`] (checked first).
+///
+/// # Errors
+/// [`InputError`] listing every limit exceeded, else every problem.
+pub fn validate_with_limits(
+    portfolio: &Portfolio,
+    methodology: &Methodology,
+    limits: &Limits,
+) -> Result<Prepared, InputError> {
+    limits.check(portfolio)?;
     let mut problems = Problems::default();
     let mut by_id: HashMap<String, usize> = HashMap::with_capacity(portfolio.organisations.len());
     for (i, o) in portfolio.organisations.iter().enumerate() {
@@ -132,6 +145,7 @@ pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prep
     }
 
     let mut orgs = Vec::with_capacity(portfolio.organisations.len());
+    let mut cvss_cache: HashMap<&str, Result<f64, String>> = HashMap::new();
     for (i, o) in portfolio.organisations.iter().enumerate() {
         let path = |rest: &str| format!("organisations[{i}].{rest}");
 
@@ -287,9 +301,15 @@ pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prep
             }
             let mut cvss = None;
             if let Some(v) = &f.cvss {
-                match crate::cvss::base_score(v) {
-                    Ok(s) => cvss = Some(s),
-                    Err(msg) => problems.push(ErrorCode::InvalidCvss, || fpath("cvss"), || msg),
+                // Scanners repeat the same vectors many times: score each distinct one once.
+                let scored = cvss_cache
+                    .entry(v.as_str())
+                    .or_insert_with(|| crate::cvss::base_score(v));
+                match scored {
+                    Ok(s) => cvss = Some(*s),
+                    Err(msg) => {
+                        problems.push(ErrorCode::InvalidCvss, || fpath("cvss"), || msg.clone())
+                    }
                 }
             }
             if let Some(r) = f.resolved_on {
@@ -361,7 +381,6 @@ pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prep
                 id: o.id.clone(),
                 peer_group: o.peer_group.clone(),
                 has_attestation: o.attestation.is_some(),
-                p0,
                 k,
                 m,
                 assessments,

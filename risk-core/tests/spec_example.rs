@@ -6,38 +6,7 @@
 
 use risk_core::{Basis, DriverKind, Methodology, parse_portfolio, rate};
 
-const DOC: &str = r#"{
-  "as_of": "2025-09-30",
-  "organisations": [
-    {
-      "id": "RBS",
-      "name": "Northshire Acute Hospitals NHS Trust",
-      "peer_group": "acute",
-      "assessments": [
-        {"control": "B4.d", "outcome": "partially_achieved", "assurance": "independent_audit",
-         "assessed_on": "2025-06-30", "source": "DSPT 2024-25"}
-      ],
-      "metrics": [
-        {"metric": "mfa_coverage", "successes": 4210, "trials": 4500, "observed_on": "2025-09-01"}
-      ],
-      "findings": [
-        {"id": "F-17", "kind": "vulnerability", "cve": "CVE-2024-3400",
-         "cvss": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "epss": 0.94, "kev": true,
-         "internet_facing": true, "asset_criticality": "clinical",
-         "first_seen": "2025-08-01", "resolved_on": null}
-      ],
-      "dependencies": [
-        {"supplier": "SUP-PATH", "criticality": "critical", "access": "network"}
-      ],
-      "attestation": null
-    },
-    {
-      "id": "SUP-PATH", "name": "Pathology Services Ltd", "peer_group": "supplier",
-      "attestation": {"dspt_status": "standards_met", "cyber_essentials_plus": true,
-                      "incident_probability": null}
-    }
-  ]
-}"#;
+const DOC: &str = include_str!("data/spec_example.json");
 
 fn close(actual: f64, expected: f64, what: &str) {
     let tol = 1e-9 * expected.abs().max(1.0);
