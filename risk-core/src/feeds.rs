@@ -256,8 +256,8 @@ impl FeedError {
         self.line
     }
 
-    /// The field: an EPSS column name (`cve`, `epss`, `percentile`) or the last key of the KEV
-    /// JSON path (`cveID`).
+    /// The field: an EPSS column name (`cve`, `epss`, `percentile`); in the KEV catalogue, the
+    /// last key of the JSON path (`cveID`), or for a missing field its name.
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
     }
@@ -479,7 +479,11 @@ fn kev_json_error(path: String, e: &serde_json::Error) -> FeedError {
             None => FeedErrorKind::WrongType { message: msg },
         },
     };
-    FeedError::at_path(path, line, kind)
+    let mut err = FeedError::at_path(path, line, kind);
+    if let FeedErrorKind::MissingField { field } = &err.kind {
+        err.field = Some(field.clone());
+    }
+    err
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -100,6 +100,7 @@ fn kev_missing_cve_id_names_path() {
         r#"{"vulnerabilities": [{"cveID": "CVE-2024-3400"}, {"vendorProject": "Acme", "product": "Widget"}]}"#,
     );
     assert_eq!(e.path(), "vulnerabilities[1]");
+    assert_eq!(e.field(), Some("cveID"));
     assert_eq!(
         e.kind(),
         &FeedErrorKind::MissingField {
