@@ -569,3 +569,69 @@ fn enriched_document_round_trips_through_json() {
     let json = serde_json::to_string(&doc).unwrap();
     assert_eq!(parse_portfolio(&json).unwrap(), doc);
 }
+
+// ---- Properties ------------------------------------------------------------------------------
+
+mod properties {
+    use proptest::prelude::*;
+    use risk_core::feeds::{EpssScores, KevCatalog};
+
+    proptest! {
+        /// Any bytes: a result or a typed error, never a panic.
+        #[test]
+        fn epss_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = EpssScores::from_bytes(&bytes);
+        }
+
+        /// Any text shaped like the format, with fields drawn from good and bad values.
+        #[test]
+        fn epss_near_miss_never_panics(
+            rows in proptest::collection::vec(
+                ("(CVE-[0-9]{4}-[0-9]{3,6}|cve-x|)", "(0\\.[0-9]{1,5}|1\\.5|-0|NaN|x|)", "(0\\.[0-9]{1,3}|2|)"),
+                0..20,
+            ),
+            comment in "(#model_version:v1,score_date:d\n|#bad\n|)",
+        ) {
+            let mut text = format!("{comment}cve,epss,percentile\n");
+            for (c, e, p) in &rows {
+                text.push_str(&format!("{c},{e},{p}\n"));
+            }
+            let _ = EpssScores::from_csv(&text);
+        }
+
+        /// Valid rows are read back exactly.
+        #[test]
+        fn epss_valid_rows_round_trip(
+            scores in proptest::collection::btree_map(
+                (1999u32..2030, 1u32..10_000_000),
+                (0.0f64..=1.0, 0.0f64..=1.0),
+                0..50,
+            ),
+        ) {
+            let mut text = String::from("#model_version:v2025.03.14,score_date:2025-08-25T12:55:00Z\ncve,epss,percentile\n");
+            for ((y, n), (e, p)) in &scores {
+                text.push_str(&format!("CVE-{y}-{n:04},{e},{p}\n"));
+            }
+            let parsed = EpssScores::from_csv(&text).unwrap();
+            prop_assert_eq!(parsed.len(), scores.len());
+            for ((y, n), (e, p)) in &scores {
+                let s = parsed.get(&format!("CVE-{y}-{n:04}")).unwrap();
+                prop_assert_eq!((s.epss, s.percentile), (*e, *p));
+            }
+        }
+
+        /// Any bytes as a KEV catalogue: a result or a typed error, never a panic.
+        #[test]
+        fn kev_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = KevCatalog::from_bytes(&bytes);
+        }
+
+        /// Cutting the real excerpt anywhere before its closing brace gives a typed error, never
+        /// a panic.
+        #[test]
+        fn kev_truncated_anywhere(cut in 0usize..super::KEV.trim_end().len()) {
+            let text = &super::KEV.as_bytes()[..cut];
+            prop_assert!(KevCatalog::from_bytes(text).is_err());
+        }
+    }
+}
