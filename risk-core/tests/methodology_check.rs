@@ -592,3 +592,102 @@ fn toml_of(doc: &risk_core::methodology::MethodologyDoc) -> String {
     }
     out
 }
+
+// ---- Properties ------------------------------------------------------------------------------
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use risk_core::{parse_portfolio, rate};
+
+    const DOC: &str = r#"{"as_of": "2025-09-30", "organisations": [
+      {"id": "T", "assessments": [
+        {"control": "A4.a", "outcome": "not_achieved", "assurance": "independent_audit", "assessed_on": "2025-06-30"},
+        {"control": "B4.d", "outcome": "partially_achieved", "assurance": "self_assessed", "assessed_on": "2024-01-31"},
+        {"control": "B2.a", "outcome": "achieved", "assurance": "peer_reviewed", "assessed_on": "2025-09-30"}],
+       "metrics": [{"metric": "mfa_coverage", "successes": 90, "trials": 100, "observed_on": "2025-08-01"}],
+       "findings": [
+        {"id": "F", "kind": "vulnerability", "cvss_score": 9.8, "kev": true, "epss": 0.9, "internet_facing": true,
+         "asset_criticality": "clinical", "first_seen": "2025-01-01"},
+        {"id": "G", "kind": "tls", "first_seen": "2025-01-01", "resolved_on": "2025-05-01"}],
+       "dependencies": [{"supplier": "S", "criticality": "critical", "access": "admin"}]},
+      {"id": "S", "attestation": {"incident_probability": 0.999},
+       "dependencies": [{"supplier": "T", "criticality": "high", "access": "network"}]},
+      {"id": "U"}
+    ]}"#;
+
+    /// Scale a number in the default methodology.
+    fn scale(v: &mut Value, pointer: &str, by: f64) {
+        let x = at(v, pointer).as_f64().unwrap();
+        *at(v, pointer) = json!(x * by);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Whatever the numbers, a methodology that passes the checks rates without a NaN, an
+        /// infinity or a figure outside its bounds: the checks are strong enough for the engine.
+        #[test]
+        fn an_accepted_methodology_always_rates_within_bounds(
+            w in proptest::collection::vec(0.0f64..5.0, 14),
+            intercept in -10.0f64..2.0,
+            half_life in 0.01f64..10_000.0,
+            strength in 0.01f64..100.0,
+            prior in 0.0001f64..0.9999,
+            coupling in 0.0f64..5.0,
+            max_coupling in 0.0f64..0.9999,
+            exposure in 1.0f64..10.0,
+            multiplier in 0.0f64..50.0,
+            anchor in 0.001f64..0.999,
+            points in 0.1f64..500.0,
+        ) {
+            let mut v = default_value();
+            for (i, wi) in w.iter().enumerate() {
+                *at(&mut v, &format!("/factors/{i}/weight")) = json!(wi);
+            }
+            *at(&mut v, "/model/intercept") = json!(intercept);
+            *at(&mut v, "/assessments/half_life_days") = json!(half_life);
+            *at(&mut v, "/metrics/0/half_life_days") = json!(half_life);
+            *at(&mut v, "/findings/resolved_half_life_days") = json!(half_life);
+            scale(&mut v, "/assessments/assurance_strength/self_assessed", strength / 16.0);
+            scale(&mut v, "/assessments/assurance_strength/peer_reviewed", strength / 16.0);
+            scale(&mut v, "/assessments/assurance_strength/independent_audit", strength / 16.0);
+            *at(&mut v, "/priors/dspt/not_published/probability") = json!(prior.max(0.15));
+            *at(&mut v, "/priors/dspt/not_published/strength") = json!(strength);
+            scale(&mut v, "/supply_chain/access/admin", coupling);
+            *at(&mut v, "/supply_chain/max_coupling") = json!(max_coupling);
+            *at(&mut v, "/findings/internet_facing_exposure") = json!(exposure);
+            *at(&mut v, "/findings/kev_multiplier") = json!(multiplier);
+            *at(&mut v, "/score/anchor_probability") = json!(anchor);
+            *at(&mut v, "/score/points_to_halve_odds") = json!(points);
+            let Ok(m) = Methodology::from_json(&v.to_string()) else {
+                // Only all-zero weights can be rejected here.
+                prop_assert!(w.iter().all(|&x| x == 0.0));
+                return Ok(());
+            };
+            let doc = parse_portfolio(DOC).unwrap();
+            let r = rate(&doc, &m).unwrap();
+            for o in &r.ratings {
+                prop_assert!(o.score.is_finite() && (250.0..=900.0).contains(&o.score), "{}: {}", o.id, o.score);
+                prop_assert!(o.interval[0] <= o.score && o.score <= o.interval[1], "{}: {:?} {}", o.id, o.interval, o.score);
+                prop_assert!((0.0..=1.0).contains(&o.probability), "{}", o.probability);
+                prop_assert!(o.probability_interval[0] <= o.probability + 1e-12);
+                prop_assert!(o.probability <= o.probability_interval[1] + 1e-12);
+                for f in &o.factors {
+                    prop_assert!(f.mean.is_finite() && f.lower.is_finite() && f.upper.is_finite() && f.points.is_finite(), "{f:?}");
+                }
+                for d in &o.drivers {
+                    prop_assert!(d.impact.is_finite(), "{d:?}");
+                }
+            }
+        }
+
+        /// Arbitrary text in either format: a methodology or a typed error, never a panic.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            let _ = Methodology::from_str_auto(&text);
+            let _ = Methodology::from_toml(&text);
+            let _ = Methodology::from_json(&text);
+        }
+    }
+}
