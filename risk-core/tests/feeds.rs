@@ -635,3 +635,37 @@ mod properties {
         }
     }
 }
+
+// ---- The sample portfolio --------------------------------------------------------------------
+
+#[test]
+fn enrich_the_sample_portfolio_with_its_own_kev_excerpt() {
+    use risk_core::sample::{KEV_EXCERPT_JSON, SampleConfig, sample_portfolio};
+    // The sample generator's excerpt is in the published format too.
+    let kev = KevCatalog::from_json(KEV_EXCERPT_JSON).unwrap();
+    assert_eq!(
+        kev.len(),
+        risk_core::sample::kev_catalogue().vulnerabilities.len()
+    );
+
+    let mut doc = sample_portfolio(&SampleConfig::default());
+    let before = doc.clone();
+    let r = enrich(&mut doc, Some(&kev), None, false);
+
+    let mut listed = 0;
+    let mut raised = 0;
+    for (o, p) in doc.organisations.iter().zip(&before.organisations) {
+        for (f, g) in o.findings.iter().zip(&p.findings) {
+            let in_kev = f.cve.as_deref().is_some_and(|c| kev.contains(c));
+            listed += usize::from(in_kev);
+            raised += usize::from(f.kev != g.kev);
+            assert_eq!(f.kev, g.kev || in_kev, "{} {}", o.id, f.id);
+            assert_eq!(f.epss, g.epss);
+        }
+    }
+    assert!(listed > 0, "the sample cites KEV-listed CVEs");
+    assert_eq!(r.kev_listed, listed);
+    assert_eq!(r.kev_enriched, raised);
+    // The enriched document is still a valid document.
+    risk_core::rate(&doc, &risk_core::Methodology::default()).unwrap();
+}
