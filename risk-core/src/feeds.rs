@@ -524,7 +524,7 @@ impl EpssScores {
     /// # Errors
     /// [`FeedError`] naming the line and field: an invalid comment line, a missing or wrong
     /// header, a row without three fields, an invalid CVE id, a field that is not a number or not
-    /// a probability in [0,1], a CVE on two rows.
+    /// a probability in [0, 1], a CVE on two rows.
     pub fn from_csv(text: &str) -> Result<Self, FeedError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut meta = EpssMeta::default();
@@ -723,7 +723,7 @@ pub struct EnrichReport {
 ///   from the feed.
 ///
 /// Findings without a CVE, or whose CVE no feed knows, are untouched. The feeds' values are
-/// already checked (CVE ids, probabilities in [0,1]), so an enriched document stays valid.
+/// already checked (CVE ids, probabilities in [0, 1]), so an enriched document stays valid.
 ///
 /// ```
 /// use risk_core::feeds::{enrich, KevCatalog};
