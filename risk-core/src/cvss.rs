@@ -13,6 +13,9 @@ const V4_BASE: [&str; 11] = [
     "AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA",
 ];
 
+/// The values of CVSS v4.0 Provider Urgency, spelled as the CVSS v4.0 specification does.
+const V4_URGENCY: [&str; 5] = ["X", "Clear", "Green", "Amber", "Red"];
+
 /// The base score (0–10) of a CVSS v3.0, v3.1 or v4.0 vector, or a message saying why the
 /// vector is invalid.
 ///
@@ -46,12 +49,20 @@ pub fn base_score(vector: &str) -> Result<f64, String> {
         let Some((name, value)) = comp.split_once(':') else {
             return Err(format!("malformed CVSS component `{}`", truncate(comp)));
         };
+        // CVSS v4.0 Provider Urgency is the one metric whose values are not upper-case
+        // (`U:Clear`, `U:Green`, `U:Amber`, `U:Red`); they are still case-sensitive.
+        let urgency = version == 4 && name == "U";
+        let value_ok = if urgency {
+            V4_URGENCY.contains(&value)
+        } else {
+            value
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        };
         if name.is_empty()
             || value.is_empty()
             || !name.bytes().all(|b| b.is_ascii_uppercase())
-            || !value
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            || !value_ok
         {
             return Err(format!(
                 "invalid CVSS component `{}` (metric names and values are upper-case)",
@@ -122,6 +133,10 @@ mod tests {
         assert_eq!(base_score(base), Ok(9.3));
         // E:U (unreported exploit maturity) would lower a CVSS-BT score; CVSS-B ignores it.
         assert_eq!(base_score(&format!("{base}/E:U/CR:H/S:P")), Ok(9.3));
+        // Provider Urgency values are mixed-case in the CVSS v4.0 specification.
+        for u in ["X", "Clear", "Green", "Amber", "Red"] {
+            assert_eq!(base_score(&format!("{base}/S:P/U:{u}")), Ok(9.3), "U:{u}");
+        }
     }
 
     #[test]
@@ -139,6 +154,10 @@ mod tests {
             "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/",
             "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N",
             "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:Z",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/U:RED",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/U:red",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/U:Purple",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/U:Red",
         ] {
             assert!(base_score(v).is_err(), "{v}");
         }
