@@ -689,3 +689,276 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
+
+
+# ------------------------------------------------------- section 1: validation
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs):
+    seen = set()
+    for k, _ in pairs:
+        if k in seen:
+            raise _DuplicateKey(k)
+        seen.add(k)
+    return dict(pairs)
+
+
+ENUMS = {
+    "outcome": OUTCOME_ORDER,
+    "assurance": ASSURANCE_ORDER,
+    "kind": [
+        "vulnerability",
+        "misconfiguration",
+        "tls",
+        "exposed_service",
+        "email_security",
+        "malware_infection",
+        "credential_leak",
+    ],
+    "asset_criticality": ["low", "medium", "high", "clinical"],
+    "criticality": ["critical", "high", "medium", "low"],
+    "access": ["none", "data", "network", "admin"],
+    "dspt_status": [
+        "standards_exceeded",
+        "standards_met",
+        "approaching_standards",
+        "not_published",
+    ],
+}
+# field -> (required, type) per object kind; type one of str, date, count, prob, score, bool,
+# enum, list, obj
+SCHEMA = {
+    "doc": {"as_of": (True, "date"), "organisations": (True, "list")},
+    "org": {
+        "id": (True, "str"),
+        "name": (False, "str"),
+        "peer_group": (False, "str"),
+        "assessments": (False, "list"),
+        "metrics": (False, "list"),
+        "findings": (False, "list"),
+        "dependencies": (False, "list"),
+        "attestation": (False, "obj"),
+    },
+    "assessments": {
+        "control": (True, "str"),
+        "outcome": (True, "enum"),
+        "assurance": (True, "enum"),
+        "assessed_on": (True, "date"),
+        "source": (False, "str"),
+    },
+    "metrics": {
+        "metric": (True, "str"),
+        "successes": (True, "count"),
+        "trials": (True, "count"),
+        "observed_on": (True, "date"),
+    },
+    "findings": {
+        "id": (True, "str"),
+        "kind": (True, "enum"),
+        "cve": (False, "str"),
+        "cvss": (False, "str"),
+        "cvss_score": (False, "score"),
+        "epss": (False, "prob"),
+        "kev": (False, "bool"),
+        "internet_facing": (False, "bool"),
+        "asset_criticality": (False, "enum"),
+        "first_seen": (True, "date"),
+        "resolved_on": (False, "date"),
+    },
+    "dependencies": {
+        "supplier": (True, "str"),
+        "criticality": (True, "enum"),
+        "access": (True, "enum"),
+    },
+    "attestation": {
+        "dspt_status": (False, "enum"),
+        "cyber_essentials_plus": (False, "bool"),
+        "incident_probability": (False, "prob"),
+    },
+}
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _valid_date(v: str) -> bool:
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        return False
+    try:
+        _dt.date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_cvss(vector: str) -> bool:
+    if vector.startswith("CVSS:4.0/"):
+        try:
+            CVSS4(vector)
+        except Exception:
+            return False
+        return True
+    if vector.startswith("CVSS:3.0/") or vector.startswith("CVSS:3.1/"):
+        try:
+            CVSS3(vector)
+        except Exception:
+            return False
+        return True
+    return False
+
+
+def validate(raw: bytes, meth: dict | None = None) -> list[tuple[str, str]]:
+    """Every problem of a document as (code, path), in no particular order (section 1)."""
+    model = Model(meth or load_methodology())
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return [("invalid_encoding", "")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey:
+        return [("duplicate_key", "?")]
+    except json.JSONDecodeError:
+        return [("malformed_json", "?")]
+    problems: list[tuple[str, str]] = []
+
+    def check(obj, kind: str, path: str) -> bool:
+        if not isinstance(obj, dict):
+            problems.append(("wrong_type", path))
+            return False
+        ok = True
+        schema = SCHEMA[kind]
+        for k in obj:
+            if k not in schema:
+                problems.append(("unknown_field", f"{path}.{k}" if path else k))
+                ok = False
+        for k, (required, ty) in schema.items():
+            p = f"{path}.{k}" if path else k
+            v = obj.get(k)
+            if v is None:
+                if required:
+                    problems.append(("missing_field", p))
+                    ok = False
+                continue
+            bad = None
+            if ty in ("str", "enum", "date") and not isinstance(v, str):
+                bad = "wrong_type"
+            elif ty == "enum" and v not in ENUMS[k]:
+                bad = "unknown_value"
+            elif ty == "date" and not _valid_date(v):
+                bad = "invalid_date"
+            elif ty == "bool" and not isinstance(v, bool):
+                bad = "wrong_type"
+            elif ty == "count":
+                if not _is_num(v):
+                    bad = "wrong_type"
+                elif not isinstance(v, int) or not 0 <= v <= 2**53:
+                    bad = "invalid_count"
+            elif ty == "prob":
+                if not _is_num(v):
+                    bad = "wrong_type"
+                elif not 0.0 <= v <= 1.0:
+                    bad = "invalid_probability"
+            elif ty == "score":
+                if not _is_num(v):
+                    bad = "wrong_type"
+                elif not 0.0 <= v <= 10.0:
+                    bad = "invalid_cvss_score"
+            elif ty == "list" and not isinstance(v, list):
+                bad = "wrong_type"
+            elif ty == "obj" and not isinstance(v, dict):
+                bad = "wrong_type"
+            if bad:
+                problems.append((bad, p))
+                ok = False
+        return ok
+
+    if not check(doc, "doc", "") or not isinstance(doc.get("organisations"), list):
+        return problems
+    orgs = doc["organisations"]
+    ids = [o.get("id") if isinstance(o, dict) else None for o in orgs]
+    seen_ids: set = set()
+    for i, o in enumerate(orgs):
+        p = f"organisations[{i}]"
+        check(o, "org", p)
+        if not isinstance(o, dict):
+            continue
+        oid = o.get("id")
+        if oid == "":
+            problems.append(("empty_id", f"{p}.id"))
+        elif isinstance(oid, str):
+            if oid in seen_ids:
+                problems.append(("duplicate_organisation", f"{p}.id"))
+            seen_ids.add(oid)
+        if isinstance(o.get("attestation"), dict):
+            check(o["attestation"], "attestation", f"{p}.attestation")
+        for j, a in enumerate(o.get("assessments") or []):
+            q = f"{p}.assessments[{j}]"
+            if check(a, "assessments", q) or isinstance(a.get("control"), str):
+                c = a.get("control")
+                if isinstance(c, str):
+                    import re
+
+                    if not re.fullmatch(r"[A-Z][0-9]\.[a-z]", c):
+                        problems.append(("invalid_control", f"{q}.control"))
+                    elif c.split(".")[0] not in model.principles and c not in model.outcome_map:
+                        problems.append(("unmapped_control", f"{q}.control"))
+        for j, m in enumerate(o.get("metrics") or []):
+            q = f"{p}.metrics[{j}]"
+            check(m, "metrics", q)
+            if not isinstance(m, dict):
+                continue
+            if isinstance(m.get("metric"), str) and m["metric"] not in model.metrics:
+                problems.append(("unknown_metric", f"{q}.metric"))
+            s, t = m.get("successes"), m.get("trials")
+            t_ok = isinstance(t, int) and not isinstance(t, bool) and 0 <= t <= 2**53
+            s_ok = isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= 2**53
+            if t_ok and t < 1:
+                problems.append(("invalid_trials", f"{q}.trials"))
+            elif t_ok and s_ok and s > t:
+                problems.append(("successes_exceed_trials", f"{q}.successes"))
+        fids: set = set()
+        for j, f in enumerate(o.get("findings") or []):
+            q = f"{p}.findings[{j}]"
+            check(f, "findings", q)
+            if not isinstance(f, dict):
+                continue
+            if isinstance(f.get("id"), str):
+                if f["id"] in fids:
+                    problems.append(("duplicate_finding", f"{q}.id"))
+                fids.add(f["id"])
+            if isinstance(f.get("cvss"), str) and not _valid_cvss(f["cvss"]):
+                problems.append(("invalid_cvss", f"{q}.cvss"))
+            fs, ro = f.get("first_seen"), f.get("resolved_on")
+            if (
+                isinstance(fs, str)
+                and isinstance(ro, str)
+                and _valid_date(fs)
+                and _valid_date(ro)
+                and day(ro) < day(fs)
+            ):
+                problems.append(("resolved_before_first_seen", f"{q}.resolved_on"))
+        sups: set = set()
+        for j, d in enumerate(o.get("dependencies") or []):
+            q = f"{p}.dependencies[{j}]"
+            check(d, "dependencies", q)
+            if not isinstance(d, dict) or not isinstance(d.get("supplier"), str):
+                continue
+            s = d["supplier"]
+            if s == oid:
+                problems.append(("self_dependency", f"{q}.supplier"))
+            elif s not in ids:
+                problems.append(("unknown_supplier", f"{q}.supplier"))
+            elif s in sups:
+                problems.append(("duplicate_dependency", f"{q}.supplier"))
+            sups.add(s)
+    return problems
