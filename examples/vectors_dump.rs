@@ -2,8 +2,8 @@
 //! list of results on stdout (used by `tests/reference/differential.py` to compare the engine
 //! with the independent reference on generated documents).
 //!
-//! A case is `{"kind": "rate" | "what_if" | "plan", "document": {...}, "organisation": "...",
-//! "actions": [...], "k": 3}` (the last three as the kind needs); a result is the output
+//! A case is `{"kind": "rate" | "what_if" | "plan" | "history", "document": {...},
+//! "organisation": "...", "actions": [...], "k": 3, "dates": [...]}` (the last three as the kind needs); a result is the output
 //! document, or `{"errors": [{"code", "path"}, ...]}` — the same shapes as `tests/vectors`.
 //!
 //! `cargo run -p risk-core --example vectors_dump < cases.json`
@@ -44,6 +44,11 @@ fn run(case: &Value, methodology: &Methodology) -> Result<Value, String> {
                 Ok(p) => Ok(serde_json::to_value(p).map_err(|e| e.to_string())?),
                 Err(e) => Err(e),
             }
+        }
+        Some("history") => {
+            let dates: Vec<risk_core::Date> =
+                serde_json::from_value(case["dates"].clone()).map_err(|e| e.to_string())?;
+            Ok(serde_json::to_value(prepared.history(&dates)).map_err(|e| e.to_string())?)
         }
         other => return Err(format!("unknown case kind {other:?}")),
     };

@@ -59,6 +59,15 @@ fn run_case(case: &Value, dir: &Path) -> Value {
                 .plan(org, k)
                 .map(|p| serde_json::to_value(p).expect("plan serialises"))
         }
+        "history" => {
+            let dates: Vec<risk_core::Date> = case["dates"]
+                .as_array()
+                .expect("case.dates is a list")
+                .iter()
+                .map(|d| d.as_str().and_then(|d| d.parse().ok()).expect("a date"))
+                .collect();
+            Ok(serde_json::to_value(prepared.history(&dates)).expect("history serialises"))
+        }
         other => panic!("unknown case kind {other:?}"),
     };
     result.unwrap_or_else(|e| errors_value(&e))

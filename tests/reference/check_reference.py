@@ -162,6 +162,8 @@ def run_case(case: dict, meth: dict):
         return riskref.what_if(doc, case["organisation"], case["actions"], meth)
     if kind == "plan":
         return riskref.plan(doc, case["organisation"], case["k"], meth)
+    if kind == "history":
+        return riskref.history(doc, case["dates"], meth)
     raise ValueError(f"unknown kind {kind}")
 
 

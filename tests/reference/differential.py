@@ -2,7 +2,7 @@
 
 Generates random but valid portfolios (seeded, reproducible: random.Random(seed)), with
 supersession ties, items after as_of, cycles, every finding kind and CVSS version, attestations of
-every kind, plus a what-if and a plan on one organisation of each, runs them through the engine
+every kind, plus a what-if and a plan on one organisation of each and a history at random dates, runs them through the engine
 (`cargo run -p risk-core --example vectors_dump`, or the binary given with --engine) and through
 riskref.py, and compares every figure at the spec's tolerances (check_reference.compare).
 
@@ -161,6 +161,9 @@ def main() -> int:
         cases.append({"kind": "what_if", "document": doc, "organisation": org["id"],
                       "actions": gen_actions(r, doc, org)})
         cases.append({"kind": "plan", "document": doc, "organisation": org["id"], "k": r.randint(0, 6)})
+        base = dt.date.fromisoformat(doc["as_of"])
+        dates = [(base + dt.timedelta(days=r.randint(-500, 100))).isoformat() for _ in range(r.randint(1, 4))]
+        cases.append({"kind": "history", "document": doc, "dates": dates})
     cmd = [a.engine] if a.engine else ["cargo", "run", "-q", "-p", "risk-core", "--example", "vectors_dump"]
     out = subprocess.run(cmd, input=json.dumps(cases).encode(), capture_output=True, cwd=ROOT, check=True)
     results = json.loads(out.stdout)
@@ -168,7 +171,7 @@ def main() -> int:
     stats = cr.Stats()
     bad = []
     for i, (case, expected) in enumerate(zip(cases, results)):
-        name = f"#{i // 3}.{case['kind']}"
+        name = f"#{i // 4}.{case['kind']}"
         doc = case["document"]
         if "errors" in expected:
             # Only a what-if may fail (an action naming what an earlier action removed); the
@@ -185,6 +188,8 @@ def main() -> int:
             actual = riskref.rate(doc, meth)
         elif case["kind"] == "what_if":
             actual = riskref.what_if(doc, case["organisation"], case["actions"], meth)
+        elif case["kind"] == "history":
+            actual = riskref.history(doc, case["dates"], meth)
         else:
             actual = riskref.plan(doc, case["organisation"], case["k"], meth)
         diffs: list[str] = []

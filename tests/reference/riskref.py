@@ -13,6 +13,7 @@ Usage:
     python riskref.py rate INPUT.json
     python riskref.py what_if INPUT.json ORG ACTIONS.json
     python riskref.py plan INPUT.json ORG K
+    python riskref.py history INPUT.json DATE...
 """
 
 from __future__ import annotations
@@ -666,6 +667,21 @@ def plan(doc: dict, org_id: str, k: int, meth: dict | None = None) -> dict:
     }
 
 
+def history(doc: dict, dates: list[str], meth: dict | None = None) -> dict:
+    """The document rated at each date (section 1: items dated after each date left out)."""
+    meth = meth or load_methodology()
+    runs = [rate(dict(doc, as_of=d), meth) for d in dates]
+    series = []
+    for i, o in enumerate(doc["organisations"]):
+        points = []
+        for d, run in zip(dates, runs):
+            r = run["ratings"][i]
+            points.append({"as_of": d, "score": r["score"], "band": r["band"],
+                           "interval": r["interval"], "basis": r["basis"]})
+        series.append({"id": o["id"], "points": points})
+    return {"methodology": meth["id"], "dates": list(dates), "series": series}
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -679,6 +695,8 @@ def main(argv: list[str]) -> int:
             out = what_if(doc, argv[3], json.load(f))
     elif argv[1] == "plan":
         out = plan(doc, argv[3], int(argv[4]))
+    elif argv[1] == "history":
+        out = history(doc, argv[3:])
     else:
         print(__doc__, file=sys.stderr)
         return 2
