@@ -24,6 +24,7 @@ import functools
 import json
 import math
 import os
+import re
 import sys
 
 import numpy as np
@@ -488,14 +489,59 @@ class ActionError(ValueError):
     pass
 
 
+CONTROL_FORM = re.compile(r"[A-Z][0-9]\.[a-z]")  # section 2: <objective letter><digit>.<letter>
+
+ACTION_FIELDS = {
+    "set_assessment": ["action", "control", "outcome", "assurance"],
+    "resolve_finding": ["action", "finding"],
+    "set_metric": ["action", "metric", "successes", "trials"],
+    "remove_dependency": ["action", "supplier"],
+}
+
+
+def check_action(action, i: int) -> None:
+    """The shape of one action (section 8: "a malformed action (unknown `action`, a missing or
+    unknown field, an invalid outcome/assurance, counts as in section 1)")."""
+    p = f"actions[{i}]"
+    if not isinstance(action, dict) or action.get("action") not in ACTION_FIELDS:
+        raise ActionError(f"{p}.action" if isinstance(action, dict) else p)
+    fields = ACTION_FIELDS[action["action"]]
+    for k in action:
+        if k not in fields:
+            raise ActionError(f"{p}.{k}")
+    for k in fields:
+        if k not in action:
+            raise ActionError(f"{p}.{k}")
+    for k in ("control", "finding", "metric", "supplier"):
+        if k in action and not isinstance(action[k], str):
+            raise ActionError(f"{p}.{k}")
+    if action["action"] == "set_assessment":
+        if action["outcome"] not in OUTCOME_ORDER:
+            raise ActionError(f"{p}.outcome")
+        if action["assurance"] not in ASSURANCE_ORDER:
+            raise ActionError(f"{p}.assurance")
+    if action["action"] == "set_metric":
+        for k in ("successes", "trials"):
+            v = action[k]
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 2**53:
+                raise ActionError(f"{p}.{k}")
+        if action["trials"] < 1:
+            raise ActionError(f"{p}.trials")
+        if action["successes"] > action["trials"]:
+            raise ActionError(f"{p}.successes")
+
+
 def apply_action(doc: dict, org_index: int, action: dict, model: Model, i: int) -> None:
+    check_action(action, i)
     org = doc["organisations"][org_index]
     as_of = doc["as_of"]
     kind = action.get("action")
     if kind == "set_assessment":
         control = action["control"]
         principle = control.split(".")[0]
-        if principle not in model.principles and control not in model.outcome_map:
+        if not CONTROL_FORM.fullmatch(control) or (
+            principle not in model.principles and control not in model.outcome_map
+        ):
             raise ActionError(f"actions[{i}].control")
         kept = [a for a in (org.get("assessments") or []) if a["control"] != control]
         kept.append(
@@ -805,8 +851,6 @@ def _is_num(v) -> bool:
 
 
 def _valid_date(v: str) -> bool:
-    import re
-
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
         return False
     try:
@@ -924,9 +968,7 @@ def validate(raw: bytes, meth: dict | None = None) -> list[tuple[str, str]]:
             if check(a, "assessments", q) or isinstance(a.get("control"), str):
                 c = a.get("control")
                 if isinstance(c, str):
-                    import re
-
-                    if not re.fullmatch(r"[A-Z][0-9]\.[a-z]", c):
+                    if not CONTROL_FORM.fullmatch(c):
                         problems.append(("invalid_control", f"{q}.control"))
                     elif c.split(".")[0] not in model.principles and c not in model.outcome_map:
                         problems.append(("unmapped_control", f"{q}.control"))
