@@ -5,13 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+source scripts/lib.sh
 VENV="${RISKRATING_REF_VENV:-target/reference-venv}"
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV"
-fi
-if ! "$VENV/bin/python" -c "import numpy, scipy, cvss" 2>/dev/null; then
-  "$VENV/bin/pip" install --quiet numpy scipy cvss
-fi
+ensure_venv "$VENV" "import numpy, scipy, cvss" numpy scipy cvss
 
 echo "== reference vs expected vectors"
 "$VENV/bin/python" tests/reference/check_reference.py
