@@ -4,16 +4,17 @@
 //! Wherever a document takes a distribution, a bare number is accepted too and means
 //! [`Distribution::Constant`]. Before sampling, each distribution is checked against the
 //! [`Support`] of the quantity it describes (a magnitude or rate is ≥ 0, a probability lies in
-//! [0, 1]) and compiled to a sampler built on `statrs` distributions.
+//! [0, 1]) and compiled to a sampler. `statrs` checks the parameters, samples the triangular
+//! distribution and supplies the reference CDFs and quantiles the tests compare with; the other
+//! samplers are in `random.rs`, on `libm`, so that draws are bit-identical on every platform.
 
-use rand::Rng;
-use rand::RngExt;
 use rand::distr::Distribution as _;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use statrs::distribution::{Beta, Normal, Triangular};
 
 use super::error::QuantError;
+use super::random::{GammaShape, Gen};
 
 /// z such that Φ(z) = 0.95: the default two-sided 90% interval (as in the rating methodology).
 pub const Z90: f64 = 1.644_853_626_951_472_2;
@@ -494,14 +495,13 @@ impl Distribution {
                         ),
                     ));
                 }
-                let normal = Normal::new(mean, sd).map_err(|e| {
+                Normal::new(mean, sd).map_err(|e| {
                     QuantError::parameter(
                         path.to_string(),
                         format!("invalid normal distribution: {e}"),
                     )
                 })?;
                 Ok(Sampler::TruncatedNormal {
-                    normal,
                     mean,
                     sd,
                     lo: 0.0,
@@ -533,20 +533,21 @@ fn no_lognormal_probability(path: &str, support: Support) -> Result<(), QuantErr
 #[derive(Debug, Clone)]
 pub(crate) enum Sampler {
     Constant(f64),
-    /// lo + (hi − lo)·B, B ~ Beta(α, β) (statrs: ratio of Marsaglia–Tsang gammas).
+    /// lo + (hi − lo)·B, B ~ Beta(α, β) as a ratio of gammas.
     Beta {
-        beta: Beta,
         alpha: f64,
         b: f64,
+        ga: GammaShape,
+        gb: GammaShape,
         lo: f64,
         hi: f64,
     },
-    /// exp(N(mu, sigma²)): statrs's ziggurat normal, exponentiated with `libm`.
+    /// exp(mu + sigma·Z), exponentiated with `libm`.
     LogNormal {
-        normal: Normal,
         mu: f64,
         sigma: f64,
     },
+    /// statrs's triangular sampler (inverse CDF; square roots only).
     Triangular {
         t: Triangular,
         min: f64,
@@ -557,9 +558,8 @@ pub(crate) enum Sampler {
         min: f64,
         width: f64,
     },
-    /// Normal by rejection to [lo, hi].
+    /// mean + sd·Z by rejection to [lo, hi].
     TruncatedNormal {
-        normal: Normal,
         mean: f64,
         sd: f64,
         lo: f64,
@@ -570,45 +570,48 @@ pub(crate) enum Sampler {
 
 impl Sampler {
     fn beta((alpha, b): (f64, f64), lo: f64, hi: f64, path: &str) -> Result<Sampler, QuantError> {
-        let beta = Beta::new(alpha, b).map_err(|e| {
+        Beta::new(alpha, b).map_err(|e| {
             QuantError::parameter(
                 path.to_string(),
                 format!("the PERT parameters give an invalid Beta({alpha}, {b}): {e}"),
             )
         })?;
         Ok(Sampler::Beta {
-            beta,
             alpha,
             b,
+            ga: GammaShape::new(alpha),
+            gb: GammaShape::new(b),
             lo,
             hi,
         })
     }
 
     fn lognormal(mu: f64, sigma: f64, path: &str) -> Result<Sampler, QuantError> {
-        let normal = Normal::new(mu, sigma).map_err(|e| {
+        Normal::new(mu, sigma).map_err(|e| {
             QuantError::parameter(
                 path.to_string(),
                 format!("invalid lognormal distribution: {e}"),
             )
         })?;
-        Ok(Sampler::LogNormal { normal, mu, sigma })
+        Ok(Sampler::LogNormal { mu, sigma })
     }
 
     /// One draw.
     #[inline]
-    pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub(crate) fn sample(&self, g: &mut Gen) -> f64 {
         match self {
             Sampler::Constant(v) => *v,
-            Sampler::Beta { beta, lo, hi, .. } => {
-                let x = beta.sample(rng);
+            Sampler::Beta { ga, gb, lo, hi, .. } => {
+                let x = g.beta(ga, gb);
                 (lo + (hi - lo) * x).min(*hi)
             }
-            Sampler::LogNormal { normal, .. } => libm::exp(normal.sample(rng)),
-            Sampler::Triangular { t, .. } => t.sample(rng),
-            Sampler::Uniform { min, width } => min + width * rng.random::<f64>(),
-            Sampler::TruncatedNormal { normal, lo, hi, .. } => loop {
-                let x = normal.sample(rng);
+            Sampler::LogNormal { mu, sigma } => libm::exp(mu + sigma * g.normal()),
+            Sampler::Triangular { t, .. } => t.sample(g.rng()),
+            Sampler::Uniform { min, width } => min + width * g.uniform(),
+            Sampler::TruncatedNormal {
+                mean, sd, lo, hi, ..
+            } => loop {
+                let x = mean + sd * g.normal();
                 if x >= *lo && x <= *hi {
                     break x;
                 }
@@ -676,8 +679,6 @@ impl Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
-    use rand::rngs::ChaCha8Rng;
     use statrs::distribution::{ContinuousCDF, LogNormal};
 
     const N: usize = 200_000;
@@ -687,8 +688,8 @@ mod tests {
     fn check_moments(d: &Distribution, support: Support, seed: u64) -> Vec<f64> {
         let s = d.sampler(support, "d").unwrap();
         let (mean, var) = s.moments();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let xs: Vec<f64> = (0..N).map(|_| s.sample(&mut rng)).collect();
+        let mut g = Gen::from_u64(seed);
+        let xs: Vec<f64> = (0..N).map(|_| s.sample(&mut g)).collect();
         let n = N as f64;
         let m = xs.iter().sum::<f64>() / n;
         let sd = (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0)).sqrt();

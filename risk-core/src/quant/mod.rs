@@ -7,16 +7,17 @@
 //!
 //! - [`Distribution`]: `pert` (Vose), `pert_pyfair` (pyfair 0.1a13's moment-matched BetaPERT),
 //!   `lognormal_ci`, `lognormal`, `triangular`, `uniform`, `normal` (truncated to the quantity's
-//!   support), `constant` (or a bare number). Sampling uses `statrs` distributions.
+//!   support), `constant` (or a bare number), checked and (for reference) computed with `statrs`.
 //! - [`Mode::Compound`] (default): per trial year, λ is drawn, N ~ Poisson(λ) events happen, and
 //!   each has its own loss draws. [`Mode::Expected`]: loss = LEF × LM per trial, as pyfair.
 //! - Determinism: ChaCha8 seeded by `seed`, one stream per (scenario, chunk of
 //!   [`CHUNK_TRIALS`] trials): the same document and seed give the same losses, whatever the
 //!   thread count (the optional `parallel` feature runs chunks on rayon with identical output).
-//!   Arithmetic of our own uses `libm`. The samplers inside `statrs` call the platform's `ln`/`exp`
-//!   only in rare accept/reject branches (gamma and ziggurat tails), so results agree bit for bit
-//!   across platforms unless two platforms' `ln`/`exp` differ in the last bit right at such a
-//!   boundary.
+//!   Every transcendental function on the sampling path comes from `libm` (pure Rust), so the
+//!   same seed gives the same bits on every platform, wasm included. (`statrs`'s own Beta,
+//!   gamma, normal and Poisson samplers call the platform's `ln`/`exp`/`powf`, so they are used
+//!   for parameter checks and as test references, not for sampling; its triangular sampler,
+//!   which needs only square roots, is used.)
 //! - Results: [`Losses`] (mean, sd, min, max, percentiles, VaR, TVaR, P(loss > x), LEC), per
 //!   scenario and per organisation, and the serde report [`SimulationReport`].
 //!
@@ -41,6 +42,7 @@
 
 mod distribution;
 mod error;
+mod random;
 mod results;
 mod scenario;
 mod simulate;

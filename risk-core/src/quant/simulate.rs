@@ -2,14 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use rand::RngExt;
-use rand::distr::Distribution as _;
+use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
-use rand::{Rng, SeedableRng};
-use statrs::distribution::Normal;
 
 use super::distribution::{Sampler, Support};
 use super::error::QuantError;
+use super::random::Gen;
 use super::results::{Losses, OrganisationLosses, ScenarioLosses, Simulation};
 use super::scenario::{Frequency, Mode, RatingLink, Scenario, SimulationInput, validate};
 
@@ -153,9 +151,8 @@ fn simulate_inner(
 fn run_scenario(c: &Compiled, scenario: usize, n: usize, mode: Mode, key: [u8; 32]) -> Vec<f64> {
     let mut out = vec![0.0; n];
     let fill = |(chunk, slice): (usize, &mut [f64])| {
-        let mut rng = ChaCha8Rng::from_seed(key);
-        rng.set_stream(((scenario as u64) << 32) | chunk as u64);
-        c.fill(slice, mode, &mut rng);
+        let mut g = Gen::new(key, ((scenario as u64) << 32) | chunk as u64);
+        c.fill(slice, mode, &mut g);
     };
     #[cfg(feature = "parallel")]
     {
@@ -184,7 +181,6 @@ enum Rate {
     Rating {
         m: f64,
         s: f64,
-        z: Normal,
     },
     Constant(f64),
 }
@@ -240,7 +236,6 @@ impl Compiled {
                     Rate::Rating {
                         m: 0.5 * (a + b),
                         s: (b - a) / (2.0 * super::distribution::Z90),
-                        z: Normal::standard(),
                     }
                 }
             }
@@ -267,26 +262,26 @@ impl Compiled {
     }
 
     #[inline]
-    fn rate<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    fn rate(&self, g: &mut Gen) -> f64 {
         match &self.rate {
-            Rate::Lef(d) => d.sample(rng),
+            Rate::Lef(d) => d.sample(g),
             Rate::Tef(t, v) => {
-                let t = t.sample(rng);
-                t * v.sample(rng)
+                let t = t.sample(g);
+                t * v.sample(g)
             }
-            Rate::Rating { m, s, z } => softplus(m + s * z.sample(rng)),
+            Rate::Rating { m, s } => softplus(m + s * g.normal()),
             Rate::Constant(l) => *l,
         }
     }
 
     /// Loss of one event (compound mode).
     #[inline]
-    fn event_loss<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let mut loss = self.primary.sample(rng);
+    fn event_loss(&self, g: &mut Gen) -> f64 {
+        let mut loss = self.primary.sample(g);
         if let Some((p, l)) = &self.secondary {
-            let p = p.sample(rng);
-            if rng.random::<f64>() < p {
-                loss += l.sample(rng);
+            let p = p.sample(g);
+            if g.uniform() < p {
+                loss += l.sample(g);
             }
         }
         loss
@@ -294,75 +289,34 @@ impl Compiled {
 
     /// Loss magnitude LM = primary + probability × secondary (expected mode, as pyfair).
     #[inline]
-    fn magnitude<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let mut loss = self.primary.sample(rng);
+    fn magnitude(&self, g: &mut Gen) -> f64 {
+        let mut loss = self.primary.sample(g);
         if let Some((p, l)) = &self.secondary {
-            let p = p.sample(rng);
-            loss += p * l.sample(rng);
+            let p = p.sample(g);
+            loss += p * l.sample(g);
         }
         loss
     }
 
-    fn fill<R: Rng + ?Sized>(&self, out: &mut [f64], mode: Mode, rng: &mut R) {
+    fn fill(&self, out: &mut [f64], mode: Mode, g: &mut Gen) {
         match mode {
             Mode::Compound => {
                 for slot in out {
-                    let lambda = self.rate(rng);
-                    let n = poisson(lambda, rng);
+                    let lambda = self.rate(g);
+                    let n = g.poisson(lambda);
                     let mut sum = 0.0;
                     for _ in 0..n {
-                        sum += self.event_loss(rng);
+                        sum += self.event_loss(g);
                     }
                     *slot = sum;
                 }
             }
             Mode::Expected => {
                 for slot in out {
-                    let lambda = self.rate(rng);
-                    *slot = lambda * self.magnitude(rng);
+                    let lambda = self.rate(g);
+                    *slot = lambda * self.magnitude(g);
                 }
             }
-        }
-    }
-}
-
-/// A Poisson(λ) count: Knuth's product of uniforms below λ = 30, Hörmann's PTRS transformed
-/// rejection above; transcendental functions from `libm`.
-pub(crate) fn poisson<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
-    if lambda.is_nan() || lambda <= 0.0 {
-        return 0;
-    }
-    if lambda < 30.0 {
-        let limit = libm::exp(-lambda);
-        let mut k = 0;
-        let mut p: f64 = rng.random();
-        while p > limit {
-            k += 1;
-            p *= rng.random::<f64>();
-        }
-        return k;
-    }
-    let slam = lambda.sqrt();
-    let loglam = libm::log(lambda);
-    let b = 0.931 + 2.53 * slam;
-    let a = -0.059 + 0.02483 * b;
-    let invalpha = 1.1239 + 1.1328 / (b - 3.4);
-    let vr = 0.9277 - 3.6224 / (b - 2.0);
-    loop {
-        let u = rng.random::<f64>() - 0.5;
-        let v: f64 = rng.random();
-        let us = 0.5 - u.abs();
-        let k = libm::floor((2.0 * a / us + b) * u + lambda + 0.43);
-        if us >= 0.07 && v <= vr {
-            return k as u64;
-        }
-        if k < 0.0 || (us < 0.013 && v > us) {
-            continue;
-        }
-        if libm::log(v) + libm::log(invalpha) - libm::log(a / (us * us) + b)
-            <= -lambda + k * loglam - libm::lgamma(k + 1.0)
-        {
-            return k as u64;
         }
     }
 }
@@ -370,25 +324,6 @@ pub(crate) fn poisson<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn poisson_moments() {
-        for (i, lam) in [0.3, 4.0, 29.5, 30.0, 250.0].into_iter().enumerate() {
-            let mut rng = ChaCha8Rng::seed_from_u64(40 + i as u64);
-            let n = 200_000;
-            let xs: Vec<f64> = (0..n).map(|_| poisson(lam, &mut rng) as f64).collect();
-            let m = xs.iter().sum::<f64>() / n as f64;
-            let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n as f64 - 1.0);
-            let se = (lam / n as f64).sqrt();
-            assert!((m - lam).abs() <= 4.0 * se, "λ {lam}: mean {m}");
-            // Var of the sample variance of a Poisson ≈ (λ + 2λ²)/n.
-            let se_v = ((lam + 2.0 * lam * lam) / n as f64).sqrt();
-            assert!((v - lam).abs() <= 4.0 * se_v, "λ {lam}: var {v}");
-        }
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
-        assert_eq!(poisson(0.0, &mut rng), 0);
-        assert_eq!(poisson(f64::NAN, &mut rng), 0);
-    }
 
     #[test]
     fn softplus_is_minus_log_one_minus_p() {
