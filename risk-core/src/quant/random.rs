@@ -7,8 +7,8 @@
 //! ziggurat (tables computed once with `libm`), gamma by Marsaglia–Tsang (with the U^(1/a) boost below shape 1),
 //! Beta as a ratio of gammas, Poisson by Knuth's product below λ = 30 and Hörmann's PTRS above.
 
-use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 /// A ChaCha8 stream.
 pub(crate) struct Gen {

@@ -209,6 +209,35 @@ pub struct RatingLink {
     pub probability_interval: [f64; 2],
 }
 
+impl From<&crate::Rating> for RatingLink {
+    fn from(r: &crate::Rating) -> Self {
+        RatingLink {
+            probability: r.probability,
+            probability_interval: r.probability_interval,
+        }
+    }
+}
+
+impl RatingLink {
+    /// The rating figures of every organisation in a portfolio rating, by id.
+    ///
+    /// ```
+    /// use risk_core::{parse_portfolio, rate, Methodology};
+    /// use risk_core::quant::RatingLink;
+    /// let doc = parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [
+    ///   {"id": "SUP", "peer_group": "supplier", "attestation": {"dspt_status": "standards_met"}}]}"#).unwrap();
+    /// let links = RatingLink::from_portfolio(&rate(&doc, &Methodology::default()).unwrap());
+    /// assert!((links["SUP"].probability - 0.06).abs() < 1e-12);
+    /// ```
+    pub fn from_portfolio(rating: &crate::PortfolioRating) -> BTreeMap<String, RatingLink> {
+        rating
+            .ratings
+            .iter()
+            .map(|r| (r.id.clone(), RatingLink::from(r)))
+            .collect()
+    }
+}
+
 /// What the report lists for each loss distribution (total, scenarios, organisations).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use rand::SeedableRng;
-use rand::rngs::ChaCha8Rng;
+use rand_chacha::ChaCha8Rng;
 
 use super::distribution::{Sampler, Support};
 use super::error::QuantError;
@@ -64,6 +64,31 @@ pub fn simulate_with_ratings(
     let mut merged = input.ratings.clone();
     merged.extend(ratings.iter().map(|(k, v)| (k.clone(), *v)));
     simulate_inner(input, &merged)
+}
+
+/// Run a simulation whose `from_rating` frequencies take their figures from a portfolio
+/// rating (those in the document's `ratings` are overridden for the same id).
+///
+/// # Errors
+/// Any [`QuantError`] from [`validate`], e.g. [`QuantError::UnknownOrganisation`] for an id the
+/// rating does not have.
+///
+/// ```
+/// use risk_core::{parse_portfolio, rate, Methodology};
+/// use risk_core::quant::{parse_simulation_input_unchecked, simulate_with_portfolio_rating};
+/// let doc = parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [
+///   {"id": "RBS", "peer_group": "acute"}]}"#).unwrap();
+/// let rating = rate(&doc, &Methodology::default()).unwrap();
+/// let input = parse_simulation_input_unchecked(r#"{"trials": 1000, "scenarios": [
+///   {"name": "breach", "frequency": {"from_rating": "RBS"}, "primary_loss": 2e6}]}"#).unwrap();
+/// let sim = simulate_with_portfolio_rating(&input, &rating).unwrap();
+/// assert_eq!(sim.organisation("RBS").unwrap().scenarios, vec!["breach"]);
+/// ```
+pub fn simulate_with_portfolio_rating(
+    input: &SimulationInput,
+    rating: &crate::PortfolioRating,
+) -> Result<Simulation, QuantError> {
+    simulate_with_ratings(input, &RatingLink::from_portfolio(rating))
 }
 
 fn simulate_inner(

@@ -417,3 +417,41 @@ proptest! {
         prop_assert!(sim.total.values().iter().all(|&x| x >= 0.0 && x.is_finite()));
     }
 }
+
+#[test]
+fn from_rating_matches_a_real_rating_interval() {
+    use crate::{Methodology, parse_portfolio, rate};
+    // No suppliers: the logit-normal fit recovers the rating model's own (η, sd_η), so the
+    // simulated P's 5% and 95% quantiles are the rating's P_lo and P_hi.
+    let doc = parse_portfolio(
+        r#"{"as_of": "2025-09-30", "organisations": [
+        {"id": "RBS", "peer_group": "acute",
+         "assessments": [{"control": "B4.d", "outcome": "partially_achieved",
+                          "assurance": "independent_audit", "assessed_on": "2025-06-30"}]}]}"#,
+    )
+    .unwrap();
+    let rating = rate(&doc, &Methodology::default()).unwrap();
+    let r = rating.get("RBS").unwrap();
+    let input = parse_simulation_input_unchecked(
+        r#"{"trials": 200000, "seed": 12, "mode": "expected", "scenarios": [
+        {"name": "breach", "frequency": {"from_rating": "RBS"}, "primary_loss": 1}]}"#,
+    )
+    .unwrap();
+    let sim = simulate_with_portfolio_rating(&input, &rating).unwrap();
+    for (q, p) in [
+        (0.05, r.probability_interval[0]),
+        (0.95, r.probability_interval[1]),
+    ] {
+        let p_sim = -libm::expm1(-sim.total.percentile(q));
+        assert!((p_sim / p - 1.0).abs() < 0.01, "q {q}: {p_sim} vs {p}");
+    }
+    let e = simulate_with_portfolio_rating(
+        &parse_simulation_input_unchecked(
+            r#"{"scenarios": [{"name": "b", "frequency": {"from_rating": "NOPE"}, "primary_loss": 1}]}"#,
+        )
+        .unwrap(),
+        &rating,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "unknown_organisation");
+}
