@@ -13,7 +13,8 @@ into it, builds the `quant_sim` example in release mode, and for each N runs
 Both are single-threaded (BLAS/OpenMP threads pinned to 1; quant_sim is built without the
 `parallel` feature). Times are the best of R runs (default 3): wall clock and the CPU time of the
 running thread (the fairer figure on a shared machine). pyfair is timed from FairModel() to
-export_results(); riskrating's time is the simulation alone (parsing and report excluded).
+export_results(); riskrating's time is the simulation alone (parsing and report excluded; short
+runs are repeated within a timed batch, see examples/quant_sim.rs).
 The script fails (exit 1) unless the two means agree within 3 combined standard errors.
 """
 
@@ -145,7 +146,7 @@ def main() -> int:
         z = (r["mean"] - p["mean"]) / math.hypot(p["se"], r["se"])
         agree = abs(z) <= 3.0
         ok &= agree
-        cpu_ratio = p["cpu"] / r["cpu"] if r["cpu"] else float("nan")
+        cpu_ratio = p["cpu"] / r["cpu"] if r["cpu"] is not None and r["cpu"] > 0 else float("nan")
         print(f"{p['n']:>9} | {p['mean']:>12.1f} ± {p['se']:>7.1f} | {r['mean']:>12.1f} ± {r['se']:>7.1f} | "
               f"{z:>+5.2f} | {p['wall'] * 1e3:>9.1f}ms | {r['wall'] * 1e3:>7.1f}ms | {p['wall'] / r['wall']:>6.1f}× | "
               f"{p['cpu'] * 1e3:>8.1f}ms | {(r['cpu'] or float('nan')) * 1e3:>7.1f}ms | {cpu_ratio:>6.1f}×"

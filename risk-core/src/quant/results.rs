@@ -167,9 +167,12 @@ impl Losses {
     /// assert_eq!(lec.iter().map(|p| p.probability).collect::<Vec<_>>(), vec![0.5, 0.25, 0.0]);
     /// ```
     pub fn lec(&self, k: usize) -> Vec<LecPoint> {
+        if k == 0 || self.max <= 0.0 {
+            return Vec::new();
+        }
         let s = self.sorted();
         let first_positive = s.partition_point(|&y| y <= 0.0);
-        if k == 0 || first_positive == s.len() {
+        if first_positive == s.len() {
             return Vec::new();
         }
         let (lo, hi) = (s[first_positive], s[s.len() - 1]);
