@@ -1,11 +1,26 @@
 //! Python bindings for riskrating: a thin PyO3 layer over `risk-core`.
+//!
+//! This crate converts and maps errors; it computes nothing. Documents arrive as dicts, JSON
+//! text/bytes or paths ([`document`]); long work runs without the GIL and with panics caught
+//! ([`errors::detached`]); every core error becomes a `riskrating.RiskError` subclass
+//! ([`errors`]). The pure-Python half of the package (`python/riskrating/`) adds pandas frames,
+//! `from_frames` and plots on top.
 #![forbid(unsafe_code)]
 
 use pyo3::prelude::*;
 
-/// The riskrating Python module.
+mod document;
+mod errors;
+mod json;
+mod methodology;
+mod portfolio;
+
+/// Native part of the `riskrating` package; import `riskrating`, not this module.
 #[pymodule]
-fn riskrating(m: &Bound<'_, PyModule>) -> PyResult<()> {
+#[pyo3(name = "_riskrating")]
+fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<methodology::PyMethodology>()?;
+    m.add_class::<portfolio::PyPortfolio>()?;
     Ok(())
 }
