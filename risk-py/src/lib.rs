@@ -11,9 +11,11 @@ use pyo3::prelude::*;
 
 mod document;
 mod errors;
+mod frame;
 mod json;
 mod methodology;
 mod portfolio;
+mod rating;
 
 /// Native part of the `riskrating` package; import `riskrating`, not this module.
 #[pymodule]
@@ -22,5 +24,11 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<methodology::PyMethodology>()?;
     m.add_class::<portfolio::PyPortfolio>()?;
+    m.add_class::<rating::PyPortfolioRating>()?;
+    m.add_class::<rating::PyRating>()?;
+    m.add_class::<rating::PyFactorRating>()?;
+    m.add_class::<rating::PyDriver>()?;
+    m.add_function(wrap_pyfunction!(rating::rate, m)?)?;
+    m.add_function(wrap_pyfunction!(rating::validate, m)?)?;
     Ok(())
 }

@@ -8,14 +8,30 @@ helpers for notebooks.
 from __future__ import annotations
 
 from ._exceptions import InputError, MethodologyError, RiskError, SimulationError
-from ._riskrating import Methodology, Portfolio, __version__
+from ._riskrating import (
+    Driver,
+    FactorRating,
+    Methodology,
+    Portfolio,
+    PortfolioRating,
+    Rating,
+    __version__,
+    rate,
+    validate,
+)
 
 __all__ = [
+    "Driver",
+    "FactorRating",
     "InputError",
     "Methodology",
     "MethodologyError",
     "Portfolio",
+    "PortfolioRating",
+    "Rating",
     "RiskError",
     "SimulationError",
     "__version__",
+    "rate",
+    "validate",
 ]
