@@ -7,6 +7,7 @@ helpers for notebooks.
 
 from __future__ import annotations
 
+from ._frames import from_frames
 from ._exceptions import InputError, MethodologyError, RiskError, SimulationError
 from ._riskrating import (
     Driver,
@@ -32,6 +33,7 @@ __all__ = [
     "RiskError",
     "SimulationError",
     "__version__",
+    "from_frames",
     "rate",
     "validate",
 ]
