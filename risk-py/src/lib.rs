@@ -9,6 +9,7 @@
 
 use pyo3::prelude::*;
 
+mod decision;
 mod document;
 mod errors;
 mod frame;
@@ -30,5 +31,12 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rating::PyDriver>()?;
     m.add_function(wrap_pyfunction!(rating::rate, m)?)?;
     m.add_function(wrap_pyfunction!(rating::validate, m)?)?;
+    m.add_class::<decision::PyWhatIf>()?;
+    m.add_class::<decision::PyPlan>()?;
+    m.add_class::<decision::PyHistory>()?;
+    m.add_function(wrap_pyfunction!(decision::what_if, m)?)?;
+    m.add_function(wrap_pyfunction!(decision::plan, m)?)?;
+    m.add_function(wrap_pyfunction!(decision::history, m)?)?;
+    m.add_function(wrap_pyfunction!(decision::change, m)?)?;
     Ok(())
 }

@@ -34,6 +34,25 @@ impl Shared {
     }
 }
 
+/// Where a `Rating` view reads from: a portfolio rating (shared) or a rating on its own (the
+/// rating inside a what-if result).
+#[derive(Clone)]
+pub enum RatingRef {
+    /// `ratings[i]` of a portfolio rating.
+    InPortfolio(Arc<Shared>, usize),
+    /// A rating on its own.
+    Single(Arc<risk_core::Rating>),
+}
+
+impl RatingRef {
+    fn get(&self) -> &risk_core::Rating {
+        match self {
+            RatingRef::InPortfolio(s, i) => &s.doc.ratings[*i],
+            RatingRef::Single(r) => r,
+        }
+    }
+}
+
 /// Rate a portfolio (methodology sections 1–7).
 ///
 /// ``document`` is a dict, JSON text (str) or bytes, a path (str or ``pathlib.Path``), or a
@@ -111,10 +130,7 @@ pub struct PyPortfolioRating {
 
 impl PyPortfolioRating {
     fn rating(&self, i: usize) -> PyRating {
-        PyRating {
-            shared: self.shared.clone(),
-            i,
-        }
+        PyRating::new(RatingRef::InPortfolio(self.shared.clone(), i))
     }
 }
 
@@ -298,7 +314,7 @@ impl PyPortfolioRating {
     }
 }
 
-fn factor_frame<'py>(
+pub fn factor_frame<'py>(
     py: Python<'py>,
     rows: &[(&str, &risk_core::FactorRating)],
 ) -> PyResult<Bound<'py, PyAny>> {
@@ -322,7 +338,7 @@ fn factor_frame<'py>(
         .into_pandas(py)
 }
 
-fn driver_frame<'py>(
+pub fn driver_frame<'py>(
     py: Python<'py>,
     rows: &[(&str, usize, &risk_core::Driver)],
 ) -> PyResult<Bound<'py, PyAny>> {
@@ -375,10 +391,7 @@ impl RatingIter {
         let i = self.next;
         (i < self.shared.doc.ratings.len()).then(|| {
             self.next += 1;
-            PyRating {
-                shared: self.shared.clone(),
-                i,
-            }
+            PyRating::new(RatingRef::InPortfolio(self.shared.clone(), i))
         })
     }
 }
@@ -390,13 +403,17 @@ impl RatingIter {
 /// ``drivers`` explain it. In a notebook, a rating displays as a compact card.
 #[pyclass(name = "Rating", module = "riskrating", frozen)]
 pub struct PyRating {
-    shared: Arc<Shared>,
-    i: usize,
+    src: RatingRef,
 }
 
 impl PyRating {
+    /// A view of a rating.
+    pub fn new(src: RatingRef) -> Self {
+        PyRating { src }
+    }
+
     fn r(&self) -> &risk_core::Rating {
-        &self.shared.doc.ratings[self.i]
+        self.src.get()
     }
 }
 
@@ -469,8 +486,7 @@ impl PyRating {
     fn factors(&self) -> Vec<PyFactorRating> {
         (0..self.r().factors.len())
             .map(|k| PyFactorRating {
-                shared: self.shared.clone(),
-                i: self.i,
+                src: self.src.clone(),
                 k,
             })
             .collect()
@@ -480,8 +496,7 @@ impl PyRating {
     fn drivers(&self) -> Vec<PyDriver> {
         (0..self.r().drivers.len())
             .map(|k| PyDriver {
-                shared: self.shared.clone(),
-                i: self.i,
+                src: self.src.clone(),
                 k,
             })
             .collect()
@@ -625,14 +640,13 @@ fn esc(s: &str) -> String {
 /// One factor of a rating (frozen).
 #[pyclass(name = "FactorRating", module = "riskrating", frozen)]
 pub struct PyFactorRating {
-    shared: Arc<Shared>,
-    i: usize,
+    src: RatingRef,
     k: usize,
 }
 
 impl PyFactorRating {
     fn f(&self) -> &risk_core::FactorRating {
-        &self.shared.doc.ratings[self.i].factors[self.k]
+        &self.src.get().factors[self.k]
     }
 }
 
@@ -685,14 +699,13 @@ impl PyFactorRating {
 /// An evidence item and what it does to the score (frozen).
 #[pyclass(name = "Driver", module = "riskrating", frozen)]
 pub struct PyDriver {
-    shared: Arc<Shared>,
-    i: usize,
+    src: RatingRef,
     k: usize,
 }
 
 impl PyDriver {
     fn d(&self) -> &risk_core::Driver {
-        &self.shared.doc.ratings[self.i].drivers[self.k]
+        &self.src.get().drivers[self.k]
     }
 }
 

@@ -1,24 +1,33 @@
 """Type stubs of the native part of riskrating (the Rust extension module)."""
 
+import datetime
 import os
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union, final, overload
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union, final, overload
 
 import pandas as pd
 
 __all__ = [
     "Driver",
     "FactorRating",
+    "History",
     "Methodology",
+    "Plan",
     "Portfolio",
     "PortfolioRating",
     "Rating",
+    "WhatIf",
     "__version__",
+    "change",
+    "history",
+    "plan",
     "rate",
     "validate",
+    "what_if",
 ]
 
 __version__: str
 
+_Date = Union[str, datetime.date]
 _Document = Union["Portfolio", Dict[str, Any], str, bytes, bytearray, memoryview, "os.PathLike[str]"]
 
 @final
@@ -156,3 +165,77 @@ class PortfolioRating:
 
 def rate(document: _Document, methodology: Optional[Methodology] = None) -> PortfolioRating: ...
 def validate(document: _Document, methodology: Optional[Methodology] = None) -> None: ...
+
+@final
+class WhatIf:
+    """The outcome of :func:`what_if`."""
+
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def actions(self) -> List[Dict[str, Any]]: ...
+    @property
+    def score_before(self) -> float: ...
+    @property
+    def score_after(self) -> float: ...
+    @property
+    def delta(self) -> float: ...
+    @property
+    def rating(self) -> Rating: ...
+    @property
+    def dependants(self) -> List[Dict[str, Any]]: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+@final
+class Plan:
+    """The outcome of :func:`plan`."""
+
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def candidates(self) -> int: ...
+    @property
+    def steps(self) -> List[Dict[str, Any]]: ...
+    @property
+    def score_with_all(self) -> float: ...
+    def to_frame(self) -> pd.DataFrame: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def to_json(self) -> str: ...
+    def __len__(self) -> int: ...
+
+@final
+class History:
+    """A rating history: one series of points per organisation."""
+
+    @property
+    def methodology(self) -> str: ...
+    @property
+    def dates(self) -> List[str]: ...
+    @property
+    def ids(self) -> List[str]: ...
+    def to_frame(self) -> pd.DataFrame: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+def what_if(
+    document: _Document,
+    organisation: str,
+    actions: Union[Dict[str, Any], List[Dict[str, Any]], str],
+    methodology: Optional[Methodology] = None,
+) -> WhatIf: ...
+def plan(
+    document: _Document, organisation: str, k: int = 10, methodology: Optional[Methodology] = None
+) -> Plan: ...
+def history(
+    document: _Document, dates: Iterable[_Date], methodology: Optional[Methodology] = None
+) -> History: ...
+def change(
+    document: _Document,
+    organisation: str,
+    start: _Date,
+    end: _Date,
+    methodology: Optional[Methodology] = None,
+) -> Dict[str, Any]: ...
