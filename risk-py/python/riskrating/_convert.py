@@ -53,6 +53,7 @@ def dumps(document: Any) -> str:
 
     A NaN or infinity, or a value JSON cannot hold, is an :class:`InputError` naming its path.
 
+    >>> from riskrating._convert import dumps
     >>> dumps({"as_of": datetime.date(2025, 9, 30), "organisations": []})
     '{"as_of": "2025-09-30", "organisations": []}'
     >>> dumps({"organisations": [{"metrics": [{"trials": float("nan")}]}]})

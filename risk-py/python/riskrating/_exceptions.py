@@ -83,8 +83,8 @@ class InputError(RiskError, ValueError):
     ... except riskrating.InputError as e:
     ...     for p in e.errors:
     ...         print(p["code"], p["path"])
-    unknown_supplier organisations[0].dependencies[0].supplier
     duplicate_organisation organisations[1].id
+    unknown_supplier organisations[0].dependencies[0].supplier
     """
 
 
