@@ -10,6 +10,7 @@ use crate::document::{
     Access, AssetCriticality, Assurance, Criticality, FindingKind, Outcome, Portfolio,
 };
 use crate::error::{ErrorCode, InputError, Problems};
+use crate::limits::Limits;
 use crate::methodology::Methodology;
 use crate::methodology_check::is_control_id;
 
@@ -110,6 +111,19 @@ pub(crate) struct PDep {
 /// # Errors
 /// [`InputError`] listing every problem.
 pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prepared, InputError> {
+    validate_with_limits(portfolio, methodology, &Limits::default())
+}
+
+/// [`validate`] with explicit resource [`Limits`] (checked first).
+///
+/// # Errors
+/// [`InputError`] listing every limit exceeded, else every problem.
+pub fn validate_with_limits(
+    portfolio: &Portfolio,
+    methodology: &Methodology,
+    limits: &Limits,
+) -> Result<Prepared, InputError> {
+    limits.check(portfolio)?;
     let mut problems = Problems::default();
     let mut by_id: HashMap<String, usize> = HashMap::with_capacity(portfolio.organisations.len());
     for (i, o) in portfolio.organisations.iter().enumerate() {
@@ -131,6 +145,7 @@ pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prep
     }
 
     let mut orgs = Vec::with_capacity(portfolio.organisations.len());
+    let mut cvss_cache: HashMap<&str, Result<f64, String>> = HashMap::new();
     for (i, o) in portfolio.organisations.iter().enumerate() {
         let path = |rest: &str| format!("organisations[{i}].{rest}");
 
@@ -286,9 +301,15 @@ pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prep
             }
             let mut cvss = None;
             if let Some(v) = &f.cvss {
-                match crate::cvss::base_score(v) {
-                    Ok(s) => cvss = Some(s),
-                    Err(msg) => problems.push(ErrorCode::InvalidCvss, || fpath("cvss"), || msg),
+                // Scanners repeat the same vectors many times: score each distinct one once.
+                let scored = cvss_cache
+                    .entry(v.as_str())
+                    .or_insert_with(|| crate::cvss::base_score(v));
+                match scored {
+                    Ok(s) => cvss = Some(*s),
+                    Err(msg) => {
+                        problems.push(ErrorCode::InvalidCvss, || fpath("cvss"), || msg.clone())
+                    }
                 }
             }
             if let Some(r) = f.resolved_on {
