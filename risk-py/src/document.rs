@@ -81,7 +81,14 @@ impl Document {
             Document::Text(t) => Arc::new(risk_core::parse_portfolio(t)?),
             Document::Bytes(b) => Arc::new(risk_core::parse_portfolio_bytes(b)?),
             Document::OwnedBytes(b) => Arc::new(risk_core::parse_portfolio_bytes(b)?),
-            Document::File(path) => Arc::new(risk_core::parse_portfolio_bytes(&read_file(path)?)?),
+            Document::File(path) => {
+                // Refuse an oversized file before reading it into memory.
+                if let Ok(meta) = std::fs::metadata(path) {
+                    let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+                    risk_core::Limits::default().check_bytes(len)?;
+                }
+                Arc::new(risk_core::parse_portfolio_bytes(&read_file(path)?)?)
+            }
         })
     }
 
