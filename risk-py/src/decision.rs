@@ -34,7 +34,7 @@ fn actions_text(actions: &Bound<'_, PyAny>) -> PyResult<String> {
 
 /// A date argument (str `YYYY-MM-DD`, `datetime.date`, `datetime.datetime` or a pandas
 /// Timestamp) as a core date; an invalid one is an `InputError` at `path`.
-fn date_arg(py: Python<'_>, value: &Bound<'_, PyAny>, path: &str) -> PyResult<Date> {
+pub fn date_arg(py: Python<'_>, value: &Bound<'_, PyAny>, path: &str) -> PyResult<Date> {
     let text: String = if value.is_instance_of::<PyString>() {
         value.extract()?
     } else if value.is_instance_of::<PyDateTime>() {

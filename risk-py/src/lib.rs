@@ -25,6 +25,7 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<methodology::PyMethodology>()?;
     m.add_class::<portfolio::PyPortfolio>()?;
+    m.add_function(wrap_pyfunction!(portfolio::sample_portfolio, m)?)?;
     m.add_class::<rating::PyPortfolioRating>()?;
     m.add_class::<rating::PyRating>()?;
     m.add_class::<rating::PyFactorRating>()?;

@@ -24,6 +24,7 @@ from ._riskrating import (
     history,
     plan,
     rate,
+    sample_portfolio,
     validate,
     what_if,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "history",
     "plan",
     "rate",
+    "sample_portfolio",
     "validate",
     "what_if",
 ]

@@ -21,6 +21,7 @@ __all__ = [
     "history",
     "plan",
     "rate",
+    "sample_portfolio",
     "validate",
     "what_if",
 ]
@@ -239,3 +240,4 @@ def change(
     end: _Date,
     methodology: Optional[Methodology] = None,
 ) -> Dict[str, Any]: ...
+def sample_portfolio(n: int = 300, seed: int = 42, as_of: Optional[_Date] = None) -> Portfolio: ...
