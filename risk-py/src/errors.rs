@@ -22,10 +22,12 @@ fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, P
     static INPUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static METHODOLOGY: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static SIMULATION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static FEED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     let cell = match name {
         "InputError" => &INPUT,
         "MethodologyError" => &METHODOLOGY,
         "SimulationError" => &SIMULATION,
+        "FeedError" => &FEED,
         _ => &RISK,
     };
     cell.import(py, "riskrating._exceptions", name)
@@ -118,6 +120,26 @@ pub fn methodology_error(py: Python<'_>, e: &MethodologyError) -> PyErr {
     )
 }
 
+/// `FeedError` (an `InputError`): which feed, the line and field (EPSS) or JSON path (KEV).
+pub fn feed_error(py: Python<'_>, e: &risk_core::feeds::FeedError) -> PyErr {
+    let code = crate::feeds::feed_code(e);
+    let build = || -> PyResult<PyErr> {
+        let err = single(py, "FeedError", code, e.path(), e.to_string());
+        let value = err.value(py);
+        let feed = match e.feed() {
+            risk_core::feeds::Feed::Kev => "kev",
+            risk_core::feeds::Feed::Epss => "epss",
+            // A feed added to the engine later: its display name.
+            _ => "other",
+        };
+        value.setattr("feed", feed)?;
+        value.setattr("line", e.line())?;
+        value.setattr("field", e.field())?;
+        Ok(err)
+    };
+    build().unwrap_or_else(|err| err)
+}
+
 /// A `RiskError` of the given class with a single problem.
 pub fn single(
     py: Python<'_>,
@@ -143,6 +165,7 @@ pub fn core_error(py: Python<'_>, e: &Error) -> PyErr {
     match e {
         Error::Input(e) => input_error(py, e),
         Error::Methodology(e) => methodology_error(py, e),
+        Error::Feed(e) => feed_error(py, e),
         other => single(
             py,
             "RiskError",
@@ -182,6 +205,12 @@ impl From<Error> for Failure {
 impl From<InputError> for Failure {
     fn from(e: InputError) -> Self {
         Failure::Core(Error::Input(e))
+    }
+}
+
+impl From<risk_core::feeds::FeedError> for Failure {
+    fn from(e: risk_core::feeds::FeedError) -> Self {
+        Failure::Core(Error::Feed(e))
     }
 }
 

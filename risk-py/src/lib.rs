@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 mod decision;
 mod document;
 mod errors;
+mod feeds;
 mod frame;
 mod json;
 mod methodology;
@@ -32,6 +33,9 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rating::PyDriver>()?;
     m.add_function(wrap_pyfunction!(rating::rate, m)?)?;
     m.add_function(wrap_pyfunction!(rating::validate, m)?)?;
+    m.add_class::<feeds::PyKevCatalog>()?;
+    m.add_class::<feeds::PyEpssScores>()?;
+    m.add_function(wrap_pyfunction!(feeds::enrich, m)?)?;
     m.add_class::<decision::PyWhatIf>()?;
     m.add_class::<decision::PyPlan>()?;
     m.add_class::<decision::PyHistory>()?;

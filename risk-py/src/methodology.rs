@@ -84,7 +84,29 @@ impl PyMethodology {
         })
     }
 
-    /// Load and check a methodology from a JSON file (str or `pathlib.Path`).
+    /// Load and check a methodology from TOML text (same fields as the JSON form).
+    ///
+    /// >>> m = riskrating.Methodology.default()
+    /// >>> riskrating.Methodology.from_toml(m.to_toml()).to_dict() == m.to_dict()
+    /// True
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let inner = if let Ok(s) = text.cast::<PyString>() {
+            let s: PyBackedStr = s.clone().try_into()?;
+            detached(py, || Ok(Methodology::from_toml(&s)?))?
+        } else {
+            let bytes: Vec<u8> = text.extract()?;
+            detached(py, move || {
+                Ok(Methodology::from_toml(&utf8_methodology(bytes)?)?)
+            })?
+        };
+        Ok(PyMethodology {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Load and check a methodology from a JSON or TOML file (str or `pathlib.Path`); the
+    /// format is told from the content (JSON starts with `{`).
     ///
     /// Raises `OSError` (e.g. `FileNotFoundError`) when the file cannot be read and
     /// `MethodologyError` when it is not a valid methodology.
@@ -98,7 +120,7 @@ impl PyMethodology {
         let inner = detached(py, move || -> Result<Methodology, Failure> {
             let bytes = read_file(&path)?;
             let text = utf8_methodology(bytes)?;
-            Ok(Methodology::from_json(&text)?)
+            Ok(Methodology::from_str_auto(&text)?)
         })?;
         Ok(PyMethodology {
             inner: Arc::new(inner),
@@ -132,6 +154,11 @@ impl PyMethodology {
     /// The methodology document as (pretty-printed) JSON text; `from_json` reads it back.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+
+    /// The methodology document as TOML text; `from_toml` reads it back.
+    fn to_toml(&self) -> String {
+        self.inner.to_toml()
     }
 
     /// The methodology document as a dict.

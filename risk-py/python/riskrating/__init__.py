@@ -8,11 +8,13 @@ helpers for notebooks.
 from __future__ import annotations
 
 from ._frames import from_frames
-from ._exceptions import InputError, MethodologyError, RiskError, SimulationError
+from ._exceptions import FeedError, InputError, MethodologyError, RiskError, SimulationError
 from ._riskrating import (
     Driver,
+    EpssScores,
     FactorRating,
     History,
+    KevCatalog,
     Methodology,
     Plan,
     Portfolio,
@@ -21,6 +23,7 @@ from ._riskrating import (
     WhatIf,
     __version__,
     change,
+    enrich,
     history,
     plan,
     rate,
@@ -31,9 +34,12 @@ from ._riskrating import (
 
 __all__ = [
     "Driver",
+    "EpssScores",
     "FactorRating",
+    "FeedError",
     "History",
     "InputError",
+    "KevCatalog",
     "Methodology",
     "MethodologyError",
     "Plan",
@@ -45,6 +51,7 @@ __all__ = [
     "WhatIf",
     "__version__",
     "change",
+    "enrich",
     "from_frames",
     "history",
     "plan",

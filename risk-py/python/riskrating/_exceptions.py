@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-__all__ = ["RiskError", "InputError", "MethodologyError", "SimulationError"]
+__all__ = ["RiskError", "InputError", "FeedError", "MethodologyError", "SimulationError"]
 
 
 class RiskError(Exception):
@@ -88,6 +88,54 @@ class InputError(RiskError, ValueError):
     """
 
 
+class FeedError(InputError):
+    r"""A threat feed (the KEV catalogue or an EPSS file) was rejected.
+
+    ``feed`` is ``"kev"`` or ``"epss"``; ``line`` (1-based) and ``field`` say where when known;
+    ``path`` is the place in words (``line 17, field epss``, or a KEV JSON path); ``code`` says
+    what (``not_a_probability``, ``invalid_cve_id``, ``duplicate_cve``, ``compressed``, …).
+
+    >>> try:
+    ...     riskrating.EpssScores.from_csv("cve,epss,percentile\nCVE-2024-3400,0.5\n")
+    ... except riskrating.FeedError as e:
+    ...     print(e.feed, e.line, e.code)
+    epss 2 field_count
+    """
+
+    feed: str
+    """``kev`` or ``epss``."""
+    line: Optional[int]
+    """1-based line of the problem, when known."""
+    field: Optional[str]
+    """The EPSS column or KEV field, when known."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.feed = ""
+        self.line = None
+        self.field = None
+
+    def __reduce__(self) -> Any:
+        return (
+            _rebuild_feed,
+            (str(self), self.code, self.path, self.errors, self.feed, self.line, self.field),
+        )
+
+
+def _rebuild_feed(
+    message: str,
+    code: str,
+    path: str,
+    errors: List[Dict[str, str]],
+    feed: str,
+    line: Optional[int],
+    field: Optional[str],
+) -> "FeedError":
+    err = FeedError(message, code=code, path=path, errors=errors)
+    err.feed, err.line, err.field = feed, line, field
+    return err
+
+
 class MethodologyError(RiskError):
     """A methodology was rejected; ``errors`` lists every problem, each naming its field."""
 
@@ -96,5 +144,5 @@ class SimulationError(RiskError):
     """A loss simulation could not run (an invalid scenario, distribution or parameter)."""
 
 
-for _cls in (RiskError, InputError, MethodologyError, SimulationError):
+for _cls in (RiskError, InputError, FeedError, MethodologyError, SimulationError):
     _cls.__module__ = "riskrating"

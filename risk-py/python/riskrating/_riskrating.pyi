@@ -8,8 +8,10 @@ import pandas as pd
 
 __all__ = [
     "Driver",
+    "EpssScores",
     "FactorRating",
     "History",
+    "KevCatalog",
     "Methodology",
     "Plan",
     "Portfolio",
@@ -18,6 +20,7 @@ __all__ = [
     "WhatIf",
     "__version__",
     "change",
+    "enrich",
     "history",
     "plan",
     "rate",
@@ -40,6 +43,8 @@ class Methodology:
     @staticmethod
     def from_json(text: Union[str, bytes]) -> Methodology: ...
     @staticmethod
+    def from_toml(text: Union[str, bytes]) -> Methodology: ...
+    @staticmethod
     def from_file(path: Union[str, "os.PathLike[str]"]) -> Methodology: ...
     @property
     def id(self) -> str: ...
@@ -50,6 +55,7 @@ class Methodology:
     @property
     def factors(self) -> List[str]: ...
     def to_json(self) -> str: ...
+    def to_toml(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
 @final
@@ -241,3 +247,37 @@ def change(
     methodology: Optional[Methodology] = None,
 ) -> Dict[str, Any]: ...
 def sample_portfolio(n: int = 300, seed: int = 42, as_of: Optional[_Date] = None) -> Portfolio: ...
+
+@final
+class KevCatalog:
+    """The CISA Known Exploited Vulnerabilities catalogue, indexed by CVE id."""
+
+    @staticmethod
+    def from_json(text: Union[str, bytes]) -> KevCatalog: ...
+    @staticmethod
+    def from_file(path: Union[str, "os.PathLike[str]"]) -> KevCatalog: ...
+    @property
+    def meta(self) -> Dict[str, Any]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, key: object, /) -> bool: ...
+
+@final
+class EpssScores:
+    """A day's FIRST EPSS scores, indexed by CVE id."""
+
+    @staticmethod
+    def from_csv(text: Union[str, bytes]) -> EpssScores: ...
+    @staticmethod
+    def from_file(path: Union[str, "os.PathLike[str]"]) -> EpssScores: ...
+    @property
+    def meta(self) -> Dict[str, Any]: ...
+    def get(self, cve: str) -> Optional[Tuple[float, float]]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, key: object, /) -> bool: ...
+
+def enrich(
+    document: _Document,
+    kev: Optional[KevCatalog] = None,
+    epss: Optional[EpssScores] = None,
+    overwrite: bool = False,
+) -> Tuple[Portfolio, Dict[str, Any]]: ...

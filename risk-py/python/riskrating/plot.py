@@ -45,7 +45,10 @@ def score_distribution(result: "PortfolioRating", ax: Optional["Axes"] = None) -
     data = [frame.loc[frame["peer_group"] == g, "score"].to_numpy() for g in groups]
     ax = _axes(ax, (8, 0.45 * max(len(groups), 1) + 1.5))
     if groups:
-        ax.boxplot(data, vert=False, showfliers=False, widths=0.6)
+        try:
+            ax.boxplot(data, orientation="horizontal", showfliers=False, widths=0.6)
+        except TypeError:  # matplotlib < 3.10
+            ax.boxplot(data, vert=False, showfliers=False, widths=0.6)
         for i, values in enumerate(data, start=1):
             jitter = [i + 0.18 * (((k * 7919) % 101) / 100 - 0.5) for k in range(len(values))]
             ax.scatter(values, jitter, s=6, alpha=0.5, color="tab:blue")
