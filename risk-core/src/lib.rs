@@ -30,6 +30,7 @@ pub mod limits;
 mod maths;
 pub mod output;
 mod reasons;
+mod strict;
 pub mod validate;
 pub mod whatif;
 
