@@ -140,7 +140,7 @@ fn classify(err: &serde_json::Error, msg: &str, path: &str) -> ErrorCode {
     match err.classify() {
         Category::Io | Category::Syntax | Category::Eof => {
             if msg.starts_with("number out of range") {
-                ErrorCode::InvalidNumber
+                out_of_range(path)
             } else if msg.starts_with("recursion limit exceeded") {
                 ErrorCode::LimitExceeded
             } else {
@@ -166,10 +166,71 @@ fn classify(err: &serde_json::Error, msg: &str, path: &str) -> ErrorCode {
             {
                 ErrorCode::InvalidCount
             } else if msg.starts_with("number out of range") {
-                ErrorCode::InvalidNumber
+                out_of_range(path)
             } else {
                 ErrorCode::WrongType
             }
         }
+    }
+}
+
+/// A number too large for a double (`1e400`) is out of the field's range (section 1): an invalid
+/// probability, CVSS score or count where the field is one; `invalid_number` elsewhere.
+fn out_of_range(path: &str) -> ErrorCode {
+    match path.rsplit('.').next().unwrap_or("") {
+        "epss" | "incident_probability" => ErrorCode::InvalidProbability,
+        "cvss_score" => ErrorCode::InvalidCvssScore,
+        "successes" | "trials" => ErrorCode::InvalidCount,
+        _ => ErrorCode::InvalidNumber,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_and_path(item: &str) -> (ErrorCode, String) {
+        let doc = format!(r#"{{"as_of": "2025-09-30", "organisations": [{item}]}}"#);
+        let e = parse_portfolio(&doc).unwrap_err();
+        (e.code(), e.path().to_owned())
+    }
+
+    #[test]
+    fn overflowing_numbers_are_out_of_their_fields_range() {
+        let finding = |field: &str| {
+            format!(
+                r#"{{"id": "A", "findings": [{{"id": "F", "kind": "tls", "first_seen": "2025-09-01", "{field}": 1e400}}]}}"#
+            )
+        };
+        assert_eq!(
+            code_and_path(&finding("epss")),
+            (
+                ErrorCode::InvalidProbability,
+                "organisations[0].findings[0].epss".into()
+            )
+        );
+        assert_eq!(
+            code_and_path(&finding("cvss_score")),
+            (
+                ErrorCode::InvalidCvssScore,
+                "organisations[0].findings[0].cvss_score".into()
+            )
+        );
+        assert_eq!(
+            code_and_path(r#"{"id": "A", "attestation": {"incident_probability": -1e400}}"#),
+            (
+                ErrorCode::InvalidProbability,
+                "organisations[0].attestation.incident_probability".into()
+            )
+        );
+        assert_eq!(
+            code_and_path(
+                r#"{"id": "A", "metrics": [{"metric": "mfa_coverage", "successes": 1, "trials": 1e400, "observed_on": "2025-09-01"}]}"#
+            ),
+            (
+                ErrorCode::InvalidCount,
+                "organisations[0].metrics[0].trials".into()
+            )
+        );
     }
 }

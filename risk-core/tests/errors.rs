@@ -1023,10 +1023,10 @@ fn epss_outside_0_1() {
     for good in ["0", "0.0", "1", "1.0", "5e-324", "0.5"] {
         assert_accepted(&finding(&format!(r#", "epss": {good}"#)));
     }
-    // A number JSON can write but f64 cannot hold is reported as such, at its path.
+    // A number JSON can write but f64 cannot hold is not a finite probability (section 1).
     assert_rejected(
         &finding(r#", "epss": 1e400"#),
-        ErrorCode::InvalidNumber,
+        ErrorCode::InvalidProbability,
         "organisations[0].findings[0].epss",
     );
 }
