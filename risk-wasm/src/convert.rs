@@ -1,0 +1,72 @@
+//! Conversion between JavaScript values and the shared JSON documents.
+//!
+//! Inputs may be JSON strings or plain objects. An object is turned into JSON text with
+//! `JSON.stringify` and then parsed by `risk-core` exactly like a string, so that every input
+//! goes through the one parser that Rust and Python use: the same defaults, the same checks and
+//! the same error codes and paths. Outputs are built with serde-wasm-bindgen's JSON-compatible
+//! serializer: maps become plain objects and 64-bit integers become numbers, never `Map` or
+//! `BigInt`.
+
+use risk_core::{ErrorCode, Methodology};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::error::{self, js_error};
+
+/// The JSON text of an input given either as a JSON string or as an object.
+///
+/// `what` names the argument in error messages (`"document"`, `"methodology"`, …).
+pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if value.is_object() {
+        return match js_sys::JSON::stringify(value) {
+            Ok(text) => Ok(String::from(text)),
+            // Cycles and BigInt values make JSON.stringify throw; say so in our own terms.
+            Err(cause) => {
+                let reason = cause
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_else(|| "JSON.stringify failed".to_owned());
+                Err(js_error(
+                    ErrorCode::WrongType.as_str(),
+                    "",
+                    &format!("the {what} cannot be converted to JSON: {reason}"),
+                ))
+            }
+        };
+    }
+    Err(js_error(
+        ErrorCode::WrongType.as_str(),
+        "",
+        &format!("the {what} must be a JSON string or an object, not {}", type_name(value)),
+    ))
+}
+
+/// The methodology to use: the default one when the argument is `undefined` or `null`.
+pub(crate) fn methodology(value: &JsValue) -> Result<Methodology, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Methodology::default());
+    }
+    let text = json_text(value, "methodology")?;
+    Methodology::from_json(&text).map_err(|e| error::from_core(&e.into()))
+}
+
+/// A serde value as a plain JavaScript value (objects, arrays, numbers, strings, booleans, null).
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error("internal_error", "", &format!("could not build the result: {e}")))
+}
+
+/// A short description of a JavaScript value's type for messages.
+fn type_name(value: &JsValue) -> String {
+    if value.is_undefined() {
+        "undefined".to_owned()
+    } else if value.is_null() {
+        "null".to_owned()
+    } else {
+        value.js_typeof().as_string().unwrap_or_else(|| "an unknown value".to_owned())
+    }
+}
