@@ -16,7 +16,9 @@ pub struct Date(i32);
 
 /// Why a date string was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid date `{text}`: expected an ISO calendar date YYYY-MM-DD between 0001-01-01 and 9999-12-31")]
+#[error(
+    "invalid date `{text}`: expected an ISO calendar date YYYY-MM-DD between 0001-01-01 and 9999-12-31"
+)]
 pub struct DateError {
     /// The rejected text (truncated to 40 characters).
     pub text: String,
@@ -186,7 +188,13 @@ mod tests {
 
     #[test]
     fn round_trips_and_bounds() {
-        for s in ["0001-01-01", "1970-01-01", "2000-02-29", "2025-09-30", "9999-12-31"] {
+        for s in [
+            "0001-01-01",
+            "1970-01-01",
+            "2000-02-29",
+            "2025-09-30",
+            "9999-12-31",
+        ] {
             let d: Date = s.parse().unwrap();
             assert_eq!(d.to_string(), s);
         }
@@ -201,8 +209,18 @@ mod tests {
     #[test]
     fn rejects_malformed() {
         for s in [
-            "", "2025-9-30", "2025-09-31", "2025-02-29", "1900-02-29", "0000-01-01", "+2025-01-01",
-            "2025/01/01", "2025-01-01T00:00", "２０２５-01-01", "2025-13-01", "2025-00-10",
+            "",
+            "2025-9-30",
+            "2025-09-31",
+            "2025-02-29",
+            "1900-02-29",
+            "0000-01-01",
+            "+2025-01-01",
+            "2025/01/01",
+            "2025-01-01T00:00",
+            "２０２５-01-01",
+            "2025-13-01",
+            "2025-00-10",
         ] {
             assert!(s.parse::<Date>().is_err(), "{s}");
         }

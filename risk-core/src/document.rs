@@ -32,16 +32,32 @@ pub struct Organisation {
     #[serde(default = "default_peer_group", deserialize_with = "null_peer_group")]
     pub peer_group: String,
     /// Control outcome assessments (CAF / DSPT).
-    #[serde(default, deserialize_with = "null_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub assessments: Vec<Assessment>,
     /// Coverage metrics observed as counts.
-    #[serde(default, deserialize_with = "null_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub metrics: Vec<MetricObservation>,
     /// Scan and incident findings.
-    #[serde(default, deserialize_with = "null_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub findings: Vec<Finding>,
     /// Suppliers this organisation depends on.
-    #[serde(default, deserialize_with = "null_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub dependencies: Vec<Dependency>,
     /// What is attested about an organisation we may hold no evidence on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,7 +265,9 @@ impl FindingKind {
 }
 
 /// How critical an asset is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AssetCriticality {
     /// Low.
@@ -355,7 +373,9 @@ pub struct Attestation {
 }
 
 /// A DSPT (Data Security and Protection Toolkit) status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DsptStatus {
     /// Standards exceeded.

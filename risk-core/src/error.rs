@@ -198,7 +198,11 @@ impl fmt::Display for InputError {
         write!(f, "{}", self.problems[0])?;
         let more = self.problems.len() - 1 + self.omitted;
         if more > 0 {
-            write!(f, " (and {more} more problem{})", if more == 1 { "" } else { "s" })?;
+            write!(
+                f,
+                " (and {more} more problem{})",
+                if more == 1 { "" } else { "s" }
+            )?;
         }
         Ok(())
     }
@@ -214,7 +218,12 @@ pub(crate) struct Problems {
 }
 
 impl Problems {
-    pub fn push(&mut self, code: ErrorCode, path: impl FnOnce() -> String, message: impl FnOnce() -> String) {
+    pub fn push(
+        &mut self,
+        code: ErrorCode,
+        path: impl FnOnce() -> String,
+        message: impl FnOnce() -> String,
+    ) {
         self.count += 1;
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(Problem {

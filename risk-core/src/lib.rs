@@ -19,3 +19,52 @@ pub use document::*;
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};
 pub use methodology::Methodology;
 pub use parse::{parse_portfolio, parse_portfolio_bytes};
+pub mod cvss;
+mod engine;
+mod maths;
+pub mod output;
+mod reasons;
+pub mod validate;
+
+pub use output::{
+    Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
+    SupplierExposure,
+};
+pub use validate::{Prepared, validate};
+
+/// Check and rate a portfolio (sections 1–7 of the methodology).
+///
+/// ```
+/// use risk_core::{parse_portfolio, rate, Methodology};
+/// let doc = parse_portfolio(r#"{
+///   "as_of": "2025-09-30",
+///   "organisations": [
+///     {"id": "RBS", "peer_group": "acute",
+///      "assessments": [{"control": "B4.d", "outcome": "partially_achieved",
+///                       "assurance": "independent_audit", "assessed_on": "2025-06-30"}],
+///      "dependencies": [{"supplier": "SUP", "criticality": "critical", "access": "network"}]},
+///     {"id": "SUP", "peer_group": "supplier",
+///      "attestation": {"dspt_status": "standards_met", "cyber_essentials_plus": true}}
+///   ]}"#).unwrap();
+/// let rating = rate(&doc, &Methodology::default()).unwrap();
+/// let rbs = rating.get("RBS").unwrap();
+/// assert!(rbs.interval[0] <= rbs.score && rbs.score <= rbs.interval[1]);
+/// assert_eq!(rbs.basis, risk_core::Basis::Evidence);
+/// // The supplier, with no evidence, is rated exactly at its attestation: 0.06 × 0.7.
+/// assert!((rating.get("SUP").unwrap().probability - 0.042).abs() < 1e-12);
+/// ```
+///
+/// # Errors
+/// [`Error::Input`] listing every problem of the document.
+pub fn rate(portfolio: &Portfolio, methodology: &Methodology) -> Result<PortfolioRating, Error> {
+    Ok(validate(portfolio, methodology)?.rate())
+}
+
+/// Parse, check and rate a portfolio given as JSON text.
+///
+/// # Errors
+/// [`Error::Input`] for a malformed document or any problem in it.
+pub fn rate_json(text: &str, methodology: &Methodology) -> Result<PortfolioRating, Error> {
+    let doc = parse_portfolio(text)?;
+    rate(&doc, methodology)
+}

@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{Access, AssetCriticality, Assurance, Criticality, DsptStatus, FindingKind, Outcome};
+use crate::document::{
+    Access, AssetCriticality, Assurance, Criticality, DsptStatus, FindingKind, Outcome,
+};
 use crate::error::{MethodologyError, MethodologyProblem};
 
 /// The JSON text of the default methodology, `nhs-caf-v1`.

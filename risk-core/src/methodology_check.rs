@@ -55,7 +55,11 @@ impl Checker<'_> {
 /// True for `<upper-case letter><digit>.<lower-case letter>`.
 pub(crate) fn is_control_id(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 4 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && b[2] == b'.' && b[3].is_ascii_lowercase()
+    b.len() == 4
+        && b[0].is_ascii_uppercase()
+        && b[1].is_ascii_digit()
+        && b[2] == b'.'
+        && b[3].is_ascii_lowercase()
 }
 
 fn is_principle_id(s: &str) -> bool {
@@ -84,12 +88,18 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             c.fail(format!("factors[{i}].id"), "must not be empty");
         }
         if factor_ix.insert(f.id.as_str(), i).is_some() {
-            c.fail(format!("factors[{i}].id"), format!("duplicate factor `{}`", f.id));
+            c.fail(
+                format!("factors[{i}].id"),
+                format!("duplicate factor `{}`", f.id),
+            );
         }
         c.non_negative(&format!("factors[{i}].weight"), f.weight);
         weight_sum += f.weight;
     }
-    if doc.factors.iter().all(|f| f.weight.is_finite()) && weight_sum <= 0.0 && !doc.factors.is_empty() {
+    if doc.factors.iter().all(|f| f.weight.is_finite())
+        && weight_sum <= 0.0
+        && !doc.factors.is_empty()
+    {
         c.fail("factors", "the weights must not all be zero");
     }
     let factor_of = |c: &mut Checker<'_>, path: String, id: &str| -> Option<usize> {
@@ -128,15 +138,24 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     let mut seen = BTreeSet::new();
     for (i, e) in doc.controls.catalogue.iter().enumerate() {
         if !is_control_id(&e.id) {
-            c.fail(format!("controls.catalogue[{i}].id"), format!("`{}` is not an outcome id like `A1.a`", e.id));
+            c.fail(
+                format!("controls.catalogue[{i}].id"),
+                format!("`{}` is not an outcome id like `A1.a`", e.id),
+            );
         } else if !principles.contains_key(&e.id[..2]) && !outcomes.contains_key(&e.id) {
             c.fail(
                 format!("controls.catalogue[{i}].id"),
-                format!("outcome `{}` belongs to a principle the mapping does not cover", e.id),
+                format!(
+                    "outcome `{}` belongs to a principle the mapping does not cover",
+                    e.id
+                ),
             );
         }
         if !seen.insert(e.id.as_str()) {
-            c.fail(format!("controls.catalogue[{i}].id"), format!("duplicate outcome `{}`", e.id));
+            c.fail(
+                format!("controls.catalogue[{i}].id"),
+                format!("duplicate outcome `{}`", e.id),
+            );
         }
     }
 
@@ -147,9 +166,18 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     // Assessments.
     let a = &doc.assessments;
     c.positive("assessments.half_life_days", a.half_life_days);
-    c.unit("assessments.outcome_values.achieved", a.outcome_values.achieved);
-    c.unit("assessments.outcome_values.partially_achieved", a.outcome_values.partially_achieved);
-    c.unit("assessments.outcome_values.not_achieved", a.outcome_values.not_achieved);
+    c.unit(
+        "assessments.outcome_values.achieved",
+        a.outcome_values.achieved,
+    );
+    c.unit(
+        "assessments.outcome_values.partially_achieved",
+        a.outcome_values.partially_achieved,
+    );
+    c.unit(
+        "assessments.outcome_values.not_achieved",
+        a.outcome_values.not_achieved,
+    );
     let ov = &a.outcome_values;
     if ov.not_achieved > ov.partially_achieved || ov.partially_achieved > ov.achieved {
         c.fail(
@@ -158,9 +186,18 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
         );
     }
     let s = &a.assurance_strength;
-    c.positive("assessments.assurance_strength.self_assessed", s.self_assessed);
-    c.positive("assessments.assurance_strength.peer_reviewed", s.peer_reviewed);
-    c.positive("assessments.assurance_strength.independent_audit", s.independent_audit);
+    c.positive(
+        "assessments.assurance_strength.self_assessed",
+        s.self_assessed,
+    );
+    c.positive(
+        "assessments.assurance_strength.peer_reviewed",
+        s.peer_reviewed,
+    );
+    c.positive(
+        "assessments.assurance_strength.independent_audit",
+        s.independent_audit,
+    );
     if s.self_assessed > s.peer_reviewed || s.peer_reviewed > s.independent_audit {
         c.fail(
             "assessments.assurance_strength",
@@ -176,9 +213,13 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             c.fail(format!("metrics[{i}].id"), "must not be empty");
         }
         if metrics.insert(m.id.clone(), i).is_some() {
-            c.fail(format!("metrics[{i}].id"), format!("duplicate metric `{}`", m.id));
+            c.fail(
+                format!("metrics[{i}].id"),
+                format!("duplicate metric `{}`", m.id),
+            );
         }
-        metric_factor.push(factor_of(&mut c, format!("metrics[{i}].factor"), &m.factor).unwrap_or(0));
+        metric_factor
+            .push(factor_of(&mut c, format!("metrics[{i}].factor"), &m.factor).unwrap_or(0));
         c.positive(&format!("metrics[{i}].cap"), m.cap);
         c.positive(&format!("metrics[{i}].half_life_days"), m.half_life_days);
     }
@@ -188,31 +229,58 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     let mut kind_factor = [usize::MAX; 7];
     let mut kind_severity = [0.0; 7];
     for (i, k) in fp.kinds.iter().enumerate() {
-        let ix = FindingKind::ALL.iter().position(|&x| x == k.kind).unwrap_or(0);
+        let ix = FindingKind::ALL
+            .iter()
+            .position(|&x| x == k.kind)
+            .unwrap_or(0);
         if kind_factor[ix] != usize::MAX {
-            c.fail(format!("findings.kinds[{i}].kind"), format!("kind `{}` listed twice", k.kind.as_str()));
+            c.fail(
+                format!("findings.kinds[{i}].kind"),
+                format!("kind `{}` listed twice", k.kind.as_str()),
+            );
         }
-        kind_factor[ix] = factor_of(&mut c, format!("findings.kinds[{i}].factor"), &k.factor).unwrap_or(0);
-        c.unit(&format!("findings.kinds[{i}].default_severity"), k.default_severity);
+        kind_factor[ix] =
+            factor_of(&mut c, format!("findings.kinds[{i}].factor"), &k.factor).unwrap_or(0);
+        c.unit(
+            &format!("findings.kinds[{i}].default_severity"),
+            k.default_severity,
+        );
         kind_severity[ix] = k.default_severity;
     }
     for (ix, kind) in FindingKind::ALL.iter().enumerate() {
         if kind_factor[ix] == usize::MAX {
-            c.fail("findings.kinds", format!("kind `{}` is not mapped", kind.as_str()));
+            c.fail(
+                "findings.kinds",
+                format!("kind `{}` is not mapped", kind.as_str()),
+            );
         }
     }
     c.non_negative("findings.kev_multiplier", fp.kev_multiplier);
     c.non_negative("findings.epss_multiplier", fp.epss_multiplier);
-    c.positive("findings.internet_facing_exposure", fp.internet_facing_exposure);
+    c.positive(
+        "findings.internet_facing_exposure",
+        fp.internet_facing_exposure,
+    );
     if fp.internet_facing_exposure.is_finite() && fp.internet_facing_exposure < 1.0 {
-        c.fail("findings.internet_facing_exposure", "must be ≥ 1 (exposure never helps)");
+        c.fail(
+            "findings.internet_facing_exposure",
+            "must be ≥ 1 (exposure never helps)",
+        );
     }
     let cw = &fp.asset_criticality;
-    for (name, v) in [("low", cw.low), ("medium", cw.medium), ("high", cw.high), ("clinical", cw.clinical)] {
+    for (name, v) in [
+        ("low", cw.low),
+        ("medium", cw.medium),
+        ("high", cw.high),
+        ("clinical", cw.clinical),
+    ] {
         c.positive(&format!("findings.asset_criticality.{name}"), v);
     }
     if !(cw.low <= cw.medium && cw.medium <= cw.high && cw.high <= cw.clinical) {
-        c.fail("findings.asset_criticality", "weights must not decrease from low to clinical");
+        c.fail(
+            "findings.asset_criticality",
+            "weights must not decrease from low to clinical",
+        );
     }
     let sla = &fp.sla;
     c.positive("findings.sla.urgent_days", sla.urgent_days);
@@ -221,14 +289,23 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     c.unit("findings.sla.urgent_severity", sla.urgent_severity);
     c.unit("findings.sla.high_severity", sla.high_severity);
     if !(sla.urgent_days <= sla.high_days && sla.high_days <= sla.default_days) {
-        c.fail("findings.sla", "deadlines must not shorten from urgent to high to default");
+        c.fail(
+            "findings.sla",
+            "deadlines must not shorten from urgent to high to default",
+        );
     }
     if sla.high_severity > sla.urgent_severity {
-        c.fail("findings.sla.high_severity", "must not exceed urgent_severity");
+        c.fail(
+            "findings.sla.high_severity",
+            "must not exceed urgent_severity",
+        );
     }
     c.non_negative("findings.open_weight", fp.open_weight);
     c.non_negative("findings.max_overdue", fp.max_overdue);
-    c.positive("findings.resolved_half_life_days", fp.resolved_half_life_days);
+    c.positive(
+        "findings.resolved_half_life_days",
+        fp.resolved_half_life_days,
+    );
     c.non_negative("findings.timely_fix_credit", fp.timely_fix_credit);
     c.non_negative("findings.late_fix_penalty", fp.late_fix_penalty);
 
@@ -244,7 +321,10 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
         c.unit(&format!("priors.dspt.{name}.probability"), p.probability);
         c.positive(&format!("priors.dspt.{name}.strength"), p.strength);
     }
-    c.unit("priors.cyber_essentials_plus_multiplier", pr.cyber_essentials_plus_multiplier);
+    c.unit(
+        "priors.cyber_essentials_plus_multiplier",
+        pr.cyber_essentials_plus_multiplier,
+    );
     c.open_unit("priors.mean_min", pr.mean_min);
     c.open_unit("priors.mean_max", pr.mean_max);
     if pr.mean_min >= pr.mean_max {
@@ -266,7 +346,10 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
         c.non_negative(&format!("supply_chain.{name}"), v);
     }
     if sc.max_coupling.is_finite() && !(0.0..1.0).contains(&sc.max_coupling) {
-        c.fail("supply_chain.max_coupling", format!("must be in [0, 1), not {}", sc.max_coupling));
+        c.fail(
+            "supply_chain.max_coupling",
+            format!("must be in [0, 1), not {}", sc.max_coupling),
+        );
     } else {
         c.finite("supply_chain.max_coupling", sc.max_coupling);
     }
@@ -298,12 +381,21 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
         let is_last = i + 1 == doc.bands.len();
         match (b.min_score, is_last) {
             (None, true) => {}
-            (None, false) => c.fail(format!("bands[{i}].min_score"), "only the last band may have no lower bound"),
-            (Some(_), true) => c.fail(format!("bands[{i}].min_score"), "the last band must have no lower bound (null)"),
+            (None, false) => c.fail(
+                format!("bands[{i}].min_score"),
+                "only the last band may have no lower bound",
+            ),
+            (Some(_), true) => c.fail(
+                format!("bands[{i}].min_score"),
+                "the last band must have no lower bound (null)",
+            ),
             (Some(v), false) => {
                 if c.finite(&format!("bands[{i}].min_score"), v) {
                     if v >= last {
-                        c.fail(format!("bands[{i}].min_score"), "bands must be listed best first with falling lower bounds");
+                        c.fail(
+                            format!("bands[{i}].min_score"),
+                            "bands must be listed best first with falling lower bounds",
+                        );
                     }
                     last = v;
                 }
@@ -316,7 +408,10 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     c.open_unit("factor_quantiles[0]", q0);
     c.open_unit("factor_quantiles[1]", q1);
     if q0 >= q1 {
-        c.fail("factor_quantiles", "the lower quantile must be below the upper");
+        c.fail(
+            "factor_quantiles",
+            "the lower quantile must be below the upper",
+        );
     }
     c.non_negative("drivers.min_impact", doc.drivers.min_impact);
     c.non_negative("tie_tolerance", doc.tie_tolerance);

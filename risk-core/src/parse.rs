@@ -44,7 +44,10 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, InputError> {
         InputError::single(
             ErrorCode::InvalidEncoding,
             "",
-            format!("the document is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+            format!(
+                "the document is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
         )
     })
 }
@@ -55,11 +58,7 @@ pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, InputError> 
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(map_error)?;
     de.end().map_err(|e| {
-        InputError::single(
-            ErrorCode::MalformedJson,
-            "",
-            format!("malformed JSON: {e}"),
-        )
+        InputError::single(ErrorCode::MalformedJson, "", format!("malformed JSON: {e}"))
     })?;
     Ok(value)
 }

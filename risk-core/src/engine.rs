@@ -1,0 +1,666 @@
+//! The rating computation (methodology sections 3–7).
+
+use std::collections::BTreeMap;
+
+use crate::date::Date;
+use crate::document::{Assurance, Outcome};
+use crate::maths::{exp2, ln, ln1p, logistic};
+use crate::methodology::Methodology;
+use crate::output::{
+    Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
+    SupplierExposure,
+};
+use crate::validate::{PFinding, Prepared, PreparedOrg};
+
+/// One counted evidence item's contribution to a factor.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item {
+    pub kind: DriverKind,
+    /// Index into the organisation's prepared list of that kind.
+    pub index: usize,
+    pub factor: usize,
+    pub da: f64,
+    pub db: f64,
+}
+
+/// An organisation's beliefs at one date.
+#[derive(Debug, Clone)]
+pub(crate) struct Beliefs {
+    pub alpha: Vec<f64>,
+    pub beta: Vec<f64>,
+    /// Evidence weight e_f added to each factor.
+    pub added: Vec<f64>,
+    pub items: Vec<Item>,
+    /// At least one item counted (basis "evidence").
+    pub counted: bool,
+}
+
+/// The internal (own-controls) part of a rating.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Internal {
+    pub eta: f64,
+    pub p: f64,
+    pub p_lo: f64,
+    pub p_hi: f64,
+}
+
+/// Decay weight 2^(−age/half_life).
+#[inline]
+fn decay(age_days: i64, half_life: f64) -> f64 {
+    exp2(-(age_days as f64) / half_life)
+}
+
+/// Remediation deadline in days for a finding (section 3.3).
+pub(crate) fn sla_days(m: &Methodology, f: &PFinding) -> f64 {
+    let s = &m.doc().findings.sla;
+    if f.kev || f.severity >= s.urgent_severity {
+        s.urgent_days
+    } else if f.severity >= s.high_severity {
+        s.high_days
+    } else {
+        s.default_days
+    }
+}
+
+/// True when `a` should win over `b` as the counted assessment of a control on the same date:
+/// higher assurance, then the first outcome in the order not_achieved, partially_achieved,
+/// achieved, not_applicable.
+fn assessment_wins(a: (Assurance, Outcome), b: (Assurance, Outcome)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+/// Collect the counted evidence of an organisation at `as_of` (section 3).
+pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs {
+    let nf = m.factors().len();
+    let mut alpha = vec![o.k * o.m; nf];
+    let mut beta = vec![o.k * (1.0 - o.m); nf];
+    let mut added = vec![0.0; nf];
+    let mut items = Vec::new();
+    let mut counted = false;
+    let doc = m.doc();
+
+    // 3.1 Assessments: the latest of each control (sorted by control, then date).
+    let ap = &doc.assessments;
+    let mut i = 0;
+    while i < o.assessments.len() {
+        let control = &o.assessments[i].control;
+        let mut best: Option<usize> = None;
+        let mut j = i;
+        while j < o.assessments.len() && &o.assessments[j].control == control {
+            let a = &o.assessments[j];
+            if a.assessed_on <= as_of {
+                best = match best {
+                    None => Some(j),
+                    Some(b) => {
+                        let cur = &o.assessments[b];
+                        if a.assessed_on > cur.assessed_on
+                            || (a.assessed_on == cur.assessed_on
+                                && assessment_wins(
+                                    (a.assurance, a.outcome),
+                                    (cur.assurance, cur.outcome),
+                                ))
+                        {
+                            Some(j)
+                        } else {
+                            Some(b)
+                        }
+                    }
+                };
+            }
+            j += 1;
+        }
+        if let Some(b) = best {
+            let a = &o.assessments[b];
+            if let Some(v) = m.outcome_value(a.outcome) {
+                let d = decay(as_of.days_since(a.assessed_on), ap.half_life_days);
+                let n = m.assurance_strength(a.assurance);
+                items.push(Item {
+                    kind: DriverKind::Assessment,
+                    index: b,
+                    factor: a.factor,
+                    da: d * n * v,
+                    db: d * n * (1.0 - v),
+                });
+                counted = true;
+            }
+        }
+        i = j;
+    }
+
+    // 3.2 Metrics: the latest observation of each (ties: larger trials, then lower ratio).
+    let mdefs = &doc.metrics;
+    let mut i = 0;
+    while i < o.metrics.len() {
+        let name = &o.metrics[i].metric;
+        let mut best: Option<usize> = None;
+        let mut j = i;
+        while j < o.metrics.len() && &o.metrics[j].metric == name {
+            let x = &o.metrics[j];
+            if x.observed_on <= as_of {
+                best = match best {
+                    None => Some(j),
+                    Some(b) => {
+                        let cur = &o.metrics[b];
+                        let wins = x.observed_on > cur.observed_on
+                            || (x.observed_on == cur.observed_on
+                                && (x.trials > cur.trials
+                                    || (x.trials == cur.trials
+                                        && u128::from(x.successes) * u128::from(cur.trials)
+                                            < u128::from(cur.successes) * u128::from(x.trials))));
+                        Some(if wins { j } else { b })
+                    }
+                };
+            }
+            j += 1;
+        }
+        if let Some(b) = best {
+            let x = &o.metrics[b];
+            let def = &mdefs[x.index];
+            let factor = m.index().metric_factor[x.index];
+            let r = x.successes as f64 / x.trials as f64;
+            let n = (x.trials as f64).min(def.cap);
+            let d = decay(as_of.days_since(x.observed_on), def.half_life_days);
+            items.push(Item {
+                kind: DriverKind::Metric,
+                index: b,
+                factor,
+                da: d * n * r,
+                db: d * n * (1.0 - r),
+            });
+            counted = true;
+        }
+        i = j;
+    }
+
+    // 3.3 Findings.
+    let fp = &doc.findings;
+    for (idx, f) in o.findings.iter().enumerate() {
+        if f.first_seen > as_of {
+            continue;
+        }
+        counted = true;
+        let s = f.severity;
+        let x = if f.internet_facing {
+            fp.internet_facing_exposure
+        } else {
+            1.0
+        };
+        let c = m.asset_weight(f.criticality);
+        let sla = sla_days(m, f);
+        let (da, db) = match f.resolved_on {
+            Some(r) if r <= as_of => {
+                let d = decay(as_of.days_since(r), fp.resolved_half_life_days);
+                if (r.days_since(f.first_seen) as f64) <= sla {
+                    (d * fp.timely_fix_credit * s * x * c, 0.0)
+                } else {
+                    (0.0, d * fp.late_fix_penalty * s * x * c)
+                }
+            }
+            _ => {
+                let mult = 1.0
+                    + if f.kev { fp.kev_multiplier } else { 0.0 }
+                    + fp.epss_multiplier * f.epss.unwrap_or(0.0);
+                let overdue = (as_of.days_since(f.first_seen) as f64 / sla).min(fp.max_overdue);
+                (0.0, fp.open_weight * s * mult * x * c * (1.0 + overdue))
+            }
+        };
+        items.push(Item {
+            kind: DriverKind::Finding,
+            index: idx,
+            factor: o.findings[idx].factor,
+            da,
+            db,
+        });
+    }
+
+    for it in &items {
+        alpha[it.factor] += it.da;
+        beta[it.factor] += it.db;
+        added[it.factor] += it.da + it.db;
+    }
+    Beliefs {
+        alpha,
+        beta,
+        added,
+        items,
+        counted,
+    }
+}
+
+/// Mean and variance of Beta(α, β).
+#[inline]
+fn beta_moments(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    (a / s, a * b / (s * s * (s + 1.0)))
+}
+
+/// The internal probability and its interval (section 4).
+pub(crate) fn internal(b: &Beliefs, m: &Methodology) -> Internal {
+    let doc = m.doc();
+    let mut eta = doc.model.intercept;
+    let mut var = 0.0;
+    for (f, def) in doc.factors.iter().enumerate() {
+        let (mu, v) = beta_moments(b.alpha[f], b.beta[f]);
+        eta += def.weight * (1.0 - mu);
+        var += def.weight * def.weight * v;
+    }
+    let sd = var.sqrt();
+    let z = doc.model.z;
+    Internal {
+        eta,
+        p: logistic(eta),
+        p_lo: logistic(eta - z * sd),
+        p_hi: logistic(eta + z * sd),
+    }
+}
+
+/// Score of a probability (section 5): never NaN, clamped to the scale.
+pub(crate) fn score(m: &Methodology, p: f64) -> f64 {
+    let sp = &m.doc().score;
+    if p.is_nan() || p <= 0.0 {
+        return sp.max;
+    }
+    if p >= 1.0 {
+        return sp.min;
+    }
+    let log_odds = ln(p) - ln1p(-p);
+    let anchor = ln(sp.anchor_probability) - ln1p(-sp.anchor_probability);
+    let s =
+        sp.anchor_score - sp.points_to_halve_odds / core::f64::consts::LN_2 * (log_odds - anchor);
+    s.clamp(sp.min, sp.max)
+}
+
+/// The band of a score.
+pub(crate) fn band(m: &Methodology, s: f64) -> &str {
+    for b in &m.doc().bands {
+        match b.min_score {
+            Some(min) if s >= min => return &b.band,
+            None => return &b.band,
+            _ => {}
+        }
+    }
+    // The checker guarantees a last band with no lower bound.
+    &m.doc().bands[m.doc().bands.len() - 1].band
+}
+
+/// Least fixed point of the supply-chain equation by Jacobi iteration (section 4.2), returning
+/// the final iterate.
+pub(crate) fn fixed_point(prep: &Prepared, p_int: &[f64]) -> Vec<f64> {
+    fixed_point_with(prep, p_int, None)
+}
+
+/// As [`fixed_point`], with one organisation's dependencies replaced.
+pub(crate) fn fixed_point_with(
+    prep: &Prepared,
+    p_int: &[f64],
+    replaced: Option<(usize, &PreparedOrg)>,
+) -> Vec<f64> {
+    let sc = &prep.methodology.doc().supply_chain;
+    let deps_of = |o: usize| match replaced {
+        Some((r, org)) if r == o => &org.deps,
+        _ => &prep.orgs[o].deps,
+    };
+    let active: Vec<usize> = (0..p_int.len())
+        .filter(|&o| !deps_of(o).is_empty())
+        .collect();
+    let mut cur = p_int.to_vec();
+    let mut next = p_int.to_vec();
+    for _ in 0..sc.max_sweeps {
+        let mut change: f64 = 0.0;
+        for &o in &active {
+            let mut prod = 1.0;
+            for d in deps_of(o) {
+                prod *= 1.0 - d.coupling * cur[d.supplier];
+            }
+            let v = 1.0 - (1.0 - p_int[o]) * prod;
+            change = change.max((v - cur[o]).abs());
+            next[o] = v;
+        }
+        std::mem::swap(&mut cur, &mut next);
+        if change < sc.tolerance {
+            break;
+        }
+    }
+    cur
+}
+
+/// P_supply of an organisation from a final iterate.
+pub(crate) fn supply_probability(org: &PreparedOrg, p: &[f64]) -> f64 {
+    let mut prod = 1.0;
+    for d in &org.deps {
+        prod *= 1.0 - d.coupling * p[d.supplier];
+    }
+    1.0 - prod
+}
+
+/// 1 − (1 − a)(1 − b).
+#[inline]
+pub(crate) fn combine(p_int: f64, p_supply: f64) -> f64 {
+    1.0 - (1.0 - p_int) * (1.0 - p_supply)
+}
+
+/// Sort `v` by a numeric key descending, treating keys within `tol` of their neighbour as tied
+/// and ordering each run of ties by `tie`. A total order is used for the first sort, so this
+/// never panics, and it is deterministic for any input order.
+pub(crate) fn sort_desc_with_ties<T>(
+    v: &mut [T],
+    tol: f64,
+    key: impl Fn(&T) -> f64,
+    tie: impl Fn(&T, &T) -> core::cmp::Ordering,
+) {
+    v.sort_by(|a, b| key(b).total_cmp(&key(a)).then_with(|| tie(a, b)));
+    let mut start = 0;
+    while start < v.len() {
+        let mut end = start + 1;
+        while end < v.len() && (key(&v[end - 1]) - key(&v[end])).abs() <= tol {
+            end += 1;
+        }
+        if end - start > 1 {
+            v[start..end].sort_by(&tie);
+        }
+        start = end;
+    }
+}
+
+/// Everything computed for one organisation before the portfolio-level figures.
+pub(crate) struct OrgResult {
+    pub rating: Rating,
+}
+
+impl Prepared {
+    /// Rate the portfolio at its own `as_of`.
+    ///
+    /// ```
+    /// use risk_core::{parse_portfolio, validate, Methodology};
+    /// let doc = parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [{"id": "A"}]}"#).unwrap();
+    /// let rating = validate(&doc, &Methodology::default()).unwrap().rate();
+    /// // No evidence, no attestation: the prior P0 = 0.25 is the probability.
+    /// assert!((rating.ratings[0].probability - 0.25).abs() < 1e-12);
+    /// ```
+    pub fn rate(&self) -> PortfolioRating {
+        self.rate_at(self.as_of)
+    }
+
+    /// Rate the portfolio as it stood at another date: evidence dated after `as_of` is left out.
+    pub fn rate_at(&self, as_of: Date) -> PortfolioRating {
+        self.rate_with(as_of, None)
+    }
+
+    /// Rate with one organisation replaced by a modified copy (what-if).
+    pub(crate) fn rate_with(
+        &self,
+        as_of: Date,
+        replaced: Option<(usize, &PreparedOrg)>,
+    ) -> PortfolioRating {
+        let m = &self.methodology;
+        let org = |i: usize| match replaced {
+            Some((r, o)) if r == i => o,
+            _ => &self.orgs[i],
+        };
+        let n = self.orgs.len();
+        let beliefs: Vec<Beliefs> = (0..n).map(|i| beliefs(org(i), as_of, m)).collect();
+        let internals: Vec<Internal> = beliefs.iter().map(|b| internal(b, m)).collect();
+        let p_mid: Vec<f64> = internals.iter().map(|x| x.p).collect();
+        let p_lo: Vec<f64> = internals.iter().map(|x| x.p_lo).collect();
+        let p_hi: Vec<f64> = internals.iter().map(|x| x.p_hi).collect();
+        let fp_mid = fixed_point_with(self, &p_mid, replaced);
+        let fp_lo = fixed_point_with(self, &p_lo, replaced);
+        let fp_hi = fixed_point_with(self, &p_hi, replaced);
+
+        let mut quantile_cache: BTreeMap<(u64, u64), (f64, f64)> = BTreeMap::new();
+        let mut ratings: Vec<Rating> = (0..n)
+            .map(|i| {
+                let o = org(i);
+                let ps = supply_probability(o, &fp_mid);
+                let ps_lo = supply_probability(o, &fp_lo);
+                let ps_hi = supply_probability(o, &fp_hi);
+                rate_org(
+                    m,
+                    o,
+                    as_of,
+                    &beliefs[i],
+                    &internals[i],
+                    [ps, ps_lo, ps_hi],
+                    &fp_mid,
+                    &mut quantile_cache,
+                )
+                .rating
+            })
+            .collect();
+
+        let peer_groups = peer_groups(m, &mut ratings);
+        let suppliers = suppliers(self, replaced);
+        PortfolioRating {
+            as_of,
+            methodology: m.id().to_owned(),
+            methodology_version: m.version().to_owned(),
+            ratings,
+            peer_groups,
+            suppliers,
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rate_org(
+    m: &Methodology,
+    o: &PreparedOrg,
+    as_of: Date,
+    b: &Beliefs,
+    int: &Internal,
+    [ps, ps_lo, ps_hi]: [f64; 3],
+    p_final: &[f64],
+    quantile_cache: &mut BTreeMap<(u64, u64), (f64, f64)>,
+) -> OrgResult {
+    let doc = m.doc();
+    let p = combine(int.p, ps);
+    let p_lo = combine(int.p_lo, ps_lo);
+    let p_hi = combine(int.p_hi, ps_hi);
+    let s = score(m, p);
+    let weight_sum = m.index().weight_sum;
+
+    // Factors.
+    let [q_lo, q_hi] = doc.factor_quantiles;
+    let mut coverage = 0.0;
+    let factors: Vec<FactorRating> = doc
+        .factors
+        .iter()
+        .enumerate()
+        .map(|(f, def)| {
+            let (a, bb) = (b.alpha[f], b.beta[f]);
+            let (mu, _) = beta_moments(a, bb);
+            let (lower, upper) = *quantile_cache
+                .entry((a.to_bits(), bb.to_bits()))
+                .or_insert_with(|| {
+                    (
+                        statrs::function::beta::inv_beta_reg(a, bb, q_lo),
+                        statrs::function::beta::inv_beta_reg(a, bb, q_hi),
+                    )
+                });
+            let eta_perfect = int.eta - def.weight * (1.0 - mu);
+            let points = score(m, combine(logistic(eta_perfect), ps)) - s;
+            coverage += def.weight * (b.added[f] / doc.coverage_saturation).min(1.0);
+            FactorRating {
+                id: def.id.clone(),
+                mean: mu,
+                lower,
+                upper,
+                evidence: b.added[f],
+                points,
+            }
+        })
+        .collect();
+    let coverage = if weight_sum > 0.0 {
+        coverage / weight_sum
+    } else {
+        0.0
+    };
+
+    // Drivers: every counted item and every dependency edge.
+    let mut cands: Vec<(DriverKind, usize, f64)> = Vec::with_capacity(b.items.len() + o.deps.len());
+    for it in &b.items {
+        let f = it.factor;
+        let (mu, _) = beta_moments(b.alpha[f], b.beta[f]);
+        let (mu_wo, _) = beta_moments(b.alpha[f] - it.da, b.beta[f] - it.db);
+        let w = doc.factors[f].weight;
+        let eta_wo = int.eta + w * (mu - mu_wo);
+        let s_wo = score(m, combine(logistic(eta_wo), ps));
+        cands.push((it.kind, it.index, s - s_wo));
+    }
+    if !o.deps.is_empty() {
+        // Product of all edges but one, from prefix and suffix products (no division).
+        let terms: Vec<f64> = o
+            .deps
+            .iter()
+            .map(|d| 1.0 - d.coupling * p_final[d.supplier])
+            .collect();
+        let mut suffix = vec![1.0; terms.len() + 1];
+        for k in (0..terms.len()).rev() {
+            suffix[k] = suffix[k + 1] * terms[k];
+        }
+        let mut prefix = 1.0;
+        for k in 0..terms.len() {
+            let ps_wo = 1.0 - prefix * suffix[k + 1];
+            let s_wo = score(m, combine(int.p, ps_wo));
+            cands.push((DriverKind::Dependency, k, s - s_wo));
+            prefix *= terms[k];
+        }
+    }
+    let min_impact = doc.drivers.min_impact;
+    cands.retain(|c| c.2.abs() >= min_impact);
+    let reference = |c: &(DriverKind, usize, f64)| -> &str {
+        match c.0 {
+            DriverKind::Assessment => &o.assessments[c.1].control,
+            DriverKind::Metric => &o.metrics[c.1].metric,
+            DriverKind::Finding => &o.findings[c.1].id,
+            DriverKind::Dependency => &o.deps[c.1].supplier_id,
+        }
+    };
+    sort_desc_with_ties(
+        &mut cands,
+        doc.tie_tolerance,
+        |c| c.2.abs(),
+        |a, b| {
+            reference(a)
+                .as_bytes()
+                .cmp(reference(b).as_bytes())
+                .then(a.0.as_str().cmp(b.0.as_str()))
+        },
+    );
+    cands.truncate(doc.drivers.count);
+    let drivers = cands
+        .iter()
+        .map(|c| Driver {
+            kind: c.0,
+            reference: reference(c).to_owned(),
+            impact: c.2,
+            reason: crate::reasons::reason(m, o, as_of, c.0, c.1, p_final),
+        })
+        .collect();
+
+    let basis = if b.counted {
+        Basis::Evidence
+    } else if o.has_attestation {
+        Basis::Attestation
+    } else {
+        Basis::Prior
+    };
+    OrgResult {
+        rating: Rating {
+            id: o.id.clone(),
+            peer_group: o.peer_group.clone(),
+            score: s,
+            band: band(m, s).to_owned(),
+            interval: [score(m, p_hi), score(m, p_lo)],
+            probability: p,
+            probability_interval: [p_lo, p_hi],
+            internal_probability: int.p,
+            supply_probability: ps,
+            basis,
+            coverage,
+            peer_percentile: 0.0,
+            factors,
+            drivers,
+        },
+    }
+}
+
+/// Percentile by linear interpolation between closest ranks (numpy's default).
+pub(crate) fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Peer-group statistics, and each rating's peer percentile (section 7).
+fn peer_groups(m: &Methodology, ratings: &mut [Rating]) -> Vec<PeerGroupStats> {
+    let tol = m.doc().tie_tolerance;
+    let mut groups: BTreeMap<&[u8], Vec<f64>> = BTreeMap::new();
+    for r in ratings.iter() {
+        groups
+            .entry(r.peer_group.as_bytes())
+            .or_default()
+            .push(r.score);
+    }
+    for v in groups.values_mut() {
+        v.sort_by(f64::total_cmp);
+    }
+    let stats = groups
+        .iter()
+        .map(|(name, v)| PeerGroupStats {
+            peer_group: String::from_utf8_lossy(name).into_owned(),
+            n: v.len(),
+            min: v[0],
+            p25: percentile_sorted(v, 0.25),
+            median: percentile_sorted(v, 0.5),
+            p75: percentile_sorted(v, 0.75),
+            max: v[v.len() - 1],
+        })
+        .collect();
+    let percentiles: Vec<f64> = ratings
+        .iter()
+        .map(|r| {
+            let v = &groups[r.peer_group.as_bytes()];
+            let below = v.partition_point(|&x| x < r.score - tol);
+            let upto = v.partition_point(|&x| x <= r.score + tol);
+            100.0 * (below as f64 + 0.5 * (upto - below) as f64) / v.len() as f64
+        })
+        .collect();
+    for (r, p) in ratings.iter_mut().zip(percentiles) {
+        r.peer_percentile = p;
+    }
+    stats
+}
+
+/// Supplier concentration (section 7), summed in id order so it does not depend on input order.
+fn suppliers(prep: &Prepared, replaced: Option<(usize, &PreparedOrg)>) -> Vec<SupplierExposure> {
+    let n = prep.orgs.len();
+    let mut dependents = vec![0usize; n];
+    let mut exposure = vec![0.0f64; n];
+    for &i in &prep.id_order {
+        let o = match replaced {
+            Some((r, org)) if r == i => org,
+            _ => &prep.orgs[i],
+        };
+        for d in &o.deps {
+            dependents[d.supplier] += 1;
+            exposure[d.supplier] += d.coupling;
+        }
+    }
+    let mut out: Vec<SupplierExposure> = (0..n)
+        .filter(|&i| dependents[i] > 0)
+        .map(|i| SupplierExposure {
+            id: prep.orgs[i].id.clone(),
+            dependents: dependents[i],
+            systemic_exposure: exposure[i],
+        })
+        .collect();
+    sort_desc_with_ties(
+        &mut out,
+        prep.methodology.doc().tie_tolerance,
+        |s| s.systemic_exposure,
+        |a, b| a.id.as_bytes().cmp(b.id.as_bytes()),
+    );
+    out
+}
