@@ -7,7 +7,7 @@
 //! serializer: maps become plain objects and 64-bit integers become numbers, never `Map` or
 //! `BigInt`.
 
-use risk_core::{ErrorCode, Methodology};
+use risk_core::{ErrorCode, InputError, Methodology, Portfolio};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -16,7 +16,7 @@ use crate::error::{self, js_error};
 /// The JSON text of an input given either as a JSON string or as an object.
 ///
 /// `what` names the argument in error messages (`"document"`, `"methodology"`, …).
-pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, InputError> {
     if let Some(text) = value.as_string() {
         return Ok(text);
     }
@@ -29,19 +29,27 @@ pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> 
                     .dyn_ref::<js_sys::Error>()
                     .map(|e| String::from(e.message()))
                     .unwrap_or_else(|| "JSON.stringify failed".to_owned());
-                Err(js_error(
-                    ErrorCode::WrongType.as_str(),
+                Err(InputError::single(
+                    ErrorCode::WrongType,
                     "",
-                    &format!("the {what} cannot be converted to JSON: {reason}"),
+                    format!("the {what} cannot be converted to JSON: {reason}"),
                 ))
             }
         };
     }
-    Err(js_error(
-        ErrorCode::WrongType.as_str(),
+    Err(InputError::single(
+        ErrorCode::WrongType,
         "",
-        &format!("the {what} must be a JSON string or an object, not {}", type_name(value)),
+        format!(
+            "the {what} must be a JSON string or an object, not {}",
+            type_name(value)
+        ),
     ))
+}
+
+/// A portfolio document given as a JSON string or an object, parsed with its paths.
+pub(crate) fn portfolio(value: &JsValue) -> Result<Portfolio, InputError> {
+    risk_core::parse_portfolio(&json_text(value, "document")?)
 }
 
 /// The methodology to use: the default one when the argument is `undefined` or `null`.
@@ -49,7 +57,7 @@ pub(crate) fn methodology(value: &JsValue) -> Result<Methodology, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Methodology::default());
     }
-    let text = json_text(value, "methodology")?;
+    let text = json_text(value, "methodology").map_err(|e| error::from_core(&e.into()))?;
     Methodology::from_json(&text).map_err(|e| error::from_core(&e.into()))
 }
 
@@ -57,7 +65,13 @@ pub(crate) fn methodology(value: &JsValue) -> Result<Methodology, JsValue> {
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error("internal_error", "", &format!("could not build the result: {e}")))
+        .map_err(|e| {
+            js_error(
+                "internal_error",
+                "",
+                &format!("could not build the result: {e}"),
+            )
+        })
 }
 
 /// A short description of a JavaScript value's type for messages.
@@ -67,6 +81,9 @@ fn type_name(value: &JsValue) -> String {
     } else if value.is_null() {
         "null".to_owned()
     } else {
-        value.js_typeof().as_string().unwrap_or_else(|| "an unknown value".to_owned())
+        value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "an unknown value".to_owned())
     }
 }

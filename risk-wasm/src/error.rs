@@ -40,7 +40,12 @@ pub(crate) fn problems(error: &Error) -> js_sys::Array {
     let list = js_sys::Array::new();
     match error {
         Error::Input(e) => {
-            for Problem { code, path, message } in e.problems() {
+            for Problem {
+                code,
+                path,
+                message,
+            } in e.problems()
+            {
                 list.push(&problem_object(code.as_str(), path, message));
             }
         }
@@ -51,7 +56,11 @@ pub(crate) fn problems(error: &Error) -> js_sys::Array {
         }
         // Errors that are not about a list of document problems carry their one code and path.
         other => {
-            list.push(&problem_object(other.code(), other.path(), &other.to_string()));
+            list.push(&problem_object(
+                other.code(),
+                other.path(),
+                &other.to_string(),
+            ));
         }
     }
     list
@@ -59,5 +68,10 @@ pub(crate) fn problems(error: &Error) -> js_sys::Array {
 
 /// A core error as a thrown `Error`.
 pub(crate) fn from_core(error: &Error) -> JsValue {
-    with_problems(error.code(), error.path(), &error.to_string(), &problems(error))
+    with_problems(
+        error.code(),
+        error.path(),
+        &error.to_string(),
+        &problems(error),
+    )
 }

@@ -13,11 +13,26 @@ mod error;
 
 use wasm_bindgen::prelude::*;
 
-/// Runs once when the module is instantiated: panics are reported on the console with their
-/// message and location instead of a bare `unreachable`.
+/// Runs when the module is instantiated: installs the panic hook.
+///
+/// `wasm32-unknown-unknown` cannot unwind, so a panic (a bug in this library) aborts the call
+/// with the Rust stack and allocator left as they were. The hook reports the panic on the
+/// console, asks wasm-bindgen to replace the instance with a fresh one before the next call (so
+/// the module stays usable), and throws an `Error` with code `internal_error` to the caller
+/// instead of a bare `RuntimeError: unreachable`.
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        wasm_bindgen::handler::schedule_reinit();
+        wasm_bindgen::throw_val(error::js_error(
+            "internal_error",
+            "",
+            &format!(
+                "riskrating internal error (please report it): {info}; the module has been reset"
+            ),
+        ));
+    }));
 }
 
 /// The library version.
@@ -31,4 +46,51 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = defaultMethodology)]
 pub fn default_methodology() -> Result<JsValue, JsValue> {
     convert::to_js(risk_core::Methodology::default().doc())
+}
+
+/// Rate a portfolio document (methodology sections 1–7): the output document of section 6.1.
+///
+/// `document` and `methodology` are JSON strings or objects; without a methodology the default
+/// one is used. Throws an `Error` with `code`, `path` and every `problems` entry when the
+/// document is rejected.
+#[wasm_bindgen(js_name = ratePortfolio)]
+pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(|e| error::from_core(&e.into()))?;
+    let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
+    convert::to_js(&rating)
+}
+
+/// Check a portfolio document without rating it, for form validation.
+///
+/// Returns `{ok, errors, omitted}`: `errors` lists every problem as `{code, path, message}` in
+/// document order (structural problems such as malformed JSON or a wrong type stop the check at
+/// the first one); `omitted` counts problems beyond the listed ones. Only an invalid
+/// `methodology` argument throws.
+#[wasm_bindgen]
+pub fn validate(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
+    let methodology = convert::methodology(&methodology)?;
+    let checked = convert::portfolio(&document)
+        .and_then(|portfolio| risk_core::validate(&portfolio, &methodology).map(drop));
+    let report = match &checked {
+        Ok(()) => ValidationReport {
+            ok: true,
+            errors: &[],
+            omitted: 0,
+        },
+        Err(e) => ValidationReport {
+            ok: false,
+            errors: e.problems(),
+            omitted: e.omitted(),
+        },
+    };
+    convert::to_js(&report)
+}
+
+/// What `validate` returns.
+#[derive(serde::Serialize)]
+struct ValidationReport<'a> {
+    ok: bool,
+    errors: &'a [risk_core::Problem],
+    omitted: usize,
 }
