@@ -283,13 +283,9 @@ pub(crate) fn band(m: &Methodology, s: f64) -> &str {
     &m.doc().bands[m.doc().bands.len() - 1].band
 }
 
-/// Least fixed point of the supply-chain equation by Jacobi iteration (section 4.2), returning
-/// the final iterate.
-pub(crate) fn fixed_point(prep: &Prepared, p_int: &[f64]) -> Vec<f64> {
-    fixed_point_with(prep, p_int, None)
-}
-
-/// As [`fixed_point`], with one organisation's dependencies replaced.
+/// Least fixed point of the supply-chain equation by Jacobi iteration from P⁰ = P_int
+/// (section 4.2), with one organisation's dependencies optionally replaced; returns the final
+/// iterate.
 pub(crate) fn fixed_point_with(
     prep: &Prepared,
     p_int: &[f64],

@@ -21,10 +21,12 @@ pub use methodology::Methodology;
 pub use parse::{parse_portfolio, parse_portfolio_bytes};
 pub mod cvss;
 mod engine;
+pub mod history;
 mod maths;
 pub mod output;
 mod reasons;
 pub mod validate;
+pub mod whatif;
 
 pub use output::{
     Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
@@ -68,3 +70,5 @@ pub fn rate_json(text: &str, methodology: &Methodology) -> Result<PortfolioRatin
     let doc = parse_portfolio(text)?;
     rate(&doc, methodology)
 }
+pub use history::{Change, EvidenceChange, FactorChange, History, HistoryPoint, Series, history};
+pub use whatif::{Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if};

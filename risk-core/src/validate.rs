@@ -32,8 +32,7 @@ pub(crate) struct PreparedOrg {
     pub id: String,
     pub peer_group: String,
     pub has_attestation: bool,
-    /// Prior probability P₀ (after any multiplier), strength k and prior mean m.
-    pub p0: f64,
+    /// Prior strength k and prior mean m (section 4.1).
     pub k: f64,
     pub m: f64,
     /// Sorted by (control, assessed_on).
@@ -361,7 +360,6 @@ pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prep
                 id: o.id.clone(),
                 peer_group: o.peer_group.clone(),
                 has_attestation: o.attestation.is_some(),
-                p0,
                 k,
                 m,
                 assessments,
