@@ -356,3 +356,95 @@ export function validate(
   document: Json<Portfolio>,
   methodology?: Json<Methodology> | null,
 ): ValidationReport;
+
+// ---- What-if, plans, history (methodology section 8) ------------------------------------------
+
+/** A change to one organisation's evidence. */
+export type Action =
+  | { action: "set_assessment"; control: string; outcome: Outcome; assurance: Assurance }
+  | { action: "resolve_finding"; finding: string }
+  | { action: "set_metric"; metric: string; successes: number; trials: number }
+  | { action: "remove_dependency"; supplier: string };
+
+/** A change of one organisation's score. */
+export interface ScoreChange {
+  id: string;
+  before: number;
+  after: number;
+  delta: number;
+}
+
+/** The outcome of a what-if. */
+export interface WhatIf {
+  organisation: string;
+  actions: Action[];
+  score_before: number;
+  score_after: number;
+  /** `score_after − score_before`. */
+  delta: number;
+  /** The organisation's full rating after the change. */
+  rating: Rating;
+  /** Other organisations whose score changed (its dependants, through the supply chain). */
+  dependants: ScoreChange[];
+}
+
+/** One step of a plan: an action and its own gain in points. */
+export interface PlanStep {
+  action: Action;
+  gain: number;
+}
+
+/** An improvement plan. */
+export interface Plan {
+  organisation: string;
+  score: number;
+  /** How many candidate actions were evaluated. */
+  candidates: number;
+  /** The top actions by gain, best first. */
+  steps: PlanStep[];
+  /** The score with every step applied together. */
+  score_with_all: number;
+}
+
+/** Ratings of every organisation at a list of dates. */
+export interface History {
+  methodology: string;
+  dates: IsoDate[];
+  /** One series per organisation, in input order. */
+  series: { id: string; points: HistoryPoint[] }[];
+}
+
+/** A rating at one date. */
+export interface HistoryPoint {
+  as_of: IsoDate;
+  score: number;
+  band: Band | (string & {});
+  interval: [number, number];
+  basis: Basis;
+}
+
+/**
+ * Apply actions, in order, to one organisation and re-rate the portfolio. Errors name
+ * `organisation` (code `unknown_organisation`) or `actions[i].field` (code `invalid_action`).
+ */
+export function whatIf(
+  document: Json<Portfolio>,
+  organisation: string,
+  actions: Json<Action[]>,
+  methodology?: Json<Methodology> | null,
+): WhatIf;
+
+/** The `k` actions (default 5) that raise one organisation's score most. */
+export function plan(
+  document: Json<Portfolio>,
+  organisation: string,
+  k?: number | null,
+  methodology?: Json<Methodology> | null,
+): Plan;
+
+/** The portfolio rated at each date; a bad date is reported at `dates[i]`. */
+export function history(
+  document: Json<Portfolio>,
+  dates: Json<IsoDate[]>,
+  methodology?: Json<Methodology> | null,
+): History;

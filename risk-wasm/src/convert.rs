@@ -87,3 +87,60 @@ fn type_name(value: &JsValue) -> String {
             .unwrap_or_else(|| "an unknown value".to_owned())
     }
 }
+
+/// A string argument such as an organisation id; `what` is its name and error path.
+pub(crate) fn string(value: &JsValue, what: &str) -> Result<String, InputError> {
+    value.as_string().ok_or_else(|| {
+        InputError::single(
+            ErrorCode::WrongType,
+            what,
+            format!("`{what}` must be a string, not {}", type_name(value)),
+        )
+    })
+}
+
+/// A whole-number argument in `[0, 2^32)`, or `default` when `undefined` or `null`.
+pub(crate) fn count(value: &JsValue, what: &str, default: u32) -> Result<u32, InputError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(default);
+    }
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+        Some(n) => Err(InputError::single(
+            ErrorCode::InvalidCount,
+            what,
+            format!(
+                "`{what}` must be a whole number from 0 to {}, not {n}",
+                u32::MAX
+            ),
+        )),
+        None => Err(InputError::single(
+            ErrorCode::WrongType,
+            what,
+            format!("`{what}` must be a number, not {}", type_name(value)),
+        )),
+    }
+}
+
+/// What-if actions given as an array of objects or as JSON text, with paths `actions[i].field`.
+pub(crate) fn actions(value: &JsValue) -> Result<Vec<risk_core::Action>, InputError> {
+    let text = json_text(value, "actions").map_err(|e| prefixed(e, "actions"))?;
+    risk_core::parse_actions(&text)
+}
+
+/// Dates (`YYYY-MM-DD`) given as an array of strings or as JSON text, with paths `dates[i]`.
+pub(crate) fn dates(value: &JsValue) -> Result<Vec<risk_core::Date>, InputError> {
+    let text = json_text(value, "dates").map_err(|e| prefixed(e, "dates"))?;
+    risk_core::parse::from_json_text::<Vec<risk_core::Date>>(&text)
+        .map_err(|e| prefixed(e, "dates"))
+}
+
+/// The same problem with its path under `root` (`[2]` becomes `dates[2]`, `""` becomes `dates`).
+fn prefixed(error: InputError, root: &str) -> InputError {
+    let first = error.first();
+    InputError::single(
+        first.code,
+        format!("{root}{}", first.path),
+        first.message.clone(),
+    )
+}

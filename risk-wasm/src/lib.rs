@@ -56,7 +56,7 @@ pub fn default_methodology() -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = ratePortfolio)]
 pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
     let methodology = convert::methodology(&methodology)?;
-    let portfolio = convert::portfolio(&document).map_err(|e| error::from_core(&e.into()))?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
     let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
     convert::to_js(&rating)
 }
@@ -93,4 +93,63 @@ struct ValidationReport<'a> {
     ok: bool,
     errors: &'a [risk_core::Problem],
     omitted: usize,
+}
+
+/// Apply what-if actions to one organisation and re-rate the whole portfolio (methodology
+/// section 8): its new rating, the score delta and the dependants whose score changed.
+///
+/// `actions` is an array of `{action: "set_assessment" | "resolve_finding" | "set_metric" |
+/// "remove_dependency", …}` objects or its JSON text; errors name `actions[i].field`.
+#[wasm_bindgen(js_name = whatIf)]
+pub fn what_if(
+    document: JsValue,
+    organisation: JsValue,
+    actions: JsValue,
+    methodology: JsValue,
+) -> Result<JsValue, JsValue> {
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
+    let actions = convert::actions(&actions).map_err(input_error)?;
+    let result = risk_core::what_if(&portfolio, &methodology, &organisation, &actions)
+        .map_err(|e| error::from_core(&e))?;
+    convert::to_js(&result)
+}
+
+/// The improvement plan for one organisation (methodology section 8): the `k` actions (5 when
+/// omitted) that raise its score most, each with its own gain, and the score with all of them.
+#[wasm_bindgen]
+pub fn plan(
+    document: JsValue,
+    organisation: JsValue,
+    k: JsValue,
+    methodology: JsValue,
+) -> Result<JsValue, JsValue> {
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
+    let k = convert::count(&k, "k", 5).map_err(input_error)?;
+    let result = risk_core::plan(&portfolio, &methodology, &organisation, k as usize)
+        .map_err(|e| error::from_core(&e))?;
+    convert::to_js(&result)
+}
+
+/// The portfolio rated at each of `dates` (`YYYY-MM-DD` strings; evidence dated after each date
+/// is left out): one series of points per organisation.
+#[wasm_bindgen]
+pub fn history(
+    document: JsValue,
+    dates: JsValue,
+    methodology: JsValue,
+) -> Result<JsValue, JsValue> {
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let dates = convert::dates(&dates).map_err(input_error)?;
+    let result =
+        risk_core::history(&portfolio, &methodology, &dates).map_err(|e| error::from_core(&e))?;
+    convert::to_js(&result)
+}
+
+fn input_error(error: risk_core::InputError) -> JsValue {
+    error::from_core(&error.into())
 }
