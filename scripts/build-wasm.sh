@@ -99,8 +99,11 @@ rm -rf "$PKG"
 mkdir -p "$PKG"
 wasm-bindgen --target nodejs --no-typescript --out-dir "$PKG/node" "$WASM"
 wasm-bindgen --target web --no-typescript --out-dir "$PKG/web" "$WASM"
-# Node treats node/ as CommonJS and web/ as ES modules whatever the package root says.
+# Node treats node/ as CommonJS and web/ as ES modules whatever the package root says; the
+# JS snippets (src/to_json.js) are ES modules in both, which the CommonJS glue require()s
+# (Node >= 20.19).
 echo '{"type": "commonjs"}' > "$PKG/node/package.json"
+echo '{"type": "module"}' > "$PKG/node/snippets/package.json"
 echo '{"type": "module"}' > "$PKG/web/package.json"
 
 # --- 3. types, schema, package.json -------------------------------------------------------------

@@ -1,7 +1,8 @@
 //! Conversion between JavaScript values and the shared JSON documents.
 //!
 //! Inputs may be JSON strings or plain objects. An object is turned into JSON text with
-//! `JSON.stringify` and then parsed by `risk-core` exactly like a string, so that every input
+//! `JSON.stringify` (through `to_json.js`, which rejects NaN and ±Infinity instead of writing
+//! them as `null`) and then parsed by `risk-core` exactly like a string, so that every input
 //! goes through the one parser that Rust and Python use: the same defaults, the same checks and
 //! the same error codes and paths. Outputs are built with serde-wasm-bindgen's JSON-compatible
 //! serializer: maps become plain objects and 64-bit integers become numbers, never `Map` or
@@ -9,9 +10,17 @@
 
 use risk_core::{ErrorCode, InputError, Methodology, Portfolio};
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 use crate::error::{self, js_error};
+
+#[wasm_bindgen(module = "/src/to_json.js")]
+extern "C" {
+    /// `JSON.stringify` that rejects NaN and ±Infinity with the path of the value.
+    #[wasm_bindgen(js_name = inputJsonText, catch)]
+    fn input_json_text(value: &JsValue) -> Result<JsValue, JsValue>;
+}
 
 /// The JSON text of an input given either as a JSON string or as an object.
 ///
@@ -21,20 +30,15 @@ pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, InputErro
         return Ok(text);
     }
     if value.is_object() {
-        return match js_sys::JSON::stringify(value) {
-            Ok(text) => Ok(String::from(text)),
-            // Cycles and BigInt values make JSON.stringify throw; say so in our own terms.
-            Err(cause) => {
-                let reason = cause
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_else(|| "JSON.stringify failed".to_owned());
-                Err(InputError::single(
+        return match input_json_text(value) {
+            Ok(text) => text.as_string().ok_or_else(|| {
+                InputError::single(
                     ErrorCode::WrongType,
                     "",
-                    format!("the {what} cannot be converted to JSON: {reason}"),
-                ))
-            }
+                    format!("the {what} cannot be written as JSON"),
+                )
+            }),
+            Err(cause) => Err(stringify_error(&cause, what)),
         };
     }
     Err(InputError::single(
@@ -45,6 +49,29 @@ pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, InputErro
             type_name(value)
         ),
     ))
+}
+
+/// Why `inputJsonText` refused a value: a non-finite number (with its path), a cycle or a BigInt.
+fn stringify_error(cause: &JsValue, what: &str) -> InputError {
+    let message = cause
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| "JSON.stringify failed".to_owned());
+    let path = js_sys::Reflect::get(cause, &"path".into())
+        .ok()
+        .and_then(|p| p.as_string());
+    match path {
+        Some(path) => InputError::single(
+            ErrorCode::InvalidNumber,
+            path,
+            format!("the {what} holds a number that is not finite: {message}"),
+        ),
+        None => InputError::single(
+            ErrorCode::WrongType,
+            "",
+            format!("the {what} cannot be converted to JSON: {message}"),
+        ),
+    }
 }
 
 /// A portfolio document given as a JSON string or an object, parsed with its paths.
