@@ -13,31 +13,35 @@ mod error;
 
 use wasm_bindgen::prelude::*;
 
-/// Runs when the module is instantiated: installs the panic hook.
+/// Installs the panic hook, once per instance; every export calls it first.
 ///
 /// `wasm32-unknown-unknown` cannot unwind, so a panic (a bug in this library) aborts the call
 /// with the Rust stack and allocator left as they were. The hook reports the panic on the
 /// console, asks wasm-bindgen to replace the instance with a fresh one before the next call (so
 /// the module stays usable), and throws an `Error` with code `internal_error` to the caller
-/// instead of a bare `RuntimeError: unreachable`.
-#[wasm_bindgen(start)]
-pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        wasm_bindgen::handler::schedule_reinit();
-        wasm_bindgen::throw_val(error::js_error(
-            "internal_error",
-            "",
-            &format!(
-                "riskrating internal error (please report it): {info}; the module has been reset"
-            ),
-        ));
-    }));
+/// instead of a bare `RuntimeError: unreachable`. (Not a `#[wasm_bindgen(start)]` function, which
+/// would be exported to JavaScript as `start`.)
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            console_error_panic_hook::hook(info);
+            wasm_bindgen::handler::schedule_reinit();
+            wasm_bindgen::throw_val(error::js_error(
+                "internal_error",
+                "",
+                &format!(
+                    "riskrating internal error (please report it): {info}; the module has been reset"
+                ),
+            ));
+        }));
+    });
 }
 
 /// The library version.
 #[wasm_bindgen]
 pub fn version() -> String {
+    install_panic_hook();
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
@@ -45,6 +49,7 @@ pub fn version() -> String {
 /// functions accept back.
 #[wasm_bindgen(js_name = defaultMethodology)]
 pub fn default_methodology() -> Result<JsValue, JsValue> {
+    install_panic_hook();
     convert::to_js(risk_core::Methodology::default().doc())
 }
 
@@ -55,6 +60,7 @@ pub fn default_methodology() -> Result<JsValue, JsValue> {
 /// document is rejected.
 #[wasm_bindgen(js_name = ratePortfolio)]
 pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
     let methodology = convert::methodology(&methodology)?;
     let portfolio = convert::portfolio(&document).map_err(input_error)?;
     let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
@@ -69,6 +75,7 @@ pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue
 /// `methodology` argument throws.
 #[wasm_bindgen]
 pub fn validate(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
     let methodology = convert::methodology(&methodology)?;
     let checked = convert::portfolio(&document)
         .and_then(|portfolio| risk_core::validate(&portfolio, &methodology).map(drop));
@@ -107,6 +114,7 @@ pub fn what_if(
     actions: JsValue,
     methodology: JsValue,
 ) -> Result<JsValue, JsValue> {
+    install_panic_hook();
     let methodology = convert::methodology(&methodology)?;
     let portfolio = convert::portfolio(&document).map_err(input_error)?;
     let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
@@ -125,6 +133,7 @@ pub fn plan(
     k: JsValue,
     methodology: JsValue,
 ) -> Result<JsValue, JsValue> {
+    install_panic_hook();
     let methodology = convert::methodology(&methodology)?;
     let portfolio = convert::portfolio(&document).map_err(input_error)?;
     let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
@@ -142,6 +151,7 @@ pub fn history(
     dates: JsValue,
     methodology: JsValue,
 ) -> Result<JsValue, JsValue> {
+    install_panic_hook();
     let methodology = convert::methodology(&methodology)?;
     let portfolio = convert::portfolio(&document).map_err(input_error)?;
     let dates = convert::dates(&dates).map_err(input_error)?;
