@@ -1,1 +1,2 @@
+//! Placeholder until the sample generator lands.
 fn main() {}

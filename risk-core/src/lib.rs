@@ -18,10 +18,11 @@ pub use date::Date;
 pub use document::*;
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};
 pub use methodology::Methodology;
-pub use parse::{parse_portfolio, parse_portfolio_bytes};
+pub use parse::{parse_portfolio, parse_portfolio_bytes, parse_portfolio_with_limits};
 pub mod cvss;
 mod engine;
 pub mod history;
+pub mod limits;
 mod maths;
 pub mod output;
 mod reasons;
@@ -32,7 +33,7 @@ pub use output::{
     Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
     SupplierExposure,
 };
-pub use validate::{Prepared, validate};
+pub use validate::{Prepared, validate, validate_with_limits};
 
 /// Check and rate a portfolio (sections 1–7 of the methodology).
 ///
@@ -71,4 +72,10 @@ pub fn rate_json(text: &str, methodology: &Methodology) -> Result<PortfolioRatin
     rate(&doc, methodology)
 }
 pub use history::{Change, EvidenceChange, FactorChange, History, HistoryPoint, Series, history};
+pub use limits::Limits;
 pub use whatif::{Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if};
+
+/// The README's Rust examples, run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -25,6 +25,19 @@ use crate::error::{ErrorCode, InputError};
 /// # Errors
 /// [`InputError`] with one problem naming its path.
 pub fn parse_portfolio(text: &str) -> Result<Portfolio, InputError> {
+    parse_portfolio_with_limits(text, &crate::Limits::default())
+}
+
+/// [`parse_portfolio`] with an explicit document-size limit.
+///
+/// # Errors
+/// As [`parse_portfolio`], or [`ErrorCode::LimitExceeded`] for a document over
+/// `limits.max_document_bytes`.
+pub fn parse_portfolio_with_limits(
+    text: &str,
+    limits: &crate::Limits,
+) -> Result<Portfolio, InputError> {
+    limits.check_bytes(text.len())?;
     from_json_text(text)
 }
 
@@ -34,6 +47,7 @@ pub fn parse_portfolio(text: &str) -> Result<Portfolio, InputError> {
 /// [`InputError`] with code [`ErrorCode::InvalidEncoding`] for invalid UTF-8, else as
 /// [`parse_portfolio`].
 pub fn parse_portfolio_bytes(bytes: &[u8]) -> Result<Portfolio, InputError> {
+    crate::Limits::default().check_bytes(bytes.len())?;
     let text = utf8(bytes)?;
     parse_portfolio(text)
 }

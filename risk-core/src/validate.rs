@@ -10,6 +10,7 @@ use crate::document::{
     Access, AssetCriticality, Assurance, Criticality, FindingKind, Outcome, Portfolio,
 };
 use crate::error::{ErrorCode, InputError, Problems};
+use crate::limits::Limits;
 use crate::methodology::Methodology;
 use crate::methodology_check::is_control_id;
 
@@ -110,6 +111,19 @@ pub(crate) struct PDep {
 /// # Errors
 /// [`InputError`] listing every problem.
 pub fn validate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Prepared, InputError> {
+    validate_with_limits(portfolio, methodology, &Limits::default())
+}
+
+/// [`validate`] with explicit resource [`Limits`] (checked first).
+///
+/// # Errors
+/// [`InputError`] listing every limit exceeded, else every problem.
+pub fn validate_with_limits(
+    portfolio: &Portfolio,
+    methodology: &Methodology,
+    limits: &Limits,
+) -> Result<Prepared, InputError> {
+    limits.check(portfolio)?;
     let mut problems = Problems::default();
     let mut by_id: HashMap<String, usize> = HashMap::with_capacity(portfolio.organisations.len());
     for (i, o) in portfolio.organisations.iter().enumerate() {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run every suite: Rust, Python, WASM in Node and the
+# portal page in a real browser. Each suite installs its own tools (apt, pip in a venv, npm,
+# cargo install) and is idempotent. Nothing is skipped: a suite that cannot run fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+suites=(rust python wasm)
+passed=0
+failed=0
+failures=()
+for s in "${suites[@]}"; do
+  echo
+  echo "################ suite: $s ################"
+  start=$(date +%s)
+  if bash "scripts/test-$s.sh"; then
+    passed=$((passed + 1))
+    echo "suite $s: passed in $(( $(date +%s) - start ))s"
+  else
+    failed=$((failed + 1))
+    failures+=("$s")
+    echo "suite $s: FAILED after $(( $(date +%s) - start ))s"
+  fi
+done
+echo
+[ ${#failures[@]} -eq 0 ] || echo "failed suites: ${failures[*]}"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
