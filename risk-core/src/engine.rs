@@ -358,6 +358,52 @@ pub(crate) fn sort_desc_with_ties<T>(
     }
 }
 
+/// Memo of Beta quantiles by the exact bits of (α, β): many organisations share their prior-only
+/// factors. A pure cache: results are identical with or without it.
+pub(crate) type QuantileCache = BTreeMap<(u64, u64), (f64, f64)>;
+
+/// `(0..n).map(f)`, in parallel with the `parallel` feature; the output is identical either way.
+#[cfg(feature = "parallel")]
+fn par_map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    use rayon::prelude::*;
+    (0..n).into_par_iter().with_min_len(64).map(f).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn par_map<T>(n: usize, f: impl Fn(usize) -> T) -> Vec<T> {
+    (0..n).map(f).collect()
+}
+
+/// As [`par_map`], giving each worker its own [`QuantileCache`].
+#[cfg(feature = "parallel")]
+fn par_map_with_cache<T: Send>(
+    n: usize,
+    f: impl Fn(usize, &mut QuantileCache) -> T + Sync + Send,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .map_init(QuantileCache::new, |cache, i| f(i, cache))
+        .collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn par_map_with_cache<T>(n: usize, f: impl Fn(usize, &mut QuantileCache) -> T) -> Vec<T> {
+    let mut cache = QuantileCache::new();
+    (0..n).map(|i| f(i, &mut cache)).collect()
+}
+
+#[cfg(feature = "parallel")]
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    rayon::join(a, b)
+}
+
+#[cfg(not(feature = "parallel"))]
+fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
+}
+
 /// Everything computed for one organisation before the portfolio-level figures.
 pub(crate) struct OrgResult {
     pub rating: Rating,
@@ -394,35 +440,42 @@ impl Prepared {
             _ => &self.orgs[i],
         };
         let n = self.orgs.len();
-        let beliefs: Vec<Beliefs> = (0..n).map(|i| beliefs(org(i), as_of, m)).collect();
-        let internals: Vec<Internal> = beliefs.iter().map(|b| internal(b, m)).collect();
-        let p_mid: Vec<f64> = internals.iter().map(|x| x.p).collect();
-        let p_lo: Vec<f64> = internals.iter().map(|x| x.p_lo).collect();
-        let p_hi: Vec<f64> = internals.iter().map(|x| x.p_hi).collect();
-        let fp_mid = fixed_point_with(self, &p_mid, replaced);
-        let fp_lo = fixed_point_with(self, &p_lo, replaced);
-        let fp_hi = fixed_point_with(self, &p_hi, replaced);
-
-        let mut quantile_cache: BTreeMap<(u64, u64), (f64, f64)> = BTreeMap::new();
-        let mut ratings: Vec<Rating> = (0..n)
-            .map(|i| {
-                let o = org(i);
-                let ps = supply_probability(o, &fp_mid);
-                let ps_lo = supply_probability(o, &fp_lo);
-                let ps_hi = supply_probability(o, &fp_hi);
-                rate_org(
-                    m,
-                    o,
-                    as_of,
-                    &beliefs[i],
-                    &internals[i],
-                    [ps, ps_lo, ps_hi],
-                    &fp_mid,
-                    &mut quantile_cache,
+        let evidence: Vec<(Beliefs, Internal)> = par_map(n, |i| {
+            let b = beliefs(org(i), as_of, m);
+            let int = internal(&b, m);
+            (b, int)
+        });
+        let p_mid: Vec<f64> = evidence.iter().map(|x| x.1.p).collect();
+        let p_lo: Vec<f64> = evidence.iter().map(|x| x.1.p_lo).collect();
+        let p_hi: Vec<f64> = evidence.iter().map(|x| x.1.p_hi).collect();
+        let (fp_mid, (fp_lo, fp_hi)) = join(
+            || fixed_point_with(self, &p_mid, replaced),
+            || {
+                join(
+                    || fixed_point_with(self, &p_lo, replaced),
+                    || fixed_point_with(self, &p_hi, replaced),
                 )
-                .rating
-            })
-            .collect();
+            },
+        );
+
+        let mut ratings: Vec<Rating> = par_map_with_cache(n, |i, quantile_cache| {
+            let o = org(i);
+            let ps = supply_probability(o, &fp_mid);
+            let ps_lo = supply_probability(o, &fp_lo);
+            let ps_hi = supply_probability(o, &fp_hi);
+            let (b, int) = &evidence[i];
+            rate_org(
+                m,
+                o,
+                as_of,
+                b,
+                int,
+                [ps, ps_lo, ps_hi],
+                &fp_mid,
+                quantile_cache,
+            )
+            .rating
+        });
 
         let peer_groups = peer_groups(m, &mut ratings);
         let suppliers = suppliers(self, replaced);
@@ -446,7 +499,7 @@ fn rate_org(
     int: &Internal,
     [ps, ps_lo, ps_hi]: [f64; 3],
     p_final: &[f64],
-    quantile_cache: &mut BTreeMap<(u64, u64), (f64, f64)>,
+    quantile_cache: &mut QuantileCache,
 ) -> OrgResult {
     let doc = m.doc();
     let p = combine(int.p, ps);

@@ -13,6 +13,7 @@ pub mod error;
 pub mod methodology;
 mod methodology_check;
 pub mod parse;
+pub mod sample;
 
 pub use date::Date;
 pub use document::*;

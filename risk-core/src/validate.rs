@@ -145,6 +145,7 @@ pub fn validate_with_limits(
     }
 
     let mut orgs = Vec::with_capacity(portfolio.organisations.len());
+    let mut cvss_cache: HashMap<&str, Result<f64, String>> = HashMap::new();
     for (i, o) in portfolio.organisations.iter().enumerate() {
         let path = |rest: &str| format!("organisations[{i}].{rest}");
 
@@ -300,9 +301,15 @@ pub fn validate_with_limits(
             }
             let mut cvss = None;
             if let Some(v) = &f.cvss {
-                match crate::cvss::base_score(v) {
-                    Ok(s) => cvss = Some(s),
-                    Err(msg) => problems.push(ErrorCode::InvalidCvss, || fpath("cvss"), || msg),
+                // Scanners repeat the same vectors many times: score each distinct one once.
+                let scored = cvss_cache
+                    .entry(v.as_str())
+                    .or_insert_with(|| crate::cvss::base_score(v));
+                match scored {
+                    Ok(s) => cvss = Some(*s),
+                    Err(msg) => {
+                        problems.push(ErrorCode::InvalidCvss, || fpath("cvss"), || msg.clone())
+                    }
                 }
             }
             if let Some(r) = f.resolved_on {
