@@ -51,13 +51,19 @@ npm ci --no-audit --no-fund --loglevel=error >&2
 cd "$ROOT"
 
 # --- rating cases: the same files through the Rust example and the package ----------------------
-CASES="$(mktemp -d)"
-trap 'rm -rf "$CASES"' EXIT
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+CASES="$WORK/cases"
+mkdir -p "$CASES"
 cp risk-core/tests/data/spec_example.json "$CASES/spec_example.json"
 cp risk-wasm/tests/data/*.json "$CASES/"
 node risk-wasm/tests/generate.mjs 40 3 "$CASES/generated_small.json"
 node risk-wasm/tests/generate.mjs 2000 5 "$CASES/generated_large.json"
-cargo build --release --locked --example rate
+cargo build --release --locked --example rate --example gen_sample
+# The sample generator and the bundled sample's rating, for samplePortfolio.
+cargo run --release --locked --quiet --example gen_sample -- --organisations 120 --seed 7 \
+    --out "$WORK/sample_120_7.json" 2>/dev/null
+cargo run --release --locked --quiet --example rate -- --json > "$WORK/bundled_sample.expected.json"
 for f in "$CASES"/*.json; do
     case "$f" in *.expected.json) continue ;; esac
     cargo run --release --locked --quiet --example rate -- "$f" --json > "${f%.json}.expected.json"

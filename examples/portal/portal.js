@@ -84,6 +84,13 @@ function load(text, label) {
   document.body.dataset.rateMs = ms.toFixed(3);
 }
 
+$("load-sample").addEventListener("click", () => {
+  const t0 = performance.now();
+  const doc = rr.samplePortfolio({ organisations: 300, seed: 42 });
+  const ms = performance.now() - t0;
+  load(JSON.stringify(doc), `Sample portfolio (generated in ${fmt.ms(ms)})`);
+});
+
 $("file").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;

@@ -448,3 +448,21 @@ export function history(
   dates: Json<IsoDate[]>,
   methodology?: Json<Methodology> | null,
 ): History;
+
+// ---- Sample portfolios ------------------------------------------------------------------------
+
+/** What sample to generate; every field is optional. */
+export interface SampleConfig {
+  /** How many organisations, suppliers included (default 300). */
+  organisations?: number;
+  /** Seed of the random streams (default 42); the same seed gives the same document. */
+  seed?: number;
+  /** The document's `as_of` (default `"2025-09-30"`). */
+  as_of?: IsoDate;
+}
+
+/**
+ * A deterministic sample portfolio shaped like the health and care system in England (every
+ * organisation invented); identical to the Rust and Python generators for the same config.
+ */
+export function samplePortfolio(config?: Json<SampleConfig> | null): Portfolio;

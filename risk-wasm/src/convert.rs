@@ -171,3 +171,52 @@ fn prefixed(error: InputError, root: &str) -> InputError {
         first.message.clone(),
     )
 }
+
+/// The options of `samplePortfolio`: every field optional, unknown fields rejected.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SampleOptions {
+    organisations: Option<usize>,
+    seed: Option<u64>,
+    as_of: Option<risk_core::Date>,
+}
+
+/// A sample configuration from `{organisations, seed, as_of}` (an object or JSON text; each field
+/// optional, defaults from [`SampleConfig::default`](risk_core::sample::SampleConfig)), with
+/// paths `config.field`. The organisation count is held to the default document limits.
+pub(crate) fn sample_config(
+    value: &JsValue,
+) -> Result<risk_core::sample::SampleConfig, InputError> {
+    let mut config = risk_core::sample::SampleConfig::default();
+    if value.is_undefined() || value.is_null() {
+        return Ok(config);
+    }
+    let text = json_text(value, "config").map_err(|e| prefixed(e, "config"))?;
+    let options: SampleOptions = risk_core::parse::from_json_text(&text).map_err(|e| {
+        let p = e.first();
+        let path = if p.path.is_empty() {
+            "config".to_owned()
+        } else {
+            format!("config.{}", p.path)
+        };
+        InputError::single(p.code, path, p.message.clone())
+    })?;
+    let max = risk_core::Limits::default().max_organisations;
+    if let Some(n) = options.organisations {
+        if n > max {
+            return Err(InputError::single(
+                ErrorCode::LimitExceeded,
+                "config.organisations",
+                format!("a sample of {n} organisations is over the limit of {max}"),
+            ));
+        }
+        config.organisations = n;
+    }
+    if let Some(seed) = options.seed {
+        config.seed = seed;
+    }
+    if let Some(as_of) = options.as_of {
+        config.as_of = as_of;
+    }
+    Ok(config)
+}

@@ -163,3 +163,15 @@ pub fn history(
 fn input_error(error: risk_core::InputError) -> JsValue {
     error::from_core(&error.into())
 }
+
+/// A deterministic sample portfolio shaped like the health and care system in England (every
+/// organisation invented), as a document the other functions accept.
+///
+/// `config` is `{organisations, seed, as_of}`, each optional (300 organisations, seed 42,
+/// 2025-09-30); the same configuration gives the same document here, in Rust and in Python.
+#[wasm_bindgen(js_name = samplePortfolio)]
+pub fn sample_portfolio(config: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let config = convert::sample_config(&config).map_err(input_error)?;
+    convert::to_js(&risk_core::sample::sample_portfolio(&config))
+}

@@ -2,7 +2,7 @@
 // every function and document is used as a portal would, and misuse is rejected
 // (`@ts-expect-error` fails the check when the line is NOT an error).
 import {
-  ratePortfolio, validate, whatIf, plan, history, defaultMethodology, version,
+  ratePortfolio, validate, whatIf, plan, history, defaultMethodology, version, samplePortfolio,
   type Portfolio, type PortfolioRating, type Rating, type Action, type RiskRatingError,
   type ValidationReport, type WhatIf, type Plan, type History, type Methodology, type Band,
 } from "riskrating";
@@ -50,7 +50,9 @@ const m: Methodology = defaultMethodology();
 const weights: number[] = m.factors.map((f) => f.weight);
 const v: string = version();
 const b: Band = "A";
-console.log(fromText, gain, nextAction, h.series[0]?.points[0]?.score, weights, v, b);
+const sample: Portfolio = samplePortfolio({ organisations: 120, seed: 7 });
+const sampleDefault: Portfolio = samplePortfolio();
+console.log(fromText, gain, nextAction, h.series[0]?.points[0]?.score, weights, v, b, sample, sampleDefault);
 
 try {
   ratePortfolio("{}");
@@ -70,4 +72,6 @@ const badAction: Action = { action: "resolve_finding" };
 whatIf(doc, 7, []);
 // @ts-expect-error: ratings are read-only documents of numbers, not strings
 const badScore: string = rating.ratings[0]!.score;
+// @ts-expect-error: the sample configuration has no such field
+samplePortfolio({ size: 10 });
 console.log(badOutcome, badField, badAction, badScore);

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as rr from "riskrating";
-import { assertPlain, specExample } from "./helpers.mjs";
+import { assertPlain, specExample, thrown } from "./helpers.mjs";
 import { generate } from "../generate.mjs";
 
 const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
@@ -17,7 +17,7 @@ test("version is the package version", () => {
 
 test("the package exports exactly the documented functions", () => {
   const names = Object.keys(rr).filter((k) => k !== "default" && k !== "module.exports").sort();
-  assert.deepStrictEqual(names, ["defaultMethodology", "history", "plan", "ratePortfolio", "validate", "version", "whatIf"].sort());
+  assert.deepStrictEqual(names, ["defaultMethodology", "history", "plan", "ratePortfolio", "samplePortfolio", "validate", "version", "whatIf"].sort());
 });
 
 test("defaultMethodology is a plain document that rates like the built-in default", () => {
@@ -120,4 +120,36 @@ test("a large portfolio (3,000 organisations, one trust with 3,000 findings) rat
   const t3 = performance.now();
   assert.equal(w.organisation, "ORG-00000");
   console.log(`# large: rate ${(t1 - t0).toFixed(0)} ms (object), what-if ${(t3 - t2).toFixed(0)} ms (Node, wasm)`);
+});
+
+test("samplePortfolio equals the Rust generator's document and is deterministic", () => {
+  const dir = process.env.RR_CASES_DIR;
+  const expected = JSON.parse(readFileSync(`${dir}/../sample_120_7.json`, "utf8"));
+  const doc = rr.samplePortfolio({ organisations: 120, seed: 7 });
+  assertPlain(doc);
+  assert.deepStrictEqual(doc, expected);
+  assert.deepStrictEqual(rr.samplePortfolio(JSON.stringify({ organisations: 120, seed: 7 })), doc);
+  assert.notDeepStrictEqual(rr.samplePortfolio({ organisations: 120, seed: 8 }), doc);
+  assert.equal(rr.samplePortfolio().organisations.length, 300);
+});
+
+test("the default sample rates exactly like the Rust example's bundled sample", () => {
+  const expected = JSON.parse(readFileSync(`${process.env.RR_CASES_DIR}/../bundled_sample.expected.json`, "utf8"));
+  assert.deepStrictEqual(rr.ratePortfolio(rr.samplePortfolio()), expected);
+});
+
+test("samplePortfolio rejects a bad configuration with its path", () => {
+  const cases = [
+    [{ organisations: 1.5 }, "wrong_type", "config.organisations"],
+    [{ organisations: 10, colour: 1 }, "unknown_field", "config.colour"],
+    [{ as_of: "2025-02-30" }, "invalid_date", "config.as_of"],
+    [{ organisations: 1e7 }, "limit_exceeded", "config.organisations"],
+    [{ seed: -1 }, "wrong_type", "config.seed"],
+    ["{", "malformed_json", "config"],
+    [5, "wrong_type", "config"],
+  ];
+  for (const [config, code, path] of cases) {
+    const e = thrown(() => rr.samplePortfolio(config));
+    assert.deepStrictEqual([e.code, e.path], [code, path], JSON.stringify(config));
+  }
 });
