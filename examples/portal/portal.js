@@ -138,7 +138,7 @@ function renderTable() {
         el("td", { class: "name" },
           el("button", { type: "button", class: "open", onclick: () => openOrganisation(r.id) }, name),
           name !== r.id ? el("span", { class: "id" }, ` ${r.id}`) : null),
-        el("td", {}, fmt.words(r.peer_group)),
+        el("td", { class: "col-peer" }, fmt.words(r.peer_group)),
         el("td", { class: "num score-cell" }, fmt.score(r.score)),
         el("td", {}, el("span", { class: `band band-${r.band}` }, r.band)),
         el("td", { class: "num" }, `${fmt.score(r.interval[0])}–${fmt.score(r.interval[1])}`),
@@ -171,7 +171,8 @@ const X0 = 12;
 const X1 = 588;
 const xScore = (s) => X0 + ((s - 250) / 650) * (X1 - X0);
 
-function drawScale(svg, rating, scoreOverride) {
+/** The score scale: bands, the 90% interval and the score; `previous` marks the score before a what-if. */
+function drawScale(svg, rating, previous) {
   const parts = [];
   // Band regions from the methodology (highest first; the last has no minimum).
   let upper = 900;
@@ -188,8 +189,8 @@ function drawScale(svg, rating, scoreOverride) {
   const [lo, hi] = rating.interval;
   parts.push(el("svg:rect", { x: xScore(lo), y: 13, width: Math.max(1, xScore(hi) - xScore(lo)), height: 8, fill: "#1d2433", opacity: 0.55, rx: 2 }));
   parts.push(el("svg:circle", { cx: xScore(rating.score), cy: 17, r: 5, fill: "#1d2433" }));
-  if (scoreOverride !== undefined) {
-    parts.push(el("svg:circle", { cx: xScore(scoreOverride), cy: 17, r: 5, fill: "none", stroke: "#005eb8", "stroke-width": 2.5 }));
+  if (previous !== undefined) {
+    parts.push(el("svg:circle", { cx: xScore(previous), cy: 17, r: 5, fill: "none", stroke: "#005eb8", "stroke-width": 2.5 }));
   }
   svg.replaceChildren(...parts);
 }
@@ -343,9 +344,10 @@ function reRate(id) {
   const ripple = w.dependants.length ? ` ${w.dependants.length} dependant(s) would also improve.` : "";
   $("whatif").textContent =
     `With ${ticked.length} action${ticked.length > 1 ? "s" : ""}: ${fmt.score(w.score_after)}, band ${w.rating.band} ` +
-    `(${w.delta >= 0 ? "+" : "−"}${Math.abs(w.delta).toFixed(1)} points; was ${fmt.score(w.score_before)}).${ripple}`;
+    `(${w.delta >= 0 ? "+" : "−"}${Math.abs(w.delta).toFixed(1)} points; was ${fmt.score(w.score_before)}), ` +
+    `90% interval ${fmt.score(w.rating.interval[0])} to ${fmt.score(w.rating.interval[1])}.${ripple}`;
   $("whatif").dataset.score = String(w.score_after);
-  drawScale($("org-scale"), r, w.score_after);
+  drawScale($("org-scale"), w.rating, r.score);
   document.body.dataset.whatIfMs = ms.toFixed(3);
   setStatus(`Re-rated ${displayName(id)} with ${ticked.length} action(s) in ${fmt.ms(ms)}.`);
 }
