@@ -16,7 +16,8 @@ use risk_core::sample::{SampleConfig, sample_portfolio};
 
 const USAGE: &str = "usage: gen_sample [--organisations N] [--seed S] [--as-of YYYY-MM-DD] [--national] [--out FILE]";
 
-fn parse_args() -> Result<(SampleConfig, Option<String>), String> {
+/// The configuration and output path, or `None` when help was asked for.
+fn parse_args() -> Result<Option<(SampleConfig, Option<String>)>, String> {
     let mut config = SampleConfig::default();
     let mut out = None;
     let mut args = std::env::args().skip(1);
@@ -41,16 +42,20 @@ fn parse_args() -> Result<(SampleConfig, Option<String>), String> {
             }
             "--national" => config.organisations = SampleConfig::NATIONAL_ORGANISATIONS,
             "--out" | "-o" => out = Some(value("--out")?),
-            "--help" | "-h" => return Err(USAGE.to_owned()),
+            "--help" | "-h" => return Ok(None),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
-    Ok((config, out))
+    Ok(Some((config, out)))
 }
 
 fn main() -> ExitCode {
     let (config, out) = match parse_args() {
-        Ok(x) => x,
+        Ok(Some(x)) => x,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);

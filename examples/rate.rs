@@ -221,8 +221,8 @@ fn print_summary(rating: &PortfolioRating, portfolio: &Portfolio, source: &str, 
         order.len()
     );
     println!(
-        "{:<10} {:<34} {:<13} {:>5} {:>4} {:>11} {:>6} {:>6} {:>5}  {}",
-        "id", "name", "peer group", "score", "band", "90% int.", "P", "cover", "pct", "top driver"
+        "{:<10} {:<34} {:<13} {:>5} {:>4} {:>11} {:>6} {:>6} {:>5}  top driver",
+        "id", "name", "peer group", "score", "band", "90% int.", "P", "cover", "pct"
     );
     for r in order.iter().take(shown) {
         println!(

@@ -3,7 +3,7 @@
 //! These are plain serde types: field names are snake_case, unknown fields are rejected, and
 //! every optional field has the default the methodology states. Parse a document with
 //! [`crate::parse_portfolio`] (which reports the JSON path of any problem) and check it against a
-//! methodology with [`crate::validate`].
+//! methodology with [`mod@crate::validate`].
 
 use serde::{Deserialize, Serialize};
 

@@ -315,6 +315,9 @@ pub enum Error {
     /// The methodology was rejected.
     #[error(transparent)]
     Methodology(#[from] MethodologyError),
+    /// A threat feed (KEV catalogue, EPSS scores) was rejected.
+    #[error(transparent)]
+    Feed(#[from] crate::feeds::FeedError),
 }
 
 impl Error {
@@ -323,6 +326,7 @@ impl Error {
         match self {
             Error::Input(e) => e.code().as_str(),
             Error::Methodology(_) => "invalid_methodology",
+            Error::Feed(_) => "invalid_feed",
         }
     }
 
@@ -331,6 +335,7 @@ impl Error {
         match self {
             Error::Input(e) => e.path(),
             Error::Methodology(e) => e.path(),
+            Error::Feed(e) => e.path(),
         }
     }
 }

@@ -10,8 +10,10 @@
 pub mod date;
 pub mod document;
 pub mod error;
+pub mod feeds;
 pub mod methodology;
 mod methodology_check;
+mod methodology_load;
 pub mod parse;
 pub mod sample;
 
@@ -19,6 +21,7 @@ pub use date::Date;
 pub use document::*;
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};
 pub use methodology::Methodology;
+pub use methodology_load::MethodologyFormat;
 pub use parse::{parse_portfolio, parse_portfolio_bytes, parse_portfolio_with_limits};
 pub mod cvss;
 mod engine;

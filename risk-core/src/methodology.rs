@@ -93,10 +93,12 @@ pub struct FactorDef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Controls {
-    /// Principle (`B2`) → factor id.
+    /// Principle (`B2`) → factor id. A principle listed twice is an error.
+    #[serde(deserialize_with = "crate::methodology_load::unique_keys")]
     pub principles: BTreeMap<String, String>,
     /// Single outcomes mapped on their own (`B4.d`) → factor id; these win over the principle.
-    #[serde(default)]
+    /// An outcome listed twice is an error.
+    #[serde(default, deserialize_with = "crate::methodology_load::unique_keys")]
     pub outcomes: BTreeMap<String, String>,
     /// Name of the outcome catalogue.
     pub catalogue_version: String,
@@ -430,11 +432,17 @@ impl Methodology {
     pub fn from_json(text: &str) -> Result<Self, MethodologyError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let de = &mut serde_json::Deserializer::from_str(text);
-        let doc: MethodologyDoc = serde_path_to_error::deserialize(de).map_err(|e| {
+        let doc: MethodologyDoc = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             let path = e.path().to_string();
             MethodologyError::new(vec![MethodologyProblem {
                 path: if path == "." { String::new() } else { path },
                 message: e.into_inner().to_string(),
+            }])
+        })?;
+        de.end().map_err(|e| {
+            MethodologyError::new(vec![MethodologyProblem {
+                path: String::new(),
+                message: e.to_string(),
             }])
         })?;
         Methodology::new(doc)

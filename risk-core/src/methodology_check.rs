@@ -134,6 +134,24 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
         if let Some(ix) = factor_of(&mut c, format!("controls.outcomes.{o}"), f) {
             outcomes.insert(o.clone(), ix);
         }
+        // An outcome mapped on its own still belongs to its principle: the input check rejects
+        // a control whose principle is not mapped, so the principle must be mapped too, or the
+        // override would accept one outcome of a principle whose others are rejected.
+        if is_control_id(o) && !doc.controls.principles.contains_key(&o[..2]) {
+            c.fail(
+                format!("controls.outcomes.{o}"),
+                format!(
+                    "its principle `{}` is not mapped in controls.principles",
+                    &o[..2]
+                ),
+            );
+        }
+        if is_control_id(o) && !doc.controls.catalogue.iter().any(|e| e.id == *o) {
+            c.fail(
+                format!("controls.outcomes.{o}"),
+                format!("outcome `{o}` is not in controls.catalogue"),
+            );
+        }
     }
     let mut seen = BTreeSet::new();
     for (i, e) in doc.controls.catalogue.iter().enumerate() {
@@ -142,7 +160,9 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
                 format!("controls.catalogue[{i}].id"),
                 format!("`{}` is not an outcome id like `A1.a`", e.id),
             );
-        } else if !principles.contains_key(&e.id[..2]) && !outcomes.contains_key(&e.id) {
+        } else if !doc.controls.principles.contains_key(&e.id[..2])
+            && !doc.controls.outcomes.contains_key(&e.id)
+        {
             c.fail(
                 format!("controls.catalogue[{i}].id"),
                 format!(
@@ -257,11 +277,11 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     }
     c.non_negative("findings.kev_multiplier", fp.kev_multiplier);
     c.non_negative("findings.epss_multiplier", fp.epss_multiplier);
-    c.positive(
+    if c.finite(
         "findings.internet_facing_exposure",
         fp.internet_facing_exposure,
-    );
-    if fp.internet_facing_exposure.is_finite() && fp.internet_facing_exposure < 1.0 {
+    ) && fp.internet_facing_exposure < 1.0
+    {
         c.fail(
             "findings.internet_facing_exposure",
             "must be ≥ 1 (exposure never helps)",
@@ -276,7 +296,11 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     ] {
         c.positive(&format!("findings.asset_criticality.{name}"), v);
     }
-    if !(cw.low <= cw.medium && cw.medium <= cw.high && cw.high <= cw.clinical) {
+    if [cw.low, cw.medium, cw.high, cw.clinical]
+        .iter()
+        .all(|v| v.is_finite())
+        && !(cw.low <= cw.medium && cw.medium <= cw.high && cw.high <= cw.clinical)
+    {
         c.fail(
             "findings.asset_criticality",
             "weights must not decrease from low to clinical",
@@ -288,7 +312,11 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     c.positive("findings.sla.default_days", sla.default_days);
     c.unit("findings.sla.urgent_severity", sla.urgent_severity);
     c.unit("findings.sla.high_severity", sla.high_severity);
-    if !(sla.urgent_days <= sla.high_days && sla.high_days <= sla.default_days) {
+    if [sla.urgent_days, sla.high_days, sla.default_days]
+        .iter()
+        .all(|v| v.is_finite())
+        && !(sla.urgent_days <= sla.high_days && sla.high_days <= sla.default_days)
+    {
         c.fail(
             "findings.sla",
             "deadlines must not shorten from urgent to high to default",
@@ -318,13 +346,32 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
         ("approaching_standards", &pr.dspt.approaching_standards),
         ("not_published", &pr.dspt.not_published),
     ] {
-        c.unit(&format!("priors.dspt.{name}.probability"), p.probability);
+        // 0 and 1 are certainties no evidence could move (logit ±∞): not priors.
+        c.open_unit(&format!("priors.dspt.{name}.probability"), p.probability);
         c.positive(&format!("priors.dspt.{name}.strength"), p.strength);
     }
-    c.unit(
-        "priors.cyber_essentials_plus_multiplier",
-        pr.cyber_essentials_plus_multiplier,
-    );
+    let d = &pr.dspt;
+    let probabilities = [
+        d.standards_exceeded.probability,
+        d.standards_met.probability,
+        d.approaching_standards.probability,
+        d.not_published.probability,
+    ];
+    if probabilities.iter().all(|v| v.is_finite()) && probabilities.windows(2).any(|w| w[0] > w[1])
+    {
+        c.fail(
+            "priors.dspt",
+            "prior probabilities must not fall from standards_exceeded to standards_met to \
+             approaching_standards to not_published (a better status never raises the prior)",
+        );
+    }
+    let cep = pr.cyber_essentials_plus_multiplier;
+    if c.finite("priors.cyber_essentials_plus_multiplier", cep) && !(cep > 0.0 && cep <= 1.0) {
+        c.fail(
+            "priors.cyber_essentials_plus_multiplier",
+            format!("must be in (0, 1], not {cep}"),
+        );
+    }
     c.open_unit("priors.mean_min", pr.mean_min);
     c.open_unit("priors.mean_max", pr.mean_max);
     if pr.mean_min >= pr.mean_max {
@@ -344,6 +391,17 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
         ("access.admin", sc.access.admin),
     ] {
         c.non_negative(&format!("supply_chain.{name}"), v);
+    }
+    let cb = &sc.criticality;
+    if [cb.critical, cb.high, cb.medium, cb.low]
+        .iter()
+        .all(|v| v.is_finite())
+        && !(cb.low <= cb.medium && cb.medium <= cb.high && cb.high <= cb.critical)
+    {
+        c.fail(
+            "supply_chain.criticality",
+            "couplings must not decrease from low to medium to high to critical",
+        );
     }
     if sc.max_coupling.is_finite() && !(0.0..1.0).contains(&sc.max_coupling) {
         c.fail(
@@ -368,15 +426,33 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     if sp.min >= sp.max {
         c.fail("score.min", "must be below score.max");
     }
+    if sp.anchor_score.is_finite()
+        && sp.min < sp.max
+        && !(sp.min..=sp.max).contains(&sp.anchor_score)
+    {
+        c.fail(
+            "score.anchor_score",
+            format!(
+                "must lie in [score.min, score.max] = [{}, {}]",
+                sp.min, sp.max
+            ),
+        );
+    }
 
     // Bands.
     if doc.bands.is_empty() {
         c.fail("bands", "at least one band is needed");
     }
     let mut last = f64::INFINITY;
+    let mut labels = BTreeSet::new();
     for (i, b) in doc.bands.iter().enumerate() {
         if b.band.is_empty() {
             c.fail(format!("bands[{i}].band"), "must not be empty");
+        } else if !labels.insert(b.band.as_str()) {
+            c.fail(
+                format!("bands[{i}].band"),
+                format!("duplicate band `{}`", b.band),
+            );
         }
         let is_last = i + 1 == doc.bands.len();
         match (b.min_score, is_last) {
@@ -395,6 +471,16 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
                         c.fail(
                             format!("bands[{i}].min_score"),
                             "bands must be listed best first with falling lower bounds",
+                        );
+                    } else if sp.min < sp.max && !(v > sp.min && v <= sp.max) {
+                        // Above score.max the band is never reached; at or below score.min
+                        // every later band is never reached.
+                        c.fail(
+                            format!("bands[{i}].min_score"),
+                            format!(
+                                "must lie in (score.min, score.max] = ({}, {}]",
+                                sp.min, sp.max
+                            ),
                         );
                     }
                     last = v;

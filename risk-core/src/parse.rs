@@ -10,7 +10,7 @@ use crate::error::{ErrorCode, InputError};
 /// A leading byte-order mark is accepted. Structural problems (malformed JSON, a wrong type, an
 /// unknown or missing field, an unknown enumeration value, a duplicate key, an invalid date or
 /// count) stop parsing at the first one and are reported with its path; the semantic checks of
-/// [`crate::validate`] then report every remaining problem at once.
+/// [`mod@crate::validate`] then report every remaining problem at once.
 ///
 /// ```
 /// let doc = risk_core::parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": []}"#).unwrap();

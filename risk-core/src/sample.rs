@@ -751,7 +751,7 @@ const NHS_PLAN: Plan = Plan {
 fn plan(kind: Kind) -> Plan {
     match kind {
         Kind::Acute => Plan {
-            quality: (400, 920),
+            quality: (350, 960),
             assessments: (30, 50),
             metrics: (6, 11),
             scale: 1000,
@@ -825,7 +825,7 @@ fn plan(kind: Kind) -> Plan {
             ..NHS_PLAN
         },
         Kind::Supplier(Tier::Platform, _) => Plan {
-            quality: (600, 970),
+            quality: (720, 980),
             assessments: (12, 34),
             e_ids: (0, 1),
             metrics: (3, 8),
@@ -1676,9 +1676,10 @@ fn dependencies(ctx: &Ctx, index: usize, rng: &mut Rng) -> Vec<Dependency> {
     while deps.list.len() < target && attempts > 0 {
         attempts -= 1;
         let (pool, crit, acc) = if rng.chance(regional_share) {
-            (&ctx.regional, [10, 50, 35, 5], [10, 45, 25, 20])
+            (&ctx.regional, [35, 45, 17, 3], [25, 50, 15, 10])
         } else {
-            (&ctx.local, [50, 40, 10, 0], [40, 45, 10, 5])
+            // Most of an organisation's many suppliers are minor: low criticality, no access.
+            (&ctx.local, [75, 22, 3, 0], [60, 35, 4, 1])
         };
         if pool.is_empty() {
             continue;
