@@ -72,6 +72,11 @@ fn raise(
 
 /// `InputError`: every problem of a rejected document, the first one's code and path on top.
 pub fn input_error(py: Python<'_>, e: &InputError) -> PyErr {
+    problems_error(py, "InputError", e)
+}
+
+/// An error of class `name` carrying every problem of an [`InputError`].
+pub fn problems_error(py: Python<'_>, name: &'static str, e: &InputError) -> PyErr {
     let errors = PyList::empty(py);
     for p in e.problems() {
         match problem(py, p.code.as_str(), &p.path, &p.message) {
@@ -85,7 +90,7 @@ pub fn input_error(py: Python<'_>, e: &InputError) -> PyErr {
     }
     raise(
         py,
-        "InputError",
+        name,
         e.to_string(),
         e.code().as_str(),
         e.path(),
