@@ -21,7 +21,7 @@ def _doc(**org):
     [
         ('{"as_of": "2025-09-30", "organisations": [', "malformed_json", "organisations"),
         (b"\xff\xfe", "invalid_encoding", ""),
-        ({"as_of": "2025-09-30"}, "missing_field", ""),
+        ({"as_of": "2025-09-30"}, "missing_field", "organisations"),
         ({"as_of": "2025-02-30", "organisations": []}, "invalid_date", "as_of"),
         ({"as_of": 20250930, "organisations": []}, "wrong_type", "as_of"),
         (_doc(colour="red"), "unknown_field", "organisations[0].colour"),
