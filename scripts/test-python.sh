@@ -47,8 +47,8 @@ print("wheel contents: ok (" + ", ".join(sorted(need)) + ", native module)")
 PY
 "$PY" -m pip install -q --force-reinstall --no-deps "$WHEEL"
 
-echo "== building the Rust example the parity tests compare against"
-cargo build --release --locked --example rate
+echo "== building the Rust examples the parity tests compare against"
+cargo build --release --locked --example rate --example quant_sim
 
 echo "== pytest"
 export RISKRATING_WHEEL="$WHEEL"

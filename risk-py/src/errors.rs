@@ -33,6 +33,14 @@ fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, P
     cell.import(py, "riskrating._exceptions", name)
 }
 
+/// Whether a Python exception value is a `riskrating.InputError`.
+pub fn is_input_error(
+    py: Python<'_>,
+    value: &Bound<'_, pyo3::exceptions::PyBaseException>,
+) -> bool {
+    class(py, "InputError").is_ok_and(|c| value.is_instance(c).unwrap_or(false))
+}
+
 /// One problem as the dict that `.errors` lists.
 fn problem<'py>(
     py: Python<'py>,

@@ -91,6 +91,10 @@ def test_action_errors(small):
         riskrating.what_if(small, "RBS", [{"action": "remove_dependency", "supplier": "RXX"}])
     assert (info.value.code, info.value.path) == ("invalid_action", "actions[0].supplier")
     with pytest.raises(InputError) as info:
+        riskrating.what_if(small, "RBS", [{"action": "set_metric", "metric": "mfa_coverage",
+                                           "successes": float("nan"), "trials": 10}])
+    assert (info.value.code, info.value.path) == ("invalid_number", "actions[0].successes")
+    with pytest.raises(InputError) as info:
         riskrating.plan(small, "NOPE")
     assert info.value.code == "unknown_organisation"
 

@@ -7,6 +7,7 @@ helpers for notebooks.
 
 from __future__ import annotations
 
+from . import quant
 from ._frames import from_frames
 from ._exceptions import FeedError, InputError, MethodologyError, RiskError, SimulationError
 from ._riskrating import (
@@ -55,6 +56,7 @@ __all__ = [
     "from_frames",
     "history",
     "plan",
+    "quant",
     "rate",
     "sample_portfolio",
     "validate",
