@@ -43,6 +43,7 @@ need = {"riskrating/__init__.py", "riskrating/py.typed", "riskrating/_riskrating
 missing = need - names
 assert not missing, f"wheel lacks {missing}"
 assert any(n.startswith("riskrating/_riskrating") and n.endswith(".so") for n in names), names
+assert not [n for n in names if n.endswith(".pyc")], "bytecode in the wheel"
 print("wheel contents: ok (" + ", ".join(sorted(need)) + ", native module)")
 PY
 "$PY" -m pip install -q --force-reinstall --no-deps "$WHEEL"
