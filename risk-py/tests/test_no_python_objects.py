@@ -43,4 +43,5 @@ def test_text_costs_one_flat_copy_at_most(large_text):
 
 def test_a_dict_is_serialised_in_python(large_text):
     as_dict = json.loads(large_text)
-    assert _python_peak(lambda: riskrating.rate(as_dict)) > len(large_text)
+    as_dict["organisations"] = as_dict["organisations"][:300]  # tracing json.dumps is slow
+    assert _python_peak(lambda: riskrating.rate(as_dict)) > len(json.dumps(as_dict))
