@@ -330,6 +330,7 @@ function reRate(id) {
     $("org-band").textContent = r.band;
     $("org-band").className = `band band-${r.band}`;
     $("whatif").textContent = "No actions ticked: the current rating.";
+    $("org-interval").textContent = `90% interval ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}.`;
     $("whatif").removeAttribute("data-score");
     drawScale($("org-scale"), r);
     return;
@@ -347,6 +348,9 @@ function reRate(id) {
     `(${w.delta >= 0 ? "+" : "−"}${Math.abs(w.delta).toFixed(1)} points; was ${fmt.score(w.score_before)}), ` +
     `90% interval ${fmt.score(w.rating.interval[0])} to ${fmt.score(w.rating.interval[1])}.${ripple}`;
   $("whatif").dataset.score = String(w.score_after);
+  $("org-interval").textContent =
+    `90% interval ${fmt.score(w.rating.interval[0])} to ${fmt.score(w.rating.interval[1])} with the ticked actions ` +
+    `(now ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}).`;
   drawScale($("org-scale"), w.rating, r.score);
   document.body.dataset.whatIfMs = ms.toFixed(3);
   setStatus(`Re-rated ${displayName(id)} with ${ticked.length} action(s) in ${fmt.ms(ms)}.`);

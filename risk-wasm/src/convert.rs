@@ -194,10 +194,10 @@ pub(crate) fn sample_config(
     let text = json_text(value, "config").map_err(|e| prefixed(e, "config"))?;
     let options: SampleOptions = risk_core::parse::from_json_text(&text).map_err(|e| {
         let p = e.first();
-        let path = if p.path.is_empty() {
-            "config".to_owned()
-        } else {
-            format!("config.{}", p.path)
+        // serde_path_to_error writes `?` for a position it cannot name (inside a broken object).
+        let path = match p.path.as_str() {
+            "" | "?" => "config".to_owned(),
+            inner => format!("config.{inner}"),
         };
         InputError::single(p.code, path, p.message.clone())
     })?;

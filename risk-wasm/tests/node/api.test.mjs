@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as rr from "riskrating";
-import { assertPlain, specExample, thrown } from "./helpers.mjs";
+import { assertPlain, assertSameRating, specExample, thrown } from "./helpers.mjs";
 import { generate } from "../generate.mjs";
 
 const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
@@ -133,9 +133,9 @@ test("samplePortfolio equals the Rust generator's document and is deterministic"
   assert.equal(rr.samplePortfolio().organisations.length, 300);
 });
 
-test("the default sample rates exactly like the Rust example's bundled sample", () => {
+test("the default sample rates like the Rust example's bundled sample", () => {
   const expected = JSON.parse(readFileSync(`${process.env.RR_CASES_DIR}/../bundled_sample.expected.json`, "utf8"));
-  assert.deepStrictEqual(rr.ratePortfolio(rr.samplePortfolio()), expected);
+  assertSameRating(rr.ratePortfolio(rr.samplePortfolio()), expected);
 });
 
 test("samplePortfolio rejects a bad configuration with its path", () => {
