@@ -466,3 +466,26 @@ export interface SampleConfig {
  * organisation invented); identical to the Rust and Python generators for the same config.
  */
 export function samplePortfolio(config?: Json<SampleConfig> | null): Portfolio;
+
+// ---- A prepared portfolio ----------------------------------------------------------------------
+
+/**
+ * A portfolio parsed and checked once and kept in the module, then rated, changed and planned
+ * without checking it again (what a page that re-rates on every click wants). Release it with
+ * `free()`. After the module has reset itself following an internal error, an older object
+ * throws when used: create it again.
+ */
+export class PreparedPortfolio {
+  /** Throws a {@link RiskRatingError} listing every problem when the document is rejected. */
+  constructor(document: Json<Portfolio>, methodology?: Json<Methodology> | null);
+  /** As {@link ratePortfolio}. */
+  rate(): PortfolioRating;
+  /** As {@link whatIf}. */
+  whatIf(organisation: string, actions: Json<Action[]>): WhatIf;
+  /** As {@link plan}. */
+  plan(organisation: string, k?: number | null): Plan;
+  /** As {@link history}. */
+  history(dates: Json<IsoDate[]>): History;
+  /** Release the module memory it holds; the object cannot be used afterwards. */
+  free(): void;
+}

@@ -2,7 +2,7 @@
 // every function and document is used as a portal would, and misuse is rejected
 // (`@ts-expect-error` fails the check when the line is NOT an error).
 import {
-  ratePortfolio, validate, whatIf, plan, history, defaultMethodology, version, samplePortfolio,
+  ratePortfolio, validate, whatIf, plan, history, defaultMethodology, version, samplePortfolio, PreparedPortfolio,
   type Portfolio, type PortfolioRating, type Rating, type Action, type RiskRatingError,
   type ValidationReport, type WhatIf, type Plan, type History, type Methodology, type Band,
 } from "riskrating";
@@ -61,6 +61,14 @@ try {
   const where: string = `${err.code} at ${err.path}: ${err.message}`;
   console.log(where, err.problems.length, err instanceof Error);
 }
+
+const prepared = new PreparedPortfolio(doc);
+const again: PortfolioRating = prepared.rate();
+const w2: WhatIf = prepared.whatIf("RBS", actions);
+const p2: Plan = prepared.plan("RBS");
+const h2: History = prepared.history(["2025-09-30"]);
+prepared.free();
+console.log(again, w2, p2, h2);
 
 // @ts-expect-error: outcome values are an enumeration
 const badOutcome: Portfolio = { as_of: "2025-09-30", organisations: [{ id: "X", assessments: [{ control: "A1.a", outcome: "done", assurance: "self_assessed", assessed_on: "2025-01-01" }] }] };

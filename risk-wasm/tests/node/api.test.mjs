@@ -5,6 +5,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as rr from "riskrating";
 import { assertPlain, assertSameRating, specExample, thrown } from "./helpers.mjs";
+
+const edit = (fn) => {
+  const doc = specExample();
+  fn(doc, doc.organisations[0]);
+  return doc;
+};
 import { generate } from "../generate.mjs";
 
 const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
@@ -17,7 +23,7 @@ test("version is the package version", () => {
 
 test("the package exports exactly the documented functions", () => {
   const names = Object.keys(rr).filter((k) => k !== "default" && k !== "module.exports").sort();
-  assert.deepStrictEqual(names, ["defaultMethodology", "history", "plan", "ratePortfolio", "samplePortfolio", "validate", "version", "whatIf"].sort());
+  assert.deepStrictEqual(names, ["PreparedPortfolio", "defaultMethodology", "history", "plan", "ratePortfolio", "samplePortfolio", "validate", "version", "whatIf"].sort());
 });
 
 test("defaultMethodology is a plain document that rates like the built-in default", () => {
@@ -152,4 +158,20 @@ test("samplePortfolio rejects a bad configuration with its path", () => {
     const e = thrown(() => rr.samplePortfolio(config));
     assert.deepStrictEqual([e.code, e.path], [code, path], JSON.stringify(config));
   }
+});
+
+test("PreparedPortfolio gives what the functions give, without re-checking", () => {
+  const doc = specExample();
+  const p = new rr.PreparedPortfolio(doc);
+  assert.deepStrictEqual(p.rate(), rr.ratePortfolio(doc));
+  const actions = [{ action: "resolve_finding", finding: "F-17" }];
+  assert.deepStrictEqual(p.whatIf("RBS", actions), rr.whatIf(doc, "RBS", actions));
+  assert.deepStrictEqual(p.plan("RBS", 2), rr.plan(doc, "RBS", 2));
+  assert.deepStrictEqual(p.history(["2025-01-01"]), rr.history(doc, ["2025-01-01"]));
+  let e = thrown(() => p.whatIf("NOPE", []));
+  assert.deepStrictEqual([e.code, e.path], ["unknown_organisation", "organisation"]);
+  e = thrown(() => new rr.PreparedPortfolio(edit((d, o) => { o.colour = 1; })));
+  assert.deepStrictEqual([e.code, e.path], ["unknown_field", "organisations[0].colour"]);
+  p.free();
+  assert.throws(() => p.rate());
 });
