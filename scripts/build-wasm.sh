@@ -9,6 +9,10 @@
 # from source into target/wasm-debian so the two builds never share a target directory.
 # Force one with RISKRATING_WASM_TOOLCHAIN=rustup|debian.
 #
+# `build-wasm.sh --panic-test` instead builds, for the tests only, a Node build with the
+# `panic-test` feature (an export that panics on purpose) into risk-wasm/pkg-panic-test/, in its
+# own target directory so the two builds do not rebuild each other.
+#
 # wasm-bindgen-cli is installed at exactly the wasm-bindgen version in Cargo.lock.
 # Idempotent: cargo and the version checks make a second run fast. Exits non-zero on failure.
 set -euo pipefail
@@ -20,6 +24,21 @@ PROFILE=wasm-release
 PKG="$ROOT/risk-wasm/pkg"
 PORTAL_PKG="$ROOT/examples/portal/riskrating"
 say() { echo "build-wasm: $*" >&2; }
+
+PANIC_TEST=0
+case "${1:-}" in
+"") ;;
+--panic-test) PANIC_TEST=1 ;;
+*) say "usage: build-wasm.sh [--panic-test]"; exit 2 ;;
+esac
+FEATURES=()
+RUSTUP_TARGET_DIR="$ROOT/target"
+DEBIAN_TARGET_DIR="$ROOT/target/wasm-debian"
+if [ "$PANIC_TEST" = 1 ]; then
+    FEATURES=(--features panic-test)
+    RUSTUP_TARGET_DIR="$ROOT/target/wasm-panic-test"
+    DEBIAN_TARGET_DIR="$ROOT/target/wasm-debian-panic-test"
+fi
 
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 
@@ -56,8 +75,9 @@ case "$toolchain" in
 rustup)
     rustup_target_ready || { say "the rustup $TARGET target is not available"; exit 1; }
     say "building risk-wasm with $(rustc --version)"
-    cargo build --profile "$PROFILE" --target "$TARGET" -p risk-wasm
-    WASM="$ROOT/target/$TARGET/$PROFILE/risk_wasm.wasm"
+    CARGO_TARGET_DIR="$RUSTUP_TARGET_DIR" \
+        cargo build --profile "$PROFILE" --target "$TARGET" -p risk-wasm "${FEATURES[@]}"
+    WASM="$RUSTUP_TARGET_DIR/$TARGET/$PROFILE/risk_wasm.wasm"
     ;;
 debian)
     ensure_debian_toolchain
@@ -66,10 +86,10 @@ debian)
     say "building risk-wasm with $(/usr/bin/rustc --version) and -Zbuild-std"
     env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 \
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$WASM_LD" \
-        CARGO_TARGET_DIR="$ROOT/target/wasm-debian" \
+        CARGO_TARGET_DIR="$DEBIAN_TARGET_DIR" \
         /usr/bin/cargo build --profile "$PROFILE" --target "$TARGET" \
-        -Zbuild-std=std,panic_abort -p risk-wasm
-    WASM="$ROOT/target/wasm-debian/$TARGET/$PROFILE/risk_wasm.wasm"
+        -Zbuild-std=std,panic_abort -p risk-wasm "${FEATURES[@]}"
+    WASM="$DEBIAN_TARGET_DIR/$TARGET/$PROFILE/risk_wasm.wasm"
     ;;
 *)
     say "RISKRATING_WASM_TOOLCHAIN must be auto, rustup or debian, not '$toolchain'"
@@ -93,6 +113,16 @@ BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, "")
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $BINDGEN_VERSION" ]; then
     say "installing wasm-bindgen-cli $BINDGEN_VERSION"
     "$host_cargo" install wasm-bindgen-cli --version "$BINDGEN_VERSION" >&2
+fi
+
+if [ "$PANIC_TEST" = 1 ]; then
+    OUT="$ROOT/risk-wasm/pkg-panic-test"
+    rm -rf "$OUT"
+    wasm-bindgen --target nodejs --no-typescript --out-dir "$OUT" "$WASM"
+    echo '{"type": "commonjs"}' > "$OUT/package.json"
+    echo '{"type": "module"}' > "$OUT/snippets/package.json"
+    say "built the panic-test Node build in $OUT"
+    exit 0
 fi
 
 rm -rf "$PKG"

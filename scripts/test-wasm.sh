@@ -35,6 +35,8 @@ if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
 
 # --- the package ---------------------------------------------------------------------------------
 bash scripts/build-wasm.sh
+# ...and the Node build with a deliberate panic, for the panic-recovery test.
+bash scripts/build-wasm.sh --panic-test
 
 say "clippy on risk-wasm (wasm32) and on risk-core with the schema feature"
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then

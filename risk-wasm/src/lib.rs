@@ -38,6 +38,15 @@ fn install_panic_hook() {
     });
 }
 
+/// Panics on purpose. Only in builds with the `panic-test` feature (never in the package), which
+/// the tests use to check that a panic throws an `internal_error` and the next call works.
+#[cfg(feature = "panic-test")]
+#[wasm_bindgen(js_name = panicForTest)]
+pub fn panic_for_test() {
+    install_panic_hook();
+    panic!("deliberate panic (panic-test build)");
+}
+
 /// The library version.
 #[wasm_bindgen]
 pub fn version() -> String {
