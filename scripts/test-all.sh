@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-suites=(rust python wasm)
+suites=(rust reference python wasm)
 passed=0
 failed=0
 failures=()

@@ -13,6 +13,10 @@ const V4_BASE: [&str; 11] = [
     "AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA",
 ];
 
+/// The values of the v4.0 supplemental metric Provider Urgency (`U`), exactly as the CVSS v4.0
+/// specification spells them.
+const V4_URGENCY: [&str; 5] = ["X", "Clear", "Green", "Amber", "Red"];
+
 /// The base score (0–10) of a CVSS v3.0, v3.1 or v4.0 vector, or a message saying why the
 /// vector is invalid.
 ///
@@ -46,13 +50,17 @@ pub fn base_score(vector: &str) -> Result<f64, String> {
         let Some((name, value)) = comp.split_once(':') else {
             return Err(format!("malformed CVSS component `{}`", truncate(comp)));
         };
-        if name.is_empty()
-            || value.is_empty()
-            || !name.bytes().all(|b| b.is_ascii_uppercase())
-            || !value
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        {
+        // v4.0 Provider Urgency is the one metric whose values are not upper-case: they are
+        // spelled `Clear`, `Green`, `Amber`, `Red` (or `X`), and nothing else is accepted.
+        let value_ok = if version == 4 && name == "U" {
+            V4_URGENCY.contains(&value)
+        } else {
+            !value.is_empty()
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_uppercase()) || !value_ok {
             return Err(format!(
                 "invalid CVSS component `{}` (metric names and values are upper-case)",
                 truncate(comp)
@@ -122,6 +130,13 @@ mod tests {
         assert_eq!(base_score(base), Ok(9.3));
         // E:U (unreported exploit maturity) would lower a CVSS-BT score; CVSS-B ignores it.
         assert_eq!(base_score(&format!("{base}/E:U/CR:H/S:P")), Ok(9.3));
+        // Provider Urgency values are mixed-case in the CVSS v4.0 specification.
+        for u in ["X", "Clear", "Green", "Amber", "Red"] {
+            assert_eq!(base_score(&format!("{base}/U:{u}")), Ok(9.3));
+        }
+        for u in ["RED", "red", "Redd", ""] {
+            assert!(base_score(&format!("{base}/U:{u}")).is_err(), "U:{u}");
+        }
     }
 
     #[test]

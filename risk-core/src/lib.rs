@@ -15,6 +15,7 @@ pub mod methodology;
 mod methodology_check;
 mod methodology_load;
 pub mod parse;
+pub mod quant;
 pub mod sample;
 
 pub use date::Date;
@@ -30,6 +31,7 @@ pub mod limits;
 mod maths;
 pub mod output;
 mod reasons;
+mod strict;
 pub mod validate;
 pub mod whatif;
 

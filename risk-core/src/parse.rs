@@ -71,11 +71,19 @@ pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, InputError> 
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Fast path: plain serde_json. Only a rejected document is parsed again, with path
     // tracking (which costs about a third more), to name the offending path.
-    if let Ok(value) = serde_json::from_str::<T>(text) {
-        return Ok(value);
+    // Both parses go through `Strict` (a struct only from a JSON object, never from an array of
+    // its fields; an enumeration only from a string), so they accept exactly the same documents.
+    {
+        let mut de = serde_json::Deserializer::from_str(text);
+        if let Ok(value) = T::deserialize(crate::strict::Strict(&mut de)) {
+            if de.end().is_ok() {
+                return Ok(value);
+            }
+        }
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(map_error)?;
+    let value: T =
+        serde_path_to_error::deserialize(crate::strict::Strict(&mut de)).map_err(map_error)?;
     de.end().map_err(|e| {
         InputError::single(ErrorCode::MalformedJson, "", format!("malformed JSON: {e}"))
     })?;
@@ -84,13 +92,47 @@ pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, InputError> 
 
 /// Map a serde_json error with its path to a typed problem.
 pub(crate) fn map_error(err: serde_path_to_error::Error<serde_json::Error>) -> InputError {
-    let path = err.path().to_string();
-    let path = if path == "." { String::new() } else { path };
+    let mut path = json_path(err.path());
     let inner = err.into_inner();
     let msg = inner.to_string();
+    // A missing or repeated field is named in the path, like an unknown one: the path of the
+    // offending item is `organisations[0].id`, not the object that holds it.
+    for prefix in ["missing field `", "duplicate field `"] {
+        if let Some(name) = msg.strip_prefix(prefix).and_then(|r| r.split('`').next()) {
+            push_key(&mut path, name);
+        }
+    }
     let code = classify(&inner, &msg, &path);
     // serde_json appends " at line L column C"; keep it, it helps find the place in the file.
     InputError::single(code, path, msg)
+}
+
+/// The path as written in error messages (`organisations[3].findings[0].cvss`). Positions
+/// serde_path_to_error could not name (a syntax error before a key was read) are left out, so a
+/// trailing comma in an organisation is reported at `organisations[0]`, not `organisations[0].?`.
+fn json_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => {
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+            Segment::Map { key } => push_key(&mut out, key),
+            Segment::Enum { variant } => push_key(&mut out, variant),
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
 }
 
 fn classify(err: &serde_json::Error, msg: &str, path: &str) -> ErrorCode {
@@ -98,7 +140,7 @@ fn classify(err: &serde_json::Error, msg: &str, path: &str) -> ErrorCode {
     match err.classify() {
         Category::Io | Category::Syntax | Category::Eof => {
             if msg.starts_with("number out of range") {
-                ErrorCode::InvalidNumber
+                out_of_range(path)
             } else if msg.starts_with("recursion limit exceeded") {
                 ErrorCode::LimitExceeded
             } else {
@@ -124,10 +166,71 @@ fn classify(err: &serde_json::Error, msg: &str, path: &str) -> ErrorCode {
             {
                 ErrorCode::InvalidCount
             } else if msg.starts_with("number out of range") {
-                ErrorCode::InvalidNumber
+                out_of_range(path)
             } else {
                 ErrorCode::WrongType
             }
         }
+    }
+}
+
+/// A number too large for a double (`1e400`) is out of the field's range (section 1): an invalid
+/// probability, CVSS score or count where the field is one; `invalid_number` elsewhere.
+fn out_of_range(path: &str) -> ErrorCode {
+    match path.rsplit('.').next().unwrap_or("") {
+        "epss" | "incident_probability" => ErrorCode::InvalidProbability,
+        "cvss_score" => ErrorCode::InvalidCvssScore,
+        "successes" | "trials" => ErrorCode::InvalidCount,
+        _ => ErrorCode::InvalidNumber,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_and_path(item: &str) -> (ErrorCode, String) {
+        let doc = format!(r#"{{"as_of": "2025-09-30", "organisations": [{item}]}}"#);
+        let e = parse_portfolio(&doc).unwrap_err();
+        (e.code(), e.path().to_owned())
+    }
+
+    #[test]
+    fn overflowing_numbers_are_out_of_their_fields_range() {
+        let finding = |field: &str| {
+            format!(
+                r#"{{"id": "A", "findings": [{{"id": "F", "kind": "tls", "first_seen": "2025-09-01", "{field}": 1e400}}]}}"#
+            )
+        };
+        assert_eq!(
+            code_and_path(&finding("epss")),
+            (
+                ErrorCode::InvalidProbability,
+                "organisations[0].findings[0].epss".into()
+            )
+        );
+        assert_eq!(
+            code_and_path(&finding("cvss_score")),
+            (
+                ErrorCode::InvalidCvssScore,
+                "organisations[0].findings[0].cvss_score".into()
+            )
+        );
+        assert_eq!(
+            code_and_path(r#"{"id": "A", "attestation": {"incident_probability": -1e400}}"#),
+            (
+                ErrorCode::InvalidProbability,
+                "organisations[0].attestation.incident_probability".into()
+            )
+        );
+        assert_eq!(
+            code_and_path(
+                r#"{"id": "A", "metrics": [{"metric": "mfa_coverage", "successes": 1, "trials": 1e400, "observed_on": "2025-09-01"}]}"#
+            ),
+            (
+                ErrorCode::InvalidCount,
+                "organisations[0].metrics[0].trials".into()
+            )
+        );
     }
 }

@@ -456,6 +456,16 @@ pub fn plan(
 /// # Errors
 /// [`InputError`] with code `invalid_action` for a malformed action.
 pub fn parse_actions(text: &str) -> Result<Vec<Action>, InputError> {
+    // serde's tagged enums also accept an array of field values; an action is an object only.
+    if let Ok(values) = crate::parse::from_json_text::<Vec<serde_json::Value>>(text) {
+        if let Some(i) = values.iter().position(|v| !v.is_object()) {
+            return Err(InputError::single(
+                ErrorCode::InvalidAction,
+                format!("actions[{i}]"),
+                "an action is a JSON object such as {\"action\": \"resolve_finding\", \"finding\": \"F-17\"}",
+            ));
+        }
+    }
     crate::parse::from_json_text::<Vec<Action>>(text).map_err(|e| {
         let p = e.first();
         InputError::single(
