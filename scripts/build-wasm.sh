@@ -127,8 +127,10 @@ fi
 
 rm -rf "$PKG"
 mkdir -p "$PKG"
-wasm-bindgen --target nodejs --no-typescript --out-dir "$PKG/node" "$WASM"
-wasm-bindgen --target web --no-typescript --out-dir "$PKG/web" "$WASM"
+# The name section (function names for stack traces and profiles) is a quarter of the file; the
+# package ships without it. (The panic-test build above keeps it.)
+wasm-bindgen --target nodejs --no-typescript --remove-name-section --out-dir "$PKG/node" "$WASM"
+wasm-bindgen --target web --no-typescript --remove-name-section --out-dir "$PKG/web" "$WASM"
 # Node treats node/ as CommonJS and web/ as ES modules whatever the package root says; the
 # JS snippets (src/to_json.js) are ES modules in both, which the CommonJS glue require()s
 # (Node >= 20.19).

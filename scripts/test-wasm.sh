@@ -61,7 +61,15 @@ cp risk-core/tests/data/spec_example.json "$CASES/spec_example.json"
 cp risk-wasm/tests/data/*.json "$CASES/"
 node risk-wasm/tests/generate.mjs 40 3 "$CASES/generated_small.json"
 node risk-wasm/tests/generate.mjs 2000 5 "$CASES/generated_large.json"
-cargo build --release --locked --example rate --example gen_sample
+cargo build --release --locked --example rate --example gen_sample --example quant_sim
+# Loss simulations: the Rust example's report for each input, for simulate().
+mkdir -p "$WORK/simulation"
+for f in risk-wasm/tests/simulation/*.json; do
+    out="$WORK/simulation/$(basename "$f" .json).expected.json"
+    cargo run --release --locked --quiet --example quant_sim -- "$f" \
+        | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s).report)))' > "$out"
+    [ -s "$out" ] || { say "quant_sim wrote nothing for $f"; exit 1; }
+done
 # The sample generator and the bundled sample's rating, for samplePortfolio.
 cargo run --release --locked --quiet --example gen_sample -- --organisations 120 --seed 7 \
     --out "$WORK/sample_120_7.json" 2>/dev/null
@@ -76,7 +84,7 @@ say "TypeScript: tsc --noEmit --strict on the usage file"
 (cd risk-wasm/tests && npx --no-install tsc -p tsconfig.json)
 
 say "Node tests"
-(cd risk-wasm/tests && RR_CASES_DIR="$CASES" node --test --test-reporter=spec node/)
+(cd risk-wasm/tests && RR_CASES_DIR="$CASES" RR_SIMULATION_DIR="$WORK/simulation" node --test --test-reporter=spec node/)
 
 say "browser test (Chromium, playwright-core)"
 mkdir -p artifacts/wasm

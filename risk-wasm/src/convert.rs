@@ -220,3 +220,16 @@ pub(crate) fn sample_config(
     }
     Ok(config)
 }
+
+/// A rating document (as `ratePortfolio` returns it), with paths under `rating`.
+pub(crate) fn portfolio_rating(value: &JsValue) -> Result<risk_core::PortfolioRating, InputError> {
+    let text = json_text(value, "rating").map_err(|e| prefixed(e, "rating"))?;
+    risk_core::parse::from_json_text(&text).map_err(|e| {
+        let p = e.first();
+        let path = match p.path.as_str() {
+            "" | "?" => "rating".to_owned(),
+            inner => format!("rating.{inner}"),
+        };
+        InputError::single(p.code, path, p.message.clone())
+    })
+}
