@@ -24,6 +24,13 @@ const fmt = {
   points: (x) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === "1.0" ? "" : "s"}`,
   ms: (t) => `${t.toFixed(t < 10 ? 2 : 0)} ms`,
   words: (s) => s.replaceAll("_", " "),
+  money: (x) => {
+    const a = Math.abs(x);
+    if (a >= 1e9) return `£${(x / 1e9).toPrecision(3)}bn`;
+    if (a >= 1e6) return `£${(x / 1e6).toPrecision(3)}m`;
+    if (a >= 1e3) return `£${(x / 1e3).toPrecision(3)}k`;
+    return `£${x.toFixed(0)}`;
+  },
 };
 
 const state = {
@@ -39,6 +46,7 @@ const state = {
   sort: { key: "score", dir: "ascending" },
   selected: null,
   plan: null,
+  whatIf: null, // the what-if of the ticked actions, if any
 };
 
 function setStatus(text) {
@@ -254,7 +262,7 @@ function openOrganisation(id) {
   $("org-score").dataset.score = String(r.score);
   $("org-interval").textContent = `90% interval ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}.`;
   $("org-probability").textContent =
-    `${fmt.pct(r.probability)} chance of a material cyber incident in the next 12 months ` +
+    `Currently a ${fmt.pct(r.probability)} chance of a material cyber incident in the next 12 months ` +
     `(90% interval ${fmt.pct(r.probability_interval[0])} to ${fmt.pct(r.probability_interval[1])}); ` +
     `${fmt.pct(r.internal_probability)} from its own controls, ${fmt.pct(r.supply_probability)} through its suppliers.`;
   const basis = { evidence: "Rated on evidence", attestation: "Rated on its attestation only (no evidence yet)", prior: "No evidence or attestation: rated at the default prior" }[r.basis];
@@ -321,7 +329,9 @@ function openOrganisation(id) {
   $("whatif").removeAttribute("data-score");
   document.body.dataset.planMs = planMs.toFixed(3);
 
+  state.whatIf = null;
   $("org-view").hidden = false;
+  updateLosses();
   $("org-title").focus();
 }
 
@@ -338,6 +348,8 @@ function reRate(id) {
     $("org-interval").textContent = `90% interval ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}.`;
     $("whatif").removeAttribute("data-score");
     drawScale($("org-scale"), r);
+    state.whatIf = null;
+    updateLosses();
     return;
   }
   const t0 = performance.now();
@@ -359,7 +371,92 @@ function reRate(id) {
   drawScale($("org-scale"), w.rating, r.score);
   document.body.dataset.whatIfMs = ms.toFixed(3);
   setStatus(`Re-rated ${displayName(id)} with ${ticked.length} action(s) in ${fmt.ms(ms)}.`);
+  state.whatIf = w;
+  updateLosses();
 }
+
+// ---- loss exceedance ------------------------------------------------------------------------
+
+const LEC_TRIALS = 20000;
+
+/** Simulate one organisation's annual losses from a rating's probability and interval. */
+function simulateLosses(id, rating) {
+  const low = Number($("loss-low").value);
+  const high = Number($("loss-high").value);
+  return rr.simulate({
+    trials: LEC_TRIALS,
+    seed: 1,
+    scenarios: [{ name: "material incident", organisation: id, frequency: { from_rating: id }, primary_loss: { type: "lognormal_ci", low, high } }],
+    ratings: { [id]: { probability: rating.probability, probability_interval: rating.probability_interval } },
+    report: { percentiles: [0.5, 0.95, 0.99], var_levels: [], lec_points: 40 },
+  });
+}
+
+/** Draw loss exceedance curves (log loss axis); the first is solid, a second dashed. */
+function drawLec(curves) {
+  const svg = $("lec");
+  const W = 600, H = 250, L = 52, R = 24, T = 10, B = 38;
+  const tick = (e) => (e >= 9 ? `£${10 ** (e - 9)}bn` : e >= 6 ? `£${10 ** (e - 6)}m` : e >= 3 ? `£${10 ** (e - 3)}k` : `£${10 ** e}`);
+  const points = curves.flatMap((c) => c.report.total.lec).filter((p) => p.loss > 0);
+  if (points.length === 0) {
+    svg.replaceChildren(el("svg:text", { x: W / 2, y: H / 2, "text-anchor": "middle", fill: "#566078" }, "No losses in the simulation."));
+    return;
+  }
+  const lo = Math.floor(Math.log10(Math.min(...points.map((p) => p.loss))));
+  const hi = Math.ceil(Math.log10(Math.max(...points.map((p) => p.loss))));
+  const pmax = Math.min(1, Math.ceil(Math.max(...points.map((p) => p.probability)) * 10) / 10 || 0.1);
+  const x = (loss) => L + ((Math.log10(loss) - lo) / Math.max(1, hi - lo)) * (W - L - R);
+  const y = (p) => T + (1 - p / pmax) * (H - T - B);
+  const parts = [];
+  for (let e = lo; e <= hi; e++) {
+    parts.push(el("svg:line", { x1: x(10 ** e), x2: x(10 ** e), y1: T, y2: H - B, stroke: "#d8dde6" }));
+    parts.push(el("svg:text", { x: x(10 ** e), y: H - B + 15, "text-anchor": "middle", "font-size": 11, fill: "#566078" }, tick(e)));
+  }
+  for (let i = 0; i <= 4; i++) {
+    const p = (pmax * i) / 4;
+    parts.push(el("svg:line", { x1: L, x2: W - R, y1: y(p), y2: y(p), stroke: "#d8dde6" }));
+    parts.push(el("svg:text", { x: L - 6, y: y(p) + 4, "text-anchor": "end", "font-size": 11, fill: "#566078" }, `${Math.round(100 * p)}%`));
+  }
+  parts.push(el("svg:text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", "font-size": 11, fill: "#1d2433" }, "Annual loss (log scale)"));
+  parts.push(el("svg:text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", "font-size": 11, fill: "#1d2433", transform: `rotate(-90 12 ${(T + H - B) / 2})` }, "P(loss > x)"));
+  curves.forEach((c, i) => {
+    const pts = c.report.total.lec.filter((p) => p.loss > 0).map((p) => `${x(p.loss).toFixed(1)},${y(p.probability).toFixed(1)}`);
+    parts.push(el("svg:polyline", { points: pts.join(" "), fill: "none", stroke: i === 0 ? "#005eb8" : "#1b7a3d", "stroke-width": 2.5, "stroke-dasharray": i === 0 ? null : "6 4" }));
+  });
+  curves.forEach((c, i) => {
+    parts.push(el("svg:line", { x1: W - R - 170, x2: W - R - 145, y1: T + 10 + 16 * i, y2: T + 10 + 16 * i, stroke: i === 0 ? "#005eb8" : "#1b7a3d", "stroke-width": 2.5, "stroke-dasharray": i === 0 ? null : "6 4" }));
+    parts.push(el("svg:text", { x: W - R - 140, y: T + 14 + 16 * i, "font-size": 11, fill: "#1d2433" }, c.label));
+  });
+  svg.replaceChildren(...parts);
+  const words = curves.map((c) => {
+    const t = c.report.total;
+    const p95 = t.percentiles.find((q) => q.q === 0.95)?.value ?? 0;
+    return `${c.label}: expected annual loss ${fmt.money(t.mean)}, 1-in-20-year loss ${fmt.money(p95)}`;
+  });
+  $("lec-desc").textContent = `${words.join("; ")} (${LEC_TRIALS.toLocaleString("en-GB")} simulated years).`;
+}
+
+/** Simulate and draw the open organisation's curve, and the what-if curve when actions are ticked. */
+function updateLosses() {
+  const id = state.selected;
+  if (!id) return;
+  const low = Number($("loss-low").value);
+  const high = Number($("loss-high").value);
+  if (!(low > 0 && high > low)) {
+    $("lec-desc").textContent = "Give a range with 0 < low < high.";
+    return;
+  }
+  const t0 = performance.now();
+  const curves = [{ label: "Now", report: simulateLosses(id, state.ratingById.get(id)) }];
+  if (state.whatIf) curves.push({ label: "With ticked actions", report: simulateLosses(id, state.whatIf.rating) });
+  document.body.dataset.simulateMs = (performance.now() - t0).toFixed(3);
+  drawLec(curves);
+}
+
+$("loss-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  updateLosses();
+});
 
 // ---- start ----------------------------------------------------------------------------------
 

@@ -68,6 +68,25 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+/** The portal's money format (examples/portal/portal.js fmt.money). */
+function money(x) {
+  const a = Math.abs(x);
+  if (a >= 1e9) return `£${(x / 1e9).toPrecision(3)}bn`;
+  if (a >= 1e6) return `£${(x / 1e6).toPrecision(3)}m`;
+  if (a >= 1e3) return `£${(x / 1e3).toPrecision(3)}k`;
+  return `£${x.toFixed(0)}`;
+}
+
+/** The simulation the portal runs for an organisation's loss exceedance curve. */
+function lossReport(id, rating, low = 250000, high = 10000000) {
+  return rr.simulate({
+    trials: 20000, seed: 1,
+    scenarios: [{ name: "material incident", organisation: id, frequency: { from_rating: id }, primary_loss: { type: "lognormal_ci", low, high } }],
+    ratings: { [id]: { probability: rating.probability, probability_interval: rating.probability_interval } },
+    report: { percentiles: [0.5, 0.95, 0.99], var_levels: [], lec_points: 40 },
+  });
+}
+
 const tableIds = () => page.$$eval("#org-table tbody tr", (rows) => rows.map((r) => r.dataset.id));
 
 test("the sample loads and the table has every organisation with the library's scores", async () => {
@@ -117,6 +136,18 @@ test("opening a trust shows its rating, factors, drivers, plan and suppliers", a
   assert.equal(drivers.length, rating.drivers.length);
   rating.drivers.forEach((d, i) => assert.ok(drivers[i].includes(d.reason), drivers[i]));
   assert.equal(await page.locator("#suppliers tr").count(), largeTrust.dependencies?.length || 1);
+  // The loss exceedance curve, simulated in the page as the library does it here.
+  assert.equal(await page.locator("#lec polyline").count(), 1);
+  const losses = lossReport(id, rating);
+  assert.match(await page.textContent("#lec-desc"), new RegExp(`expected annual loss ${money(losses.total.mean).replace(".", "\\.")}`));
+  await page.fill("#loss-low", "1000000");
+  await page.fill("#loss-high", "50000000");
+  await page.press("#loss-high", "Enter");
+  const bigger = lossReport(id, rating, 1000000, 50000000);
+  await page.waitForFunction((m) => document.querySelector("#lec-desc").textContent.includes(m), money(bigger.total.mean));
+  await page.fill("#loss-low", "250000");
+  await page.fill("#loss-high", "10000000");
+  await page.click("#loss-form button");
   const expectedPlan = rr.plan(sampleText, id, 5);
   assert.equal(await page.locator("#plan input[type=checkbox]").count(), expectedPlan.steps.length);
   assert.ok(expectedPlan.steps.length >= 2, "the large trust should have at least two plan actions");
@@ -132,6 +163,8 @@ test("ticking plan actions re-rates to exactly the library's what-if score", asy
   assert.equal(Number(await page.getAttribute("#whatif", "data-score")), one.score_after);
   assert.equal(await page.textContent("#org-score"), String(Math.round(one.score_after)));
   assert.ok(one.score_after > one.score_before);
+  assert.equal(await page.locator("#lec polyline").count(), 2);
+  assert.match(await page.textContent("#lec-desc"), new RegExp(`With ticked actions: expected annual loss ${money(lossReport(id, one.rating).total.mean).replace(".", "\\.")}`));
 
   await page.check("#plan input >> nth=1");
   const two = rr.whatIf(sampleText, id, [steps[0].action, steps[1].action]);
@@ -141,6 +174,8 @@ test("ticking plan actions re-rates to exactly the library's what-if score", asy
   await page.locator(`#org-table tr[data-id="${id}"]`).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "portal-desktop.png") });
   await page.screenshot({ path: join(ARTIFACTS, "portal-desktop-full.png"), fullPage: true });
+  await page.locator("#lec").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-desktop-loss-curve.png") });
 
   await page.uncheck("#plan input >> nth=0");
   await page.uncheck("#plan input >> nth=1");
