@@ -47,6 +47,7 @@ const state = {
   selected: null,
   plan: null,
   whatIf: null, // the what-if of the ticked actions, if any
+  curves: null, // the loss exceedance curves drawn last
 };
 
 function setStatus(text) {
@@ -180,12 +181,16 @@ $("filter").addEventListener("input", () => state.rating && renderTable());
 
 // ---- the organisation view ----------------------------------------------------------------
 
-const X0 = 12;
-const X1 = 588;
-const xScore = (s) => X0 + ((s - 250) / 650) * (X1 - X0);
+/** Width of an SVG in CSS pixels, so that it is drawn 1:1 and its text stays readable. */
+const svgWidth = (svg, fallback) => Math.round(Math.min(900, Math.max(280, svg.clientWidth || fallback)));
+let scaleWidth = 600;
+const xScore = (s) => 12 + ((s - 250) / 650) * (scaleWidth - 24);
 
 /** The score scale: bands, the 90% interval and the score; `previous` marks the score before a what-if. */
 function drawScale(svg, rating, previous) {
+  scaleWidth = svgWidth(svg, 600);
+  svg.setAttribute("viewBox", `0 0 ${scaleWidth} 46`);
+  const step = scaleWidth < 420 ? 200 : 100;
   const parts = [];
   // Band regions from the methodology (highest first; the last has no minimum).
   let upper = 900;
@@ -195,7 +200,7 @@ function drawScale(svg, rating, previous) {
     parts.push(el("svg:text", { x: (xScore(lower) + xScore(upper)) / 2, y: 21, "text-anchor": "middle", "font-size": 10, fill: "#566078" }, b.band));
     upper = lower;
   }
-  for (let s = 300; s <= 900; s += 100) {
+  for (let s = 300; s <= 900; s += step) {
     parts.push(el("svg:line", { x1: xScore(s), x2: xScore(s), y1: 26, y2: 30, stroke: "#566078" }));
     parts.push(el("svg:text", { x: xScore(s), y: 42, "text-anchor": "middle", "font-size": 10, fill: "#566078" }, String(s)));
   }
@@ -394,8 +399,10 @@ function simulateLosses(id, rating) {
 
 /** Draw loss exceedance curves (log loss axis); the first is solid, a second dashed. */
 function drawLec(curves) {
+  state.curves = curves;
   const svg = $("lec");
-  const W = 600, H = 250, L = 52, R = 24, T = 10, B = 38;
+  const W = svgWidth(svg, 600), H = 250, L = 52, R = 24, T = 10, B = 38;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const tick = (e) => (e >= 9 ? `£${10 ** (e - 9)}bn` : e >= 6 ? `£${10 ** (e - 6)}m` : e >= 3 ? `£${10 ** (e - 3)}k` : `£${10 ** e}`);
   const points = curves.flatMap((c) => c.report.total.lec).filter((p) => p.loss > 0);
   if (points.length === 0) {
@@ -452,6 +459,18 @@ function updateLosses() {
   document.body.dataset.simulateMs = (performance.now() - t0).toFixed(3);
   drawLec(curves);
 }
+
+// Redraw the SVGs at their new width when the window is resized (they are drawn 1:1).
+let resizeTimer = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    const id = state.selected;
+    if (!id || $("org-view").hidden) return;
+    drawScale($("org-scale"), state.whatIf?.rating ?? state.ratingById.get(id), state.whatIf ? state.ratingById.get(id).score : undefined);
+    if (state.curves) drawLec(state.curves);
+  }, 100);
+});
 
 $("loss-form").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -240,7 +240,7 @@ test("timing in the page: rating and a what-if update for one large trust (print
 
 test("readable on a narrow screen: nothing overflows the page sideways", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(100);
+  await page.waitForTimeout(400); // the page redraws its SVGs 100 ms after a resize
   await page.screenshot({ path: join(ARTIFACTS, "portal-narrow.png"), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   const wide = await page.evaluate(() =>
@@ -252,6 +252,8 @@ test("readable on a narrow screen: nothing overflows the page sideways", async (
   await page.screenshot({ path: join(ARTIFACTS, "portal-narrow-top.png") });
   await page.locator("#org-title").scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "portal-narrow-organisation.png") });
+  await page.locator("#lec").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-narrow-loss-curve.png") });
   await page.locator("#plan").scrollIntoViewIfNeeded();
   assert.ok(await page.locator("#plan input >> nth=0").isVisible());
   await page.setViewportSize({ width: 1280, height: 800 });
