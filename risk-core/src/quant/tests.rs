@@ -295,7 +295,7 @@ fn bad_documents_are_typed_errors_with_paths() {
         (
             doc(r#"{"lef": 1}"#, r#"{"type": "uniform", "min": 1}"#, ""),
             "missing_field",
-            "scenarios[2].primary_loss",
+            "scenarios[2].primary_loss.max",
         ),
         (
             doc(r#"{"lef": 1}"#, pert, r#", "trials": 0"#),
