@@ -101,8 +101,8 @@ esac
 # Nothing in the wasm build may reach for an OS random source.
 host_cargo=cargo
 command -v cargo >/dev/null 2>&1 || host_cargo=/usr/bin/cargo
-if "$host_cargo" tree -p risk-wasm --target "$TARGET" -e normal --prefix none 2>/dev/null \
-        | grep -q '^getrandom '; then
+deps="$("$host_cargo" tree -p risk-wasm --target "$TARGET" -e normal --prefix none)"
+if grep -q '^getrandom ' <<< "$deps"; then
     say "getrandom is in the wasm dependency tree; keep it out (see cargo tree -i getrandom --target $TARGET)"
     exit 1
 fi
