@@ -51,16 +51,10 @@ rustup_target_ready() {
     rustup target list --installed 2>/dev/null | grep -qx "$TARGET"
 }
 
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 ensure_debian_toolchain() {
-    local missing=() p
-    for p in rustc-web cargo-web rust-web-src lld-22; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        say "installing ${missing[*]} with apt-get"
-        apt-get update >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
-    fi
+    ensure_apt rustc-web cargo-web rust-web-src lld-22 >&2
 }
 
 toolchain="${RISKRATING_WASM_TOOLCHAIN:-auto}"

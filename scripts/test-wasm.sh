@@ -9,28 +9,19 @@ cd "$ROOT"
 say() { echo "test-wasm: $*" >&2; }
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 
-apt_install() {
-    local missing=() p
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        say "installing ${missing[*]} with apt-get"
-        apt-get update >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
-    fi
-}
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 # --- tools ------------------------------------------------------------------------------------
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    apt_install nodejs npm
+    ensure_apt nodejs npm
 fi
 node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&b>=19)?1:0)')
 if [ "$node_ok" != 1 ]; then
     say "Node $(node --version) is too old: the package needs Node >= 20.19 (require of ES module snippets)"
     exit 1
 fi
-if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+if [ ! -x /usr/bin/chromium ]; then ensure_apt chromium; fi
 [ -x /usr/bin/chromium ] || { say "/usr/bin/chromium is missing after apt-get"; exit 1; }
 
 # --- the package ---------------------------------------------------------------------------------
