@@ -182,6 +182,22 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // The form only; whether the day exists (2025-02-30) is checked by the parser.
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "An ISO calendar date YYYY-MM-DD between 0001-01-01 and 9999-12-31."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use crate::date::Date;
 
 /// A portfolio: the organisations to rate and the date to rate them at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Portfolio {
     /// The date the rating is computed for; evidence dated later is left out.
@@ -21,15 +22,18 @@ pub struct Portfolio {
 
 /// One organisation: a trust, ICB, GP practice, care provider or supplier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     /// Unique, non-empty identifier (an ODS code, say).
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub id: String,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Peer group for percentiles (`acute`, `supplier`, …); `unassigned` when absent.
     #[serde(default = "default_peer_group", deserialize_with = "null_peer_group")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub peer_group: String,
     /// Control outcome assessments (CAF / DSPT).
     #[serde(
@@ -37,6 +41,7 @@ pub struct Organisation {
         deserialize_with = "null_default",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<Assessment>>"))]
     pub assessments: Vec<Assessment>,
     /// Coverage metrics observed as counts.
     #[serde(
@@ -44,6 +49,7 @@ pub struct Organisation {
         deserialize_with = "null_default",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<MetricObservation>>"))]
     pub metrics: Vec<MetricObservation>,
     /// Scan and incident findings.
     #[serde(
@@ -51,6 +57,7 @@ pub struct Organisation {
         deserialize_with = "null_default",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<Finding>>"))]
     pub findings: Vec<Finding>,
     /// Suppliers this organisation depends on.
     #[serde(
@@ -58,6 +65,7 @@ pub struct Organisation {
         deserialize_with = "null_default",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<Dependency>>"))]
     pub dependencies: Vec<Dependency>,
     /// What is attested about an organisation we may hold no evidence on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,9 +112,11 @@ impl Organisation {
 
 /// The result of assessing one control outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
     /// Control id, `<objective letter><digit>.<lower-case letter>` such as `B4.d`.
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[A-Z][0-9]\.[a-z]$")))]
     pub control: String,
     /// The outcome reached.
     pub outcome: Outcome,
@@ -121,6 +131,7 @@ pub struct Assessment {
 
 /// A control outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Not achieved.
@@ -147,6 +158,7 @@ impl Outcome {
 
 /// How independent an assessment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Assurance {
     /// Self-assessed.
@@ -170,13 +182,19 @@ impl Assurance {
 
 /// One observation of a coverage metric as successes out of trials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MetricObservation {
     /// Metric name, one the methodology knows (`mfa_coverage`, …).
     pub metric: String,
     /// Successes (e.g. accounts with MFA).
+    #[cfg_attr(feature = "schema", schemars(range(max = 9_007_199_254_740_992u64)))]
     pub successes: u64,
     /// Trials (e.g. accounts); at least 1.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(range(min = 1, max = 9_007_199_254_740_992u64))
+    )]
     pub trials: u64,
     /// When it was observed.
     pub observed_on: Date,
@@ -184,6 +202,7 @@ pub struct MetricObservation {
 
 /// A scan or incident finding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// Identifier, unique within the organisation.
@@ -198,18 +217,23 @@ pub struct Finding {
     pub cvss: Option<String>,
     /// A CVSS score 0–10 when no vector is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 10.0)))]
     pub cvss_score: Option<f64>,
     /// EPSS probability of exploitation in the next 30 days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 1.0)))]
     pub epss: Option<f64>,
     /// Listed in the CISA Known Exploited Vulnerabilities catalogue.
     #[serde(default, deserialize_with = "null_default")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
     pub kev: bool,
     /// Reachable from the internet.
     #[serde(default, deserialize_with = "null_default")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
     pub internet_facing: bool,
     /// How critical the affected asset is.
     #[serde(default, deserialize_with = "null_default")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<AssetCriticality>"))]
     pub asset_criticality: AssetCriticality,
     /// When the finding was first seen.
     pub first_seen: Date,
@@ -220,6 +244,7 @@ pub struct Finding {
 
 /// The kind of a finding; the methodology maps each to a factor and a default severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// A software vulnerability.
@@ -268,6 +293,7 @@ impl FindingKind {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssetCriticality {
     /// Low.
@@ -295,6 +321,7 @@ impl AssetCriticality {
 
 /// A dependency on a supplier (another organisation in the document).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dependency {
     /// The supplier's organisation id.
@@ -307,6 +334,7 @@ pub struct Dependency {
 
 /// How critical a supplied service is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Criticality {
     /// Low.
@@ -333,6 +361,7 @@ impl Criticality {
 
 /// What access a supplier has to the organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
     /// No access to systems or data.
@@ -359,16 +388,20 @@ impl Access {
 
 /// What is attested about an organisation (used for its prior).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Attestation {
     /// Published DSPT status.
     #[serde(default, deserialize_with = "null_default")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<DsptStatus>"))]
     pub dspt_status: DsptStatus,
     /// Holds Cyber Essentials Plus.
     #[serde(default, deserialize_with = "null_default")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<bool>"))]
     pub cyber_essentials_plus: bool,
     /// A probability of a material incident in 12 months stated by someone with better knowledge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 1.0)))]
     pub incident_probability: Option<f64>,
 }
 
@@ -376,6 +409,7 @@ pub struct Attestation {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DsptStatus {
     /// Standards exceeded.

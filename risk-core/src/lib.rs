@@ -15,6 +15,7 @@ pub mod methodology;
 mod methodology_check;
 mod methodology_load;
 pub mod parse;
+pub mod quant;
 pub mod sample;
 
 pub use date::Date;

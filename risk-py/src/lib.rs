@@ -1,11 +1,47 @@
 //! Python bindings for riskrating: a thin PyO3 layer over `risk-core`.
+//!
+//! This crate converts and maps errors; it computes nothing. Documents arrive as dicts, JSON
+//! text/bytes or paths ([`document`]); long work runs without the GIL and with panics caught
+//! ([`errors::detached`]); every core error becomes a `riskrating.RiskError` subclass
+//! ([`errors`]). The pure-Python half of the package (`python/riskrating/`) adds pandas frames,
+//! `from_frames` and plots on top.
 #![forbid(unsafe_code)]
 
 use pyo3::prelude::*;
 
-/// The riskrating Python module.
+mod decision;
+mod document;
+mod errors;
+mod feeds;
+mod frame;
+mod json;
+mod methodology;
+mod portfolio;
+mod rating;
+
+/// Native part of the `riskrating` package; import `riskrating`, not this module.
 #[pymodule]
-fn riskrating(m: &Bound<'_, PyModule>) -> PyResult<()> {
+#[pyo3(name = "_riskrating")]
+fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<methodology::PyMethodology>()?;
+    m.add_class::<portfolio::PyPortfolio>()?;
+    m.add_function(wrap_pyfunction!(portfolio::sample_portfolio, m)?)?;
+    m.add_class::<rating::PyPortfolioRating>()?;
+    m.add_class::<rating::PyRating>()?;
+    m.add_class::<rating::PyFactorRating>()?;
+    m.add_class::<rating::PyDriver>()?;
+    m.add_function(wrap_pyfunction!(rating::rate, m)?)?;
+    m.add_function(wrap_pyfunction!(rating::validate, m)?)?;
+    m.add_class::<feeds::PyKevCatalog>()?;
+    m.add_class::<feeds::PyEpssScores>()?;
+    m.add_function(wrap_pyfunction!(feeds::enrich, m)?)?;
+    m.add_class::<decision::PyWhatIf>()?;
+    m.add_class::<decision::PyPlan>()?;
+    m.add_class::<decision::PyHistory>()?;
+    m.add_function(wrap_pyfunction!(decision::what_if, m)?)?;
+    m.add_function(wrap_pyfunction!(decision::plan, m)?)?;
+    m.add_function(wrap_pyfunction!(decision::history, m)?)?;
+    m.add_function(wrap_pyfunction!(decision::change, m)?)?;
     Ok(())
 }

@@ -1,10 +1,177 @@
 //! WebAssembly bindings for riskrating: a thin wasm-bindgen layer over `risk-core`.
+//!
+//! This crate converts and maps errors; it computes nothing. Inputs are the shared snake_case
+//! JSON documents, given as JSON strings or plain objects ([`convert`]); outputs are plain
+//! objects; errors are real `Error` objects with `code`, `path` and `problems` ([`error`]).
+//!
+//! The npm package `riskrating` is built from this crate by `scripts/build-wasm.sh`; its
+//! TypeScript types are in `risk-wasm/js/types.d.ts`.
 #![forbid(unsafe_code)]
 
+mod convert;
+mod error;
+
 use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook, once per instance; every export calls it first.
+///
+/// `wasm32-unknown-unknown` cannot unwind, so a panic (a bug in this library) aborts the call
+/// with the Rust stack and allocator left as they were. The hook reports the panic on the
+/// console, asks wasm-bindgen to replace the instance with a fresh one before the next call (so
+/// the module stays usable), and throws an `Error` with code `internal_error` to the caller
+/// instead of a bare `RuntimeError: unreachable`. (Not a `#[wasm_bindgen(start)]` function, which
+/// would be exported to JavaScript as `start`.)
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            console_error_panic_hook::hook(info);
+            wasm_bindgen::handler::schedule_reinit();
+            wasm_bindgen::throw_val(error::js_error(
+                "internal_error",
+                "",
+                &format!(
+                    "riskrating internal error (please report it): {info}; the module has been reset"
+                ),
+            ));
+        }));
+    });
+}
 
 /// The library version.
 #[wasm_bindgen]
 pub fn version() -> String {
+    install_panic_hook();
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The default methodology (`nhs-caf-v1`) as a document that `ratePortfolio` and the other
+/// functions accept back.
+#[wasm_bindgen(js_name = defaultMethodology)]
+pub fn default_methodology() -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    convert::to_js(risk_core::Methodology::default().doc())
+}
+
+/// Rate a portfolio document (methodology sections 1–7): the output document of section 6.1.
+///
+/// `document` and `methodology` are JSON strings or objects; without a methodology the default
+/// one is used. Throws an `Error` with `code`, `path` and every `problems` entry when the
+/// document is rejected.
+#[wasm_bindgen(js_name = ratePortfolio)]
+pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
+    convert::to_js(&rating)
+}
+
+/// Check a portfolio document without rating it, for form validation.
+///
+/// Returns `{ok, errors, omitted}`: `errors` lists every problem as `{code, path, message}` in
+/// document order (structural problems such as malformed JSON or a wrong type stop the check at
+/// the first one); `omitted` counts problems beyond the listed ones. Only an invalid
+/// `methodology` argument throws.
+#[wasm_bindgen]
+pub fn validate(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let methodology = convert::methodology(&methodology)?;
+    let checked = convert::portfolio(&document)
+        .and_then(|portfolio| risk_core::validate(&portfolio, &methodology).map(drop));
+    let report = match &checked {
+        Ok(()) => ValidationReport {
+            ok: true,
+            errors: &[],
+            omitted: 0,
+        },
+        Err(e) => ValidationReport {
+            ok: false,
+            errors: e.problems(),
+            omitted: e.omitted(),
+        },
+    };
+    convert::to_js(&report)
+}
+
+/// What `validate` returns.
+#[derive(serde::Serialize)]
+struct ValidationReport<'a> {
+    ok: bool,
+    errors: &'a [risk_core::Problem],
+    omitted: usize,
+}
+
+/// Apply what-if actions to one organisation and re-rate the whole portfolio (methodology
+/// section 8): its new rating, the score delta and the dependants whose score changed.
+///
+/// `actions` is an array of `{action: "set_assessment" | "resolve_finding" | "set_metric" |
+/// "remove_dependency", …}` objects or its JSON text; errors name `actions[i].field`.
+#[wasm_bindgen(js_name = whatIf)]
+pub fn what_if(
+    document: JsValue,
+    organisation: JsValue,
+    actions: JsValue,
+    methodology: JsValue,
+) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
+    let actions = convert::actions(&actions).map_err(input_error)?;
+    let result = risk_core::what_if(&portfolio, &methodology, &organisation, &actions)
+        .map_err(|e| error::from_core(&e))?;
+    convert::to_js(&result)
+}
+
+/// The improvement plan for one organisation (methodology section 8): the `k` actions (5 when
+/// omitted) that raise its score most, each with its own gain, and the score with all of them.
+#[wasm_bindgen]
+pub fn plan(
+    document: JsValue,
+    organisation: JsValue,
+    k: JsValue,
+    methodology: JsValue,
+) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
+    let k = convert::count(&k, "k", 5).map_err(input_error)?;
+    let result = risk_core::plan(&portfolio, &methodology, &organisation, k as usize)
+        .map_err(|e| error::from_core(&e))?;
+    convert::to_js(&result)
+}
+
+/// The portfolio rated at each of `dates` (`YYYY-MM-DD` strings; evidence dated after each date
+/// is left out): one series of points per organisation.
+#[wasm_bindgen]
+pub fn history(
+    document: JsValue,
+    dates: JsValue,
+    methodology: JsValue,
+) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let dates = convert::dates(&dates).map_err(input_error)?;
+    let result =
+        risk_core::history(&portfolio, &methodology, &dates).map_err(|e| error::from_core(&e))?;
+    convert::to_js(&result)
+}
+
+fn input_error(error: risk_core::InputError) -> JsValue {
+    error::from_core(&error.into())
+}
+
+/// A deterministic sample portfolio shaped like the health and care system in England (every
+/// organisation invented), as a document the other functions accept.
+///
+/// `config` is `{organisations, seed, as_of}`, each optional (300 organisations, seed 42,
+/// 2025-09-30); the same configuration gives the same document here, in Rust and in Python.
+#[wasm_bindgen(js_name = samplePortfolio)]
+pub fn sample_portfolio(config: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let config = convert::sample_config(&config).map_err(input_error)?;
+    convert::to_js(&risk_core::sample::sample_portfolio(&config))
 }

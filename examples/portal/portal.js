@@ -1,0 +1,372 @@
+// The riskrating portal: a static page over the WebAssembly package. Every figure on the page
+// comes from the library (ratePortfolio, plan, whatIf); this file only loads, lays out and words.
+import init, * as rr from "./riskrating/web/risk_wasm.js";
+
+const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
+
+/** Create an element: el("td", {class: "num"}, "text", child…). */
+function el(tag, attrs = {}, ...children) {
+  const node = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.setAttribute("class", v);
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+const fmt = {
+  score: (s) => Math.round(s).toString(),
+  pct: (p, digits = 1) => `${(100 * p).toFixed(digits)}%`,
+  points: (x) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === "1.0" ? "" : "s"}`,
+  ms: (t) => `${t.toFixed(t < 10 ? 2 : 0)} ms`,
+  words: (s) => s.replaceAll("_", " "),
+};
+
+const state = {
+  methodology: null,
+  factorNames: new Map(),
+  outcomeNames: new Map(),
+  bands: [],
+  text: null, // the document as JSON text (passed to the library as is)
+  doc: null, // the same document as an object (for names, dependencies and findings)
+  rating: null,
+  ratingById: new Map(),
+  orgById: new Map(),
+  sort: { key: "score", dir: "ascending" },
+  selected: null,
+  plan: null,
+};
+
+function setStatus(text) {
+  $("status").textContent = text;
+}
+
+// ---- loading --------------------------------------------------------------------------------
+
+function showProblems(report) {
+  const list = $("problem-list");
+  list.replaceChildren(
+    ...report.errors.map((p) =>
+      el("li", {}, p.path ? el("code", {}, p.path) : "the document", `: ${p.message} `, el("span", { class: "meta" }, `(${p.code})`)),
+    ),
+  );
+  if (report.omitted > 0) list.append(el("li", {}, `…and ${report.omitted} more`));
+  $("problems").hidden = false;
+}
+
+function load(text, label) {
+  $("problems").hidden = true;
+  const report = rr.validate(text);
+  if (!report.ok) {
+    showProblems(report);
+    setStatus(`${label} was not loaded: ${report.errors.length + report.omitted} problem(s), listed below.`);
+    return;
+  }
+  const t0 = performance.now();
+  const rating = rr.ratePortfolio(text);
+  const ms = performance.now() - t0;
+  state.text = text;
+  state.doc = JSON.parse(text.replace(/^\uFEFF/, ""));
+  state.rating = rating;
+  state.ratingById = new Map(rating.ratings.map((r) => [r.id, r]));
+  state.orgById = new Map(state.doc.organisations.map((o) => [o.id, o]));
+  state.selected = null;
+  $("org-view").hidden = true;
+  renderTable();
+  setStatus(
+    `${label}: ${rating.ratings.length} organisations rated as of ${rating.as_of} ` +
+      `(${rating.methodology} ${rating.methodology_version}) in ${fmt.ms(ms)}.`,
+  );
+  document.body.dataset.rateMs = ms.toFixed(3);
+}
+
+$("load-sample").addEventListener("click", () => {
+  const t0 = performance.now();
+  const doc = rr.samplePortfolio({ organisations: 300, seed: 42 });
+  const ms = performance.now() - t0;
+  load(JSON.stringify(doc), `Sample portfolio (generated in ${fmt.ms(ms)})`);
+});
+
+$("file").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file) return;
+  load(await file.text(), file.name);
+});
+
+// ---- the table ------------------------------------------------------------------------------
+
+function displayName(id) {
+  return state.orgById.get(id)?.name || id;
+}
+
+const SORT_VALUE = {
+  name: (r) => displayName(r.id).toLowerCase(),
+  peer_group: (r) => r.peer_group,
+  score: (r) => r.score,
+  band: (r) => r.band,
+  width: (r) => r.interval[1] - r.interval[0],
+  coverage: (r) => r.coverage,
+  peer_percentile: (r) => r.peer_percentile,
+};
+
+function sortedRatings() {
+  const { key, dir } = state.sort;
+  const value = SORT_VALUE[key];
+  const sign = dir === "ascending" ? 1 : -1;
+  return [...state.rating.ratings].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    const c = typeof x === "string" ? x.localeCompare(y) : x - y;
+    return sign * c || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  });
+}
+
+function renderTable() {
+  const filter = $("filter").value.trim().toLowerCase();
+  const rows = [];
+  for (const r of sortedRatings()) {
+    const name = displayName(r.id);
+    if (filter && !`${name} ${r.id} ${r.peer_group}`.toLowerCase().includes(filter)) continue;
+    rows.push(
+      el(
+        "tr",
+        { "data-id": r.id, "aria-current": r.id === state.selected ? "true" : null },
+        el("td", { class: "name" },
+          el("button", { type: "button", class: "open", onclick: () => openOrganisation(r.id) }, name),
+          name !== r.id ? el("span", { class: "id" }, ` ${r.id}`) : null),
+        el("td", { class: "col-peer" }, fmt.words(r.peer_group)),
+        el("td", { class: "num score-cell" }, fmt.score(r.score)),
+        el("td", {}, el("span", { class: `band band-${r.band}` }, r.band)),
+        el("td", { class: "num" }, `${fmt.score(r.interval[0])}–${fmt.score(r.interval[1])}`),
+        el("td", { class: "num" }, fmt.pct(r.coverage, 0)),
+        el("td", { class: "num" }, r.peer_percentile.toFixed(0)),
+      ),
+    );
+  }
+  document.querySelector("#org-table tbody").replaceChildren(...rows);
+  for (const th of document.querySelectorAll("#org-table th")) {
+    th.setAttribute("aria-sort", th.dataset.key === state.sort.key ? state.sort.dir : "none");
+  }
+}
+
+for (const th of document.querySelectorAll("#org-table th")) {
+  th.querySelector("button").addEventListener("click", () => {
+    const key = th.dataset.key;
+    state.sort = {
+      key,
+      dir: state.sort.key === key && state.sort.dir === "ascending" ? "descending" : "ascending",
+    };
+    if (state.rating) renderTable();
+  });
+}
+$("filter").addEventListener("input", () => state.rating && renderTable());
+
+// ---- the organisation view ----------------------------------------------------------------
+
+const X0 = 12;
+const X1 = 588;
+const xScore = (s) => X0 + ((s - 250) / 650) * (X1 - X0);
+
+/** The score scale: bands, the 90% interval and the score; `previous` marks the score before a what-if. */
+function drawScale(svg, rating, previous) {
+  const parts = [];
+  // Band regions from the methodology (highest first; the last has no minimum).
+  let upper = 900;
+  for (const b of state.bands) {
+    const lower = b.min_score ?? 250;
+    parts.push(el("svg:rect", { x: xScore(lower), y: 8, width: Math.max(0, xScore(upper) - xScore(lower)), height: 18, class: `band-${b.band}`, fill: `var(--${b.band}, #999)`, opacity: 0.18 }));
+    parts.push(el("svg:text", { x: (xScore(lower) + xScore(upper)) / 2, y: 21, "text-anchor": "middle", "font-size": 10, fill: "#566078" }, b.band));
+    upper = lower;
+  }
+  for (let s = 300; s <= 900; s += 100) {
+    parts.push(el("svg:line", { x1: xScore(s), x2: xScore(s), y1: 26, y2: 30, stroke: "#566078" }));
+    parts.push(el("svg:text", { x: xScore(s), y: 42, "text-anchor": "middle", "font-size": 10, fill: "#566078" }, String(s)));
+  }
+  const [lo, hi] = rating.interval;
+  parts.push(el("svg:rect", { x: xScore(lo), y: 13, width: Math.max(1, xScore(hi) - xScore(lo)), height: 8, fill: "#1d2433", opacity: 0.55, rx: 2 }));
+  parts.push(el("svg:circle", { cx: xScore(rating.score), cy: 17, r: 5, fill: "#1d2433" }));
+  if (previous !== undefined) {
+    parts.push(el("svg:circle", { cx: xScore(previous), cy: 17, r: 5, fill: "none", stroke: "#005eb8", "stroke-width": 2.5 }));
+  }
+  svg.replaceChildren(...parts);
+}
+
+function factorBar(f) {
+  const x = (p) => 100 * p;
+  return el("svg:svg", { viewBox: "0 0 100 12", preserveAspectRatio: "none", role: "img",
+    "aria-label": `${state.factorNames.get(f.id) ?? f.id}: ${fmt.pct(f.mean, 0)}, 90% range ${fmt.pct(f.lower, 0)} to ${fmt.pct(f.upper, 0)}` },
+    el("svg:rect", { x: 0, y: 2, width: 100, height: 8, fill: "#eef1f6" }),
+    el("svg:rect", { x: 0, y: 2, width: x(f.mean), height: 8, fill: "#005eb8", opacity: 0.75 }),
+    el("svg:line", { x1: x(f.lower), x2: x(f.upper), y1: 6, y2: 6, stroke: "#1d2433", "stroke-width": 1.5, "vector-effect": "non-scaling-stroke" }),
+    el("svg:line", { x1: x(f.lower), x2: x(f.lower), y1: 1, y2: 11, stroke: "#1d2433", "stroke-width": 1.5, "vector-effect": "non-scaling-stroke" }),
+    el("svg:line", { x1: x(f.upper), x2: x(f.upper), y1: 1, y2: 11, stroke: "#1d2433", "stroke-width": 1.5, "vector-effect": "non-scaling-stroke" }),
+  );
+}
+
+/** An action in words, with the names the document and methodology give. */
+function describeAction(id, a) {
+  const org = state.orgById.get(id);
+  switch (a.action) {
+    case "set_assessment": {
+      const name = state.outcomeNames.get(a.control);
+      return `Reach “${fmt.words(a.outcome)}” on ${a.control}${name ? ` ${name}` : ""}, ${fmt.words(a.assurance)}`;
+    }
+    case "resolve_finding": {
+      const f = org?.findings?.find((x) => x.id === a.finding);
+      const what = f ? `${fmt.words(f.kind)}${f.cve ? ` ${f.cve}` : ""}` : "finding";
+      return `Resolve ${what} (${a.finding})`;
+    }
+    case "set_metric":
+      return `Bring ${fmt.words(a.metric)} to ${a.successes.toLocaleString("en-GB")} of ${a.trials.toLocaleString("en-GB")}`;
+    case "remove_dependency":
+      return `Remove the dependency on ${displayName(a.supplier)}`;
+    default:
+      return JSON.stringify(a);
+  }
+}
+
+function openOrganisation(id) {
+  const r = state.ratingById.get(id);
+  const org = state.orgById.get(id);
+  state.selected = id;
+  for (const tr of document.querySelectorAll("#org-table tbody tr")) {
+    if (tr.dataset.id === id) tr.setAttribute("aria-current", "true");
+    else tr.removeAttribute("aria-current");
+  }
+  const name = displayName(id);
+  $("org-title").textContent = name !== id ? `${name} (${id})` : id;
+  const group = state.rating.peer_groups.find((g) => g.peer_group === r.peer_group);
+  $("org-meta").textContent =
+    `Peer group ${fmt.words(r.peer_group)}: ${r.peer_percentile.toFixed(0)}th percentile of ${group?.n ?? 1} ` +
+    `(median ${group ? fmt.score(group.median) : "–"}).`;
+  $("org-band").textContent = r.band;
+  $("org-band").className = `band band-${r.band}`;
+  $("org-score").textContent = fmt.score(r.score);
+  $("org-score").dataset.score = String(r.score);
+  $("org-interval").textContent = `90% interval ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}.`;
+  $("org-probability").textContent =
+    `${fmt.pct(r.probability)} chance of a material cyber incident in the next 12 months ` +
+    `(90% interval ${fmt.pct(r.probability_interval[0])} to ${fmt.pct(r.probability_interval[1])}); ` +
+    `${fmt.pct(r.internal_probability)} from its own controls, ${fmt.pct(r.supply_probability)} through its suppliers.`;
+  const basis = { evidence: "Rated on evidence", attestation: "Rated on its attestation only (no evidence yet)", prior: "No evidence or attestation: rated at the default prior" }[r.basis];
+  $("org-basis").textContent = `${basis}; ${fmt.pct(r.coverage, 0)} of the model is backed by evidence.`;
+  drawScale($("org-scale"), r);
+  $("org-scale-desc").textContent = `Score ${fmt.score(r.score)} on a scale from 250 to 900, 90% interval ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}, band ${r.band}.`;
+
+  // Drivers in words.
+  $("drivers").replaceChildren(
+    ...(r.drivers.length
+      ? r.drivers.map((d) =>
+          el("li", {},
+            el("span", { class: d.impact >= 0 ? "up" : "down" }, `${d.impact >= 0 ? "Raises" : "Lowers"} the score by ${fmt.points(d.impact)}`),
+            `: ${d.reason}.`))
+      : [el("li", {}, "No evidence item moves the score: it rests on the prior or attestation.")]),
+  );
+
+  // Factors with uncertainty whiskers, in the methodology's order.
+  $("factors").replaceChildren(
+    ...r.factors.map((f) =>
+      el("li", {},
+        el("span", {}, state.factorNames.get(f.id) ?? f.id),
+        factorBar(f),
+        el("span", { class: "pts" }, f.points > 0.05 ? `${f.points.toFixed(1)} pts to gain` : "—"))),
+  );
+
+  // Suppliers it depends on, and who depends on it.
+  const deps = org?.dependencies ?? [];
+  $("suppliers").replaceChildren(
+    ...(deps.length
+      ? deps.map((d) => {
+          const s = state.ratingById.get(d.supplier);
+          return el("tr", {},
+            el("td", {}, el("button", { type: "button", class: "open", onclick: () => openOrganisation(d.supplier) }, displayName(d.supplier))),
+            el("td", {}, d.criticality), el("td", {}, d.access),
+            el("td", { class: "num" }, s ? fmt.score(s.score) : "–"),
+            el("td", {}, s ? el("span", { class: `band band-${s.band}` }, s.band) : "–"));
+        })
+      : [el("tr", {}, el("td", { colspan: 5 }, "No supplier dependencies recorded."))]),
+  );
+  const exposure = state.rating.suppliers.find((s) => s.id === id);
+  $("dependents").textContent = exposure
+    ? `${exposure.dependents} organisation(s) depend on it; systemic exposure ${exposure.systemic_exposure.toFixed(2)} (expected dependants hit if it is compromised).`
+    : "No organisation in this portfolio depends on it.";
+
+  // The improvement plan: tick actions to re-rate.
+  const t0 = performance.now();
+  state.plan = rr.plan(state.text, id, 5);
+  const planMs = performance.now() - t0;
+  const fieldset = $("plan");
+  fieldset.replaceChildren(
+    el("legend", { class: "visually-hidden" }, "Actions to apply"),
+    ...(state.plan.steps.length
+      ? state.plan.steps.map((step, i) =>
+          el("label", {},
+            el("input", { type: "checkbox", "data-index": i, onchange: () => reRate(id) }),
+            el("span", {}, describeAction(id, step.action)),
+            el("span", { class: "gain" }, `+${step.gain.toFixed(1)}`)))
+      : [el("p", { class: "meta" }, "Nothing to improve: no open findings, shortfalls or dependencies.")]),
+  );
+  $("whatif").textContent = state.plan.steps.length
+    ? `All ${state.plan.steps.length} together: ${fmt.score(state.plan.score_with_all)} (+${(state.plan.score_with_all - state.plan.score).toFixed(1)} points).`
+    : "";
+  $("whatif").removeAttribute("data-score");
+  document.body.dataset.planMs = planMs.toFixed(3);
+
+  $("org-view").hidden = false;
+  $("org-title").focus();
+}
+
+/** Re-rate the open organisation with the ticked actions applied. */
+function reRate(id) {
+  const r = state.ratingById.get(id);
+  const ticked = [...$("plan").querySelectorAll("input:checked")].map((i) => state.plan.steps[Number(i.dataset.index)].action);
+  if (ticked.length === 0) {
+    $("org-score").textContent = fmt.score(r.score);
+    $("org-score").dataset.score = String(r.score);
+    $("org-band").textContent = r.band;
+    $("org-band").className = `band band-${r.band}`;
+    $("whatif").textContent = "No actions ticked: the current rating.";
+    $("whatif").removeAttribute("data-score");
+    drawScale($("org-scale"), r);
+    return;
+  }
+  const t0 = performance.now();
+  const w = rr.whatIf(state.text, id, ticked);
+  const ms = performance.now() - t0;
+  $("org-score").textContent = fmt.score(w.score_after);
+  $("org-score").dataset.score = String(w.score_after);
+  $("org-band").textContent = w.rating.band;
+  $("org-band").className = `band band-${w.rating.band}`;
+  const ripple = w.dependants.length ? ` ${w.dependants.length} dependant(s) would also improve.` : "";
+  $("whatif").textContent =
+    `With ${ticked.length} action${ticked.length > 1 ? "s" : ""}: ${fmt.score(w.score_after)}, band ${w.rating.band} ` +
+    `(${w.delta >= 0 ? "+" : "−"}${Math.abs(w.delta).toFixed(1)} points; was ${fmt.score(w.score_before)}), ` +
+    `90% interval ${fmt.score(w.rating.interval[0])} to ${fmt.score(w.rating.interval[1])}.${ripple}`;
+  $("whatif").dataset.score = String(w.score_after);
+  drawScale($("org-scale"), w.rating, r.score);
+  document.body.dataset.whatIfMs = ms.toFixed(3);
+  setStatus(`Re-rated ${displayName(id)} with ${ticked.length} action(s) in ${fmt.ms(ms)}.`);
+}
+
+// ---- start ----------------------------------------------------------------------------------
+
+async function start() {
+  await init();
+  const m = rr.defaultMethodology();
+  state.methodology = m;
+  state.factorNames = new Map(m.factors.map((f) => [f.id, f.name]));
+  state.outcomeNames = new Map(m.controls.catalogue.map((c) => [c.id, c.name]));
+  state.bands = m.bands;
+  $("engine").textContent = `riskrating ${rr.version()} (WebAssembly), methodology ${m.id} ${m.version}. Everything runs in this page; nothing is uploaded.`;
+  setStatus("Ready: load the sample portfolio or open a JSON file.");
+  document.body.dataset.ready = "true";
+}
+
+start().catch((e) => {
+  setStatus(`The rating engine could not start: ${e.message}`);
+  throw e;
+});

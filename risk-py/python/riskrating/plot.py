@@ -1,0 +1,90 @@
+"""Plots for notebooks (matplotlib, the ``plot`` extra: ``pip install riskrating[plot]``).
+
+Each function draws on the given ``ax`` (or a new figure's) and returns the axes. They only draw
+what the engine computed; nothing is re-estimated here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional, Tuple
+
+try:
+    import matplotlib.pyplot as plt
+except ImportError:  # pragma: no cover - exercised only without matplotlib
+    raise ImportError(
+        "riskrating.plot needs matplotlib: pip install 'riskrating[plot]'"
+    ) from None
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ._riskrating import PortfolioRating, Rating
+
+__all__ = ["score_distribution", "factors"]
+
+
+def _axes(ax: Optional["Axes"], size: Tuple[float, float]) -> "Axes":
+    if ax is not None:
+        return ax
+    _, new = plt.subplots(figsize=size)
+    return new
+
+
+def score_distribution(result: "PortfolioRating", ax: Optional["Axes"] = None) -> "Axes":
+    """Scores by peer group: one box per group (quartiles from the scores), with every
+    organisation as a dot.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = riskrating.plot.score_distribution(riskrating.rate(riskrating.sample_portfolio(120)))
+    >>> ax.get_xlabel()
+    'score (250 worst - 900 best)'
+    """
+    frame = result.to_frame()
+    groups = sorted(frame["peer_group"].unique())
+    data = [frame.loc[frame["peer_group"] == g, "score"].to_numpy() for g in groups]
+    ax = _axes(ax, (8, 0.45 * max(len(groups), 1) + 1.5))
+    if groups:
+        try:
+            ax.boxplot(data, orientation="horizontal", showfliers=False, widths=0.6)
+        except TypeError:  # matplotlib < 3.10
+            ax.boxplot(data, vert=False, showfliers=False, widths=0.6)
+        for i, values in enumerate(data, start=1):
+            jitter = [i + 0.18 * (((k * 7919) % 101) / 100 - 0.5) for k in range(len(values))]
+            ax.scatter(values, jitter, s=6, alpha=0.5, color="tab:blue")
+        ax.set_yticks(range(1, len(groups) + 1))
+        ax.set_yticklabels([f"{g} (n={len(d)})" for g, d in zip(groups, data)])
+    ax.set_xlabel("score (250 worst - 900 best)")
+    ax.set_title(f"Scores by peer group, as of {result.as_of}")
+    return ax
+
+
+def factors(rating: "Rating", ax: Optional["Axes"] = None) -> "Axes":
+    """One organisation's factors: the mean effectiveness of each with its 90% interval
+    (5%-95% of the belief), and the points each leaves on the table.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> r = riskrating.rate(riskrating.sample_portfolio(120))[0]
+    >>> ax = riskrating.plot.factors(r)
+    >>> len(ax.get_yticklabels()) == len(r.factors)
+    True
+    """
+    fs = rating.factors
+    ax = _axes(ax, (8, 0.35 * len(fs) + 1.5))
+    ys = list(range(len(fs)))[::-1]
+    means = [f.mean for f in fs]
+    lower = [f.mean - f.lower for f in fs]
+    upper = [f.upper - f.mean for f in fs]
+    ax.barh(ys, means, color="tab:blue", alpha=0.6, height=0.6)
+    ax.errorbar(means, ys, xerr=[lower, upper], fmt="none", ecolor="black", capsize=3, lw=1)
+    for y, f in zip(ys, fs):
+        ax.text(1.02, y, f"{f.points:+.1f} pts", va="center", fontsize=8, transform=ax.get_yaxis_transform())
+    ax.set_yticks(ys)
+    ax.set_yticklabels([f.id for f in fs])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("control effectiveness (mean, 90% interval)")
+    ax.set_title(f"{rating.id}: score {rating.score:.0f} ({rating.band}), "
+                 f"90% interval {rating.interval[0]:.0f}-{rating.interval[1]:.0f}")
+    return ax
+

@@ -1,0 +1,468 @@
+// TypeScript types of the riskrating package: the shared JSON documents (snake_case, as in the
+// methodology specification) and the functions. Hand-written from the Rust types in risk-core;
+// checked with `tsc --noEmit --strict` by scripts/test-wasm.sh.
+
+/** An ISO calendar date `YYYY-MM-DD` (0001-01-01 to 9999-12-31). */
+export type IsoDate = string;
+
+// ---- Input document (methodology section 1) ------------------------------------------------
+
+/** A portfolio: the organisations to rate and the date to rate them at. */
+export interface Portfolio {
+  /** The date the rating is computed for; evidence dated later is left out. */
+  as_of: IsoDate;
+  /** Every organisation, suppliers included. */
+  organisations: Organisation[];
+}
+
+/** One organisation: a trust, ICB, GP practice, care provider or supplier. */
+export interface Organisation {
+  /** Unique, non-empty identifier. */
+  id: string;
+  name?: string | null;
+  /** Peer group for percentiles; `"unassigned"` when absent. */
+  peer_group?: string | null;
+  assessments?: Assessment[] | null;
+  metrics?: MetricObservation[] | null;
+  findings?: Finding[] | null;
+  dependencies?: Dependency[] | null;
+  attestation?: Attestation | null;
+}
+
+export type Outcome = "not_achieved" | "partially_achieved" | "achieved" | "not_applicable";
+export type Assurance = "self_assessed" | "peer_reviewed" | "independent_audit";
+
+/** The result of assessing one control outcome. */
+export interface Assessment {
+  /** Control id `<objective letter><digit>.<lower-case letter>`, e.g. `"B4.d"`. */
+  control: string;
+  outcome: Outcome;
+  assurance: Assurance;
+  assessed_on: IsoDate;
+  source?: string | null;
+}
+
+/** One observation of a coverage metric as successes out of trials (whole numbers). */
+export interface MetricObservation {
+  /** A metric the methodology knows, e.g. `"mfa_coverage"`. */
+  metric: string;
+  successes: number;
+  /** At least 1. */
+  trials: number;
+  observed_on: IsoDate;
+}
+
+export type FindingKind =
+  | "vulnerability"
+  | "misconfiguration"
+  | "tls"
+  | "exposed_service"
+  | "email_security"
+  | "malware_infection"
+  | "credential_leak";
+export type AssetCriticality = "low" | "medium" | "high" | "clinical";
+
+/** A scan or incident finding. */
+export interface Finding {
+  /** Unique within the organisation. */
+  id: string;
+  kind: FindingKind;
+  cve?: string | null;
+  /** CVSS v3.0, v3.1 or v4.0 vector. */
+  cvss?: string | null;
+  /** 0–10, used when no vector is given. */
+  cvss_score?: number | null;
+  /** 0–1. */
+  epss?: number | null;
+  kev?: boolean | null;
+  internet_facing?: boolean | null;
+  asset_criticality?: AssetCriticality | null;
+  first_seen: IsoDate;
+  /** Absent or null while open. */
+  resolved_on?: IsoDate | null;
+}
+
+export type Criticality = "low" | "medium" | "high" | "critical";
+export type Access = "none" | "data" | "network" | "admin";
+
+/** A dependency on a supplier (another organisation's id). */
+export interface Dependency {
+  supplier: string;
+  criticality: Criticality;
+  access: Access;
+}
+
+export type DsptStatus =
+  | "standards_exceeded"
+  | "standards_met"
+  | "approaching_standards"
+  | "not_published";
+
+/** What is attested about an organisation (sets its prior). */
+export interface Attestation {
+  dspt_status?: DsptStatus | null;
+  cyber_essentials_plus?: boolean | null;
+  /** 0–1: a stated probability of a material incident in 12 months. */
+  incident_probability?: number | null;
+}
+
+// ---- Output document (methodology section 6.1) -------------------------------------------
+
+export type Band = "A" | "B" | "C" | "D" | "E" | "F";
+export type Basis = "evidence" | "attestation" | "prior";
+export type DriverKind = "assessment" | "metric" | "finding" | "dependency";
+
+/** The rating of a portfolio. */
+export interface PortfolioRating {
+  as_of: IsoDate;
+  /** Methodology id, e.g. `"nhs-caf-v1"`. */
+  methodology: string;
+  methodology_version: string;
+  /** In input order. */
+  ratings: Rating[];
+  /** Sorted by name. */
+  peer_groups: PeerGroupStats[];
+  /** Sorted by systemic exposure, descending. */
+  suppliers: SupplierExposure[];
+}
+
+/** One organisation's rating. */
+export interface Rating {
+  id: string;
+  peer_group: string;
+  /** 250–900, unrounded. */
+  score: number;
+  /**
+   * Band letter from the methodology's bands (the default methodology uses A–F; a custom
+   * methodology may name its own).
+   */
+  band: Band | (string & {});
+  /** 90% interval of the score, `[lo, hi]`. */
+  interval: [number, number];
+  /** Probability of a material incident in the next 12 months. */
+  probability: number;
+  probability_interval: [number, number];
+  internal_probability: number;
+  supply_probability: number;
+  basis: Basis;
+  /** 0–1: how much of the model is backed by evidence. */
+  coverage: number;
+  /** 0–100 within the peer group. */
+  peer_percentile: number;
+  /** In the methodology's factor order. */
+  factors: FactorRating[];
+  /** The evidence items whose removal would change the score most. */
+  drivers: Driver[];
+}
+
+/** One factor's belief and what it costs. */
+export interface FactorRating {
+  id: string;
+  mean: number;
+  /** 5% quantile. */
+  lower: number;
+  /** 95% quantile. */
+  upper: number;
+  /** Evidence weight added to the prior. */
+  evidence: number;
+  /** Points this factor leaves on the table. */
+  points: number;
+}
+
+/** An evidence item and its signed impact on the score. */
+export interface Driver {
+  kind: DriverKind;
+  /** Control id, metric name, finding id or supplier id. */
+  reference: string;
+  /** Score with the item minus score without it. */
+  impact: number;
+  /** One line in words. */
+  reason: string;
+}
+
+export interface PeerGroupStats {
+  peer_group: string;
+  n: number;
+  min: number;
+  p25: number;
+  median: number;
+  p75: number;
+  max: number;
+}
+
+export interface SupplierExposure {
+  id: string;
+  /** Number of dependency edges into it. */
+  dependents: number;
+  /** Σ coupling over those edges. */
+  systemic_exposure: number;
+}
+
+// ---- Validation and errors ----------------------------------------------------------------
+
+/** Machine-readable problem codes (snake_case). */
+export type ErrorCode =
+  | "malformed_json"
+  | "invalid_encoding"
+  | "wrong_type"
+  | "unknown_field"
+  | "missing_field"
+  | "duplicate_key"
+  | "unknown_value"
+  | "empty_id"
+  | "duplicate_organisation"
+  | "duplicate_finding"
+  | "unknown_supplier"
+  | "self_dependency"
+  | "duplicate_dependency"
+  | "invalid_control"
+  | "unmapped_control"
+  | "unknown_metric"
+  | "invalid_count"
+  | "invalid_trials"
+  | "successes_exceed_trials"
+  | "invalid_probability"
+  | "invalid_cvss_score"
+  | "invalid_cvss"
+  | "resolved_before_first_seen"
+  | "invalid_date"
+  | "invalid_number"
+  | "limit_exceeded"
+  | "invalid_action"
+  | "unknown_organisation"
+  | "invalid_methodology"
+  | "internal_error";
+
+/** One problem in an input, with the JSON path of the offending item. */
+export interface Problem {
+  code: ErrorCode;
+  /** e.g. `"organisations[3].findings[0].cvss"`; `""` for the whole document. */
+  path: string;
+  message: string;
+}
+
+/** What `validate` returns. */
+export interface ValidationReport {
+  ok: boolean;
+  /** Every problem, in document order (empty when `ok`). */
+  errors: Problem[];
+  /** Problems found beyond the listed ones. */
+  omitted: number;
+}
+
+/** Every error this package throws: a real `Error` with the first problem's code and path. */
+export interface RiskRatingError extends Error {
+  name: "RiskRatingError";
+  code: ErrorCode;
+  path: string;
+  /** Every problem found (for a rejected document or methodology). */
+  problems: Problem[];
+}
+
+// ---- Methodology document ----------------------------------------------------------------
+
+/** A rating methodology: every number of the model as data (`nhs-caf-v1` by default). */
+export interface Methodology {
+  id: string;
+  version: string;
+  name: string;
+  description?: string;
+  factors: { id: string; name: string; weight: number }[];
+  controls: {
+    /** Principle (`"B4"`) → factor id. */
+    principles: Record<string, string>;
+    /** Outcome overrides (`"B4.d"`) → factor id. */
+    outcomes?: Record<string, string>;
+    catalogue_version: string;
+    catalogue: { id: string; name: string }[];
+  };
+  model: { intercept: number; z: number };
+  assessments: {
+    half_life_days: number;
+    outcome_values: { achieved: number; partially_achieved: number; not_achieved: number };
+    assurance_strength: { self_assessed: number; peer_reviewed: number; independent_audit: number };
+  };
+  metrics: { id: string; factor: string; cap: number; half_life_days: number }[];
+  findings: {
+    kinds: { kind: FindingKind; factor: string; default_severity: number }[];
+    kev_multiplier: number;
+    epss_multiplier: number;
+    internet_facing_exposure: number;
+    asset_criticality: Record<AssetCriticality, number>;
+    sla: {
+      urgent_days: number;
+      urgent_severity: number;
+      high_days: number;
+      high_severity: number;
+      default_days: number;
+    };
+    open_weight: number;
+    max_overdue: number;
+    resolved_half_life_days: number;
+    timely_fix_credit: number;
+    late_fix_penalty: number;
+  };
+  priors: {
+    explicit_strength: number;
+    dspt: Record<DsptStatus, { probability: number; strength: number }>;
+    cyber_essentials_plus_multiplier: number;
+    mean_min: number;
+    mean_max: number;
+  };
+  supply_chain: {
+    criticality: Record<Criticality, number>;
+    access: Record<Access, number>;
+    max_coupling: number;
+    tolerance: number;
+    max_sweeps: number;
+  };
+  score: {
+    anchor_score: number;
+    anchor_probability: number;
+    points_to_halve_odds: number;
+    min: number;
+    max: number;
+  };
+  /** Highest band first; the last has `min_score: null`. */
+  bands: { band: string; min_score: number | null }[];
+  coverage_saturation: number;
+  factor_quantiles: [number, number];
+  drivers: { count: number; min_impact: number };
+  tie_tolerance: number;
+}
+
+// ---- Functions ------------------------------------------------------------------------------
+
+/** A document given as a plain object or as JSON text. */
+export type Json<T> = T | string;
+
+/** The library version. */
+export function version(): string;
+
+/** The default methodology, a document the other functions accept back. */
+export function defaultMethodology(): Methodology;
+
+/**
+ * Rate a portfolio. Throws a {@link RiskRatingError} naming the code and path of the first
+ * problem (and listing all of them) when the document or methodology is rejected.
+ */
+export function ratePortfolio(
+  document: Json<Portfolio>,
+  methodology?: Json<Methodology> | null,
+): PortfolioRating;
+
+/** Check a document without rating it; throws only for an invalid methodology. */
+export function validate(
+  document: Json<Portfolio>,
+  methodology?: Json<Methodology> | null,
+): ValidationReport;
+
+// ---- What-if, plans, history (methodology section 8) ------------------------------------------
+
+/** A change to one organisation's evidence. */
+export type Action =
+  | { action: "set_assessment"; control: string; outcome: Outcome; assurance: Assurance }
+  | { action: "resolve_finding"; finding: string }
+  | { action: "set_metric"; metric: string; successes: number; trials: number }
+  | { action: "remove_dependency"; supplier: string };
+
+/** A change of one organisation's score. */
+export interface ScoreChange {
+  id: string;
+  before: number;
+  after: number;
+  delta: number;
+}
+
+/** The outcome of a what-if. */
+export interface WhatIf {
+  organisation: string;
+  actions: Action[];
+  score_before: number;
+  score_after: number;
+  /** `score_after − score_before`. */
+  delta: number;
+  /** The organisation's full rating after the change. */
+  rating: Rating;
+  /** Other organisations whose score changed (its dependants, through the supply chain). */
+  dependants: ScoreChange[];
+}
+
+/** One step of a plan: an action and its own gain in points. */
+export interface PlanStep {
+  action: Action;
+  gain: number;
+}
+
+/** An improvement plan. */
+export interface Plan {
+  organisation: string;
+  score: number;
+  /** How many candidate actions were evaluated. */
+  candidates: number;
+  /** The top actions by gain, best first. */
+  steps: PlanStep[];
+  /** The score with every step applied together. */
+  score_with_all: number;
+}
+
+/** Ratings of every organisation at a list of dates. */
+export interface History {
+  methodology: string;
+  dates: IsoDate[];
+  /** One series per organisation, in input order. */
+  series: { id: string; points: HistoryPoint[] }[];
+}
+
+/** A rating at one date. */
+export interface HistoryPoint {
+  as_of: IsoDate;
+  score: number;
+  band: Band | (string & {});
+  interval: [number, number];
+  basis: Basis;
+}
+
+/**
+ * Apply actions, in order, to one organisation and re-rate the portfolio. Errors name
+ * `organisation` (code `unknown_organisation`) or `actions[i].field` (code `invalid_action`).
+ */
+export function whatIf(
+  document: Json<Portfolio>,
+  organisation: string,
+  actions: Json<Action[]>,
+  methodology?: Json<Methodology> | null,
+): WhatIf;
+
+/** The `k` actions (default 5) that raise one organisation's score most. */
+export function plan(
+  document: Json<Portfolio>,
+  organisation: string,
+  k?: number | null,
+  methodology?: Json<Methodology> | null,
+): Plan;
+
+/** The portfolio rated at each date; a bad date is reported at `dates[i]`. */
+export function history(
+  document: Json<Portfolio>,
+  dates: Json<IsoDate[]>,
+  methodology?: Json<Methodology> | null,
+): History;
+
+// ---- Sample portfolios ------------------------------------------------------------------------
+
+/** What sample to generate; every field is optional. */
+export interface SampleConfig {
+  /** How many organisations, suppliers included (default 300). */
+  organisations?: number;
+  /** Seed of the random streams (default 42); the same seed gives the same document. */
+  seed?: number;
+  /** The document's `as_of` (default `"2025-09-30"`). */
+  as_of?: IsoDate;
+}
+
+/**
+ * A deterministic sample portfolio shaped like the health and care system in England (every
+ * organisation invented); identical to the Rust and Python generators for the same config.
+ */
+export function samplePortfolio(config?: Json<SampleConfig> | null): Portfolio;

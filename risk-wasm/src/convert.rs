@@ -1,0 +1,222 @@
+//! Conversion between JavaScript values and the shared JSON documents.
+//!
+//! Inputs may be JSON strings or plain objects. An object is turned into JSON text with
+//! `JSON.stringify` (through `to_json.js`, which rejects NaN and ±Infinity instead of writing
+//! them as `null`) and then parsed by `risk-core` exactly like a string, so that every input
+//! goes through the one parser that Rust and Python use: the same defaults, the same checks and
+//! the same error codes and paths. Outputs are built with serde-wasm-bindgen's JSON-compatible
+//! serializer: maps become plain objects and 64-bit integers become numbers, never `Map` or
+//! `BigInt`.
+
+use risk_core::{ErrorCode, InputError, Methodology, Portfolio};
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{self, js_error};
+
+#[wasm_bindgen(module = "/src/to_json.js")]
+extern "C" {
+    /// `JSON.stringify` that rejects NaN and ±Infinity with the path of the value.
+    #[wasm_bindgen(js_name = inputJsonText, catch)]
+    fn input_json_text(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// The JSON text of an input given either as a JSON string or as an object.
+///
+/// `what` names the argument in error messages (`"document"`, `"methodology"`, …).
+pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, InputError> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if value.is_object() {
+        return match input_json_text(value) {
+            Ok(text) => text.as_string().ok_or_else(|| {
+                InputError::single(
+                    ErrorCode::WrongType,
+                    "",
+                    format!("the {what} cannot be written as JSON"),
+                )
+            }),
+            Err(cause) => Err(stringify_error(&cause, what)),
+        };
+    }
+    Err(InputError::single(
+        ErrorCode::WrongType,
+        "",
+        format!(
+            "the {what} must be a JSON string or an object, not {}",
+            type_name(value)
+        ),
+    ))
+}
+
+/// Why `inputJsonText` refused a value: a non-finite number (with its path), a cycle or a BigInt.
+fn stringify_error(cause: &JsValue, what: &str) -> InputError {
+    let message = cause
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| "JSON.stringify failed".to_owned());
+    let path = js_sys::Reflect::get(cause, &"path".into())
+        .ok()
+        .and_then(|p| p.as_string());
+    match path {
+        Some(path) => InputError::single(
+            ErrorCode::InvalidNumber,
+            path,
+            format!("the {what} holds a number that is not finite: {message}"),
+        ),
+        None => InputError::single(
+            ErrorCode::WrongType,
+            "",
+            format!("the {what} cannot be converted to JSON: {message}"),
+        ),
+    }
+}
+
+/// A portfolio document given as a JSON string or an object, parsed with its paths.
+pub(crate) fn portfolio(value: &JsValue) -> Result<Portfolio, InputError> {
+    risk_core::parse_portfolio(&json_text(value, "document")?)
+}
+
+/// The methodology to use: the default one when the argument is `undefined` or `null`.
+pub(crate) fn methodology(value: &JsValue) -> Result<Methodology, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Methodology::default());
+    }
+    let text = json_text(value, "methodology").map_err(|e| error::from_core(&e.into()))?;
+    Methodology::from_json(&text).map_err(|e| error::from_core(&e.into()))
+}
+
+/// A serde value as a plain JavaScript value (objects, arrays, numbers, strings, booleans, null).
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            js_error(
+                "internal_error",
+                "",
+                &format!("could not build the result: {e}"),
+            )
+        })
+}
+
+/// A short description of a JavaScript value's type for messages.
+fn type_name(value: &JsValue) -> String {
+    if value.is_undefined() {
+        "undefined".to_owned()
+    } else if value.is_null() {
+        "null".to_owned()
+    } else {
+        value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "an unknown value".to_owned())
+    }
+}
+
+/// A string argument such as an organisation id; `what` is its name and error path.
+pub(crate) fn string(value: &JsValue, what: &str) -> Result<String, InputError> {
+    value.as_string().ok_or_else(|| {
+        InputError::single(
+            ErrorCode::WrongType,
+            what,
+            format!("`{what}` must be a string, not {}", type_name(value)),
+        )
+    })
+}
+
+/// A whole-number argument in `[0, 2^32)`, or `default` when `undefined` or `null`.
+pub(crate) fn count(value: &JsValue, what: &str, default: u32) -> Result<u32, InputError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(default);
+    }
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+        Some(n) => Err(InputError::single(
+            ErrorCode::InvalidCount,
+            what,
+            format!(
+                "`{what}` must be a whole number from 0 to {}, not {n}",
+                u32::MAX
+            ),
+        )),
+        None => Err(InputError::single(
+            ErrorCode::WrongType,
+            what,
+            format!("`{what}` must be a number, not {}", type_name(value)),
+        )),
+    }
+}
+
+/// What-if actions given as an array of objects or as JSON text, with paths `actions[i].field`.
+pub(crate) fn actions(value: &JsValue) -> Result<Vec<risk_core::Action>, InputError> {
+    let text = json_text(value, "actions").map_err(|e| prefixed(e, "actions"))?;
+    risk_core::parse_actions(&text)
+}
+
+/// Dates (`YYYY-MM-DD`) given as an array of strings or as JSON text, with paths `dates[i]`.
+pub(crate) fn dates(value: &JsValue) -> Result<Vec<risk_core::Date>, InputError> {
+    let text = json_text(value, "dates").map_err(|e| prefixed(e, "dates"))?;
+    risk_core::parse::from_json_text::<Vec<risk_core::Date>>(&text)
+        .map_err(|e| prefixed(e, "dates"))
+}
+
+/// The same problem with its path under `root` (`[2]` becomes `dates[2]`, `""` becomes `dates`).
+fn prefixed(error: InputError, root: &str) -> InputError {
+    let first = error.first();
+    InputError::single(
+        first.code,
+        format!("{root}{}", first.path),
+        first.message.clone(),
+    )
+}
+
+/// The options of `samplePortfolio`: every field optional, unknown fields rejected.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SampleOptions {
+    organisations: Option<usize>,
+    seed: Option<u64>,
+    as_of: Option<risk_core::Date>,
+}
+
+/// A sample configuration from `{organisations, seed, as_of}` (an object or JSON text; each field
+/// optional, defaults from [`SampleConfig::default`](risk_core::sample::SampleConfig)), with
+/// paths `config.field`. The organisation count is held to the default document limits.
+pub(crate) fn sample_config(
+    value: &JsValue,
+) -> Result<risk_core::sample::SampleConfig, InputError> {
+    let mut config = risk_core::sample::SampleConfig::default();
+    if value.is_undefined() || value.is_null() {
+        return Ok(config);
+    }
+    let text = json_text(value, "config").map_err(|e| prefixed(e, "config"))?;
+    let options: SampleOptions = risk_core::parse::from_json_text(&text).map_err(|e| {
+        let p = e.first();
+        let path = if p.path.is_empty() {
+            "config".to_owned()
+        } else {
+            format!("config.{}", p.path)
+        };
+        InputError::single(p.code, path, p.message.clone())
+    })?;
+    let max = risk_core::Limits::default().max_organisations;
+    if let Some(n) = options.organisations {
+        if n > max {
+            return Err(InputError::single(
+                ErrorCode::LimitExceeded,
+                "config.organisations",
+                format!("a sample of {n} organisations is over the limit of {max}"),
+            ));
+        }
+        config.organisations = n;
+    }
+    if let Some(seed) = options.seed {
+        config.seed = seed;
+    }
+    if let Some(as_of) = options.as_of {
+        config.as_of = as_of;
+    }
+    Ok(config)
+}

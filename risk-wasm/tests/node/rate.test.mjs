@@ -1,0 +1,26 @@
+// The package rates exactly like the Rust library: every case equals the Rust example's --json.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ratePortfolio, validate } from "riskrating";
+import { cases, assertPlain } from "./helpers.mjs";
+
+for (const c of cases()) {
+  test(`${c.name}: ratePortfolio(JSON text) equals the Rust example's --json output`, () => {
+    const t0 = performance.now();
+    const rating = ratePortfolio(c.text);
+    const ms = performance.now() - t0;
+    assert.deepStrictEqual(rating, c.expected);
+    console.log(`# ${c.name}: ${rating.ratings.length} organisations rated in ${ms.toFixed(1)} ms (Node, wasm)`);
+  });
+
+  test(`${c.name}: ratePortfolio(object) gives the same document, made of plain values`, () => {
+    const object = JSON.parse(c.text.replace(/^\uFEFF/, ""));
+    const rating = ratePortfolio(object);
+    assertPlain(rating);
+    assert.deepStrictEqual(rating, c.expected);
+  });
+
+  test(`${c.name}: validate says ok`, () => {
+    assert.deepStrictEqual(validate(c.text), { ok: true, errors: [], omitted: 0 });
+  });
+}

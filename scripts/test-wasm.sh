@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# WASM suite: build the npm package, then test it in Node (node --test) and the portal page in
+# Debian's Chromium driven by playwright-core. Installs what it needs (apt: chromium, nodejs;
+# npm: the test dependencies; cargo: wasm-bindgen-cli via build-wasm.sh), is idempotent, skips
+# nothing, and exits non-zero on any failure. Screenshots go to artifacts/wasm/ (gitignored).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+say() { echo "test-wasm: $*" >&2; }
+if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
+
+apt_install() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        say "installing ${missing[*]} with apt-get"
+        apt-get update >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
+    fi
+}
+
+# --- tools ------------------------------------------------------------------------------------
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+fi
+node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&b>=19)?1:0)')
+if [ "$node_ok" != 1 ]; then
+    say "Node $(node --version) is too old: the package needs Node >= 20.19 (require of ES module snippets)"
+    exit 1
+fi
+if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+[ -x /usr/bin/chromium ] || { say "/usr/bin/chromium is missing after apt-get"; exit 1; }
+
+# --- the package ---------------------------------------------------------------------------------
+bash scripts/build-wasm.sh
+
+say "clippy on risk-wasm (wasm32) and on risk-core with the schema feature"
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    cargo clippy -p risk-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+else
+    say "no rustup wasm32 target: clippy on risk-wasm for the host target"
+    cargo clippy -p risk-wasm --locked -- -D warnings
+fi
+cargo clippy -p risk-core --features schema --all-targets --locked -- -D warnings
+
+cd risk-wasm/tests
+say "installing the test dependencies with npm"
+npm ci --no-audit --no-fund --loglevel=error >&2
+cd "$ROOT"
+
+# --- rating cases: the same files through the Rust example and the package ----------------------
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+CASES="$WORK/cases"
+mkdir -p "$CASES"
+cp risk-core/tests/data/spec_example.json "$CASES/spec_example.json"
+cp risk-wasm/tests/data/*.json "$CASES/"
+node risk-wasm/tests/generate.mjs 40 3 "$CASES/generated_small.json"
+node risk-wasm/tests/generate.mjs 2000 5 "$CASES/generated_large.json"
+cargo build --release --locked --example rate --example gen_sample
+# The sample generator and the bundled sample's rating, for samplePortfolio.
+cargo run --release --locked --quiet --example gen_sample -- --organisations 120 --seed 7 \
+    --out "$WORK/sample_120_7.json" 2>/dev/null
+cargo run --release --locked --quiet --example rate -- --json > "$WORK/bundled_sample.expected.json"
+for f in "$CASES"/*.json; do
+    case "$f" in *.expected.json) continue ;; esac
+    cargo run --release --locked --quiet --example rate -- "$f" --json > "${f%.json}.expected.json"
+    [ -s "${f%.json}.expected.json" ] || { say "the rate example wrote nothing for $f"; exit 1; }
+done
+
+say "TypeScript: tsc --noEmit --strict on the usage file"
+(cd risk-wasm/tests && npx --no-install tsc -p tsconfig.json)
+
+say "Node tests"
+(cd risk-wasm/tests && RR_CASES_DIR="$CASES" node --test --test-reporter=spec node/)
+
+say "browser test (Chromium, playwright-core)"
+mkdir -p artifacts/wasm
+(cd risk-wasm/tests && RR_ARTIFACTS="$ROOT/artifacts/wasm" node --test --test-reporter=spec browser/)
+say "all WASM tests passed; screenshots in artifacts/wasm/"
