@@ -332,3 +332,45 @@ fn invalid_utf8_in_byte_parsers() {
         ));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Quantification
+
+#[test]
+fn huge_loss_event_frequencies_are_a_typed_error_not_a_hang() {
+    use risk_core::quant::{MAX_EVENTS, Mode, parse_simulation_input, simulate_json};
+    // Compound mode samples every loss event: 10¹² a year would never finish.
+    for freq in [
+        r#"{"lef": 1e12}"#,
+        r#"{"lef": 1e300}"#,
+        r#"{"tef": {"type": "uniform", "min": 0, "max": 1e15}, "vulnerability": 0.5}"#,
+        r#"{"lef": {"type": "lognormal", "mu": 0, "sigma": 40}}"#,
+    ] {
+        let doc = format!(
+            r#"{{"trials": 10, "scenarios": [{{"name": "s", "frequency": {freq}, "primary_loss": 1}}]}}"#
+        );
+        let e = simulate_json(&doc).unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            ("invalid_trials", "trials"),
+            "{freq}: {e}"
+        );
+    }
+    // The limit is on trials × mean events, summed over the scenarios.
+    let doc = |trials: u64, lef: f64, mode: &str| {
+        format!(
+            r#"{{"trials": {trials}, "mode": "{mode}", "scenarios": [
+                {{"name": "a", "frequency": {{"lef": {lef}}}, "primary_loss": 1}},
+                {{"name": "b", "frequency": {{"lef": {lef}}}, "primary_loss": 1}}]}}"#
+        )
+    };
+    let per_scenario = MAX_EVENTS as f64 / 2.0 / 1000.0;
+    assert!(parse_simulation_input(&doc(1000, per_scenario, "compound")).is_ok());
+    let e = parse_simulation_input(&doc(1000, per_scenario * 1.001, "compound")).unwrap_err();
+    assert!(e.to_string().contains("scenarios[1]"), "{e}");
+    // Expected mode draws one rate and one magnitude per trial, whatever the rate.
+    let input = parse_simulation_input(&doc(10, 1e12, "expected")).unwrap();
+    assert_eq!(input.mode, Mode::Expected);
+    let r = simulate_json(&doc(10, 1e12, "expected")).unwrap();
+    assert_eq!(r.total.mean, 2e12);
+}
