@@ -424,7 +424,7 @@ pub fn validate(
         for (i, s) in input.scenarios.iter().enumerate() {
             events += input.trials as f64 * s.mean_rate(ratings)?;
             // NaN (an undefined mean) is over the limit too.
-            if !(events <= MAX_EVENTS as f64) {
+            if events.is_nan() || events > MAX_EVENTS as f64 {
                 return Err(QuantError::InvalidTrials {
                     path: "trials".into(),
                     message: format!(
