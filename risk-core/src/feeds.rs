@@ -291,10 +291,7 @@ impl std::error::Error for FeedError {
 
 /// At most 40 characters of a rejected value, for messages.
 fn clip(s: &str) -> String {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
+    crate::error::clip(s, 40)
 }
 
 /// Bytes as text: gzip is recognised, the encoding checked, a byte-order mark dropped.

@@ -161,7 +161,10 @@ impl Prepared {
             InputError::single(
                 ErrorCode::UnknownOrganisation,
                 "organisation",
-                format!("no organisation has the id `{organisation}`"),
+                format!(
+                    "no organisation has the id `{}`",
+                    crate::error::clip(organisation, 200)
+                ),
             )
         })?;
         let m = &self.methodology;

@@ -122,6 +122,14 @@ pub struct PlanStep {
     pub gain: f64,
 }
 
+/// Ids as quoted in what-if messages (an action's strings have no length limit).
+fn shown(s: &str) -> String {
+    crate::error::clip(s, SHOWN_CHARS)
+}
+
+/// Longest id quoted whole in a what-if error message, in characters.
+const SHOWN_CHARS: usize = 200;
+
 fn action_error(i: usize, field: &str, code: ErrorCode, message: String) -> InputError {
     InputError::single(code, format!("actions[{i}].{field}"), message)
 }
@@ -132,7 +140,7 @@ impl Prepared {
             InputError::single(
                 ErrorCode::UnknownOrganisation,
                 "organisation",
-                format!("no organisation has the id `{organisation}`"),
+                format!("no organisation has the id `{}`", shown(organisation)),
             )
         })
     }
@@ -154,7 +162,7 @@ impl Prepared {
                             i,
                             "control",
                             ErrorCode::InvalidControl,
-                            format!("`{control}` is not a control id such as B4.d"),
+                            format!("`{}` is not a control id such as B4.d", shown(control)),
                         ));
                     }
                     let Some(factor) = m.control_factor(control) else {
@@ -163,7 +171,8 @@ impl Prepared {
                             "control",
                             ErrorCode::UnmappedControl,
                             format!(
-                                "the methodology maps no factor to the principle of `{control}`"
+                                "the methodology maps no factor to the principle of `{}`",
+                                shown(control)
                             ),
                         ));
                     };
@@ -186,7 +195,11 @@ impl Prepared {
                             i,
                             "finding",
                             ErrorCode::InvalidAction,
-                            format!("organisation `{}` has no finding `{finding}`", org.id),
+                            format!(
+                                "organisation `{}` has no finding `{}`",
+                                shown(&org.id),
+                                shown(finding)
+                            ),
                         ));
                     };
                     let open = f.first_seen <= as_of && f.resolved_on.is_none_or(|r| r > as_of);
@@ -204,7 +217,7 @@ impl Prepared {
                             i,
                             "metric",
                             ErrorCode::UnknownMetric,
-                            format!("unknown metric `{metric}`"),
+                            format!("unknown metric `{}`", shown(metric)),
                         ));
                     };
                     for (name, v) in [("successes", *successes), ("trials", *trials)] {
@@ -253,7 +266,11 @@ impl Prepared {
                             i,
                             "supplier",
                             ErrorCode::InvalidAction,
-                            format!("organisation `{}` does not depend on `{supplier}`", org.id),
+                            format!(
+                                "organisation `{}` does not depend on `{}`",
+                                shown(&org.id),
+                                shown(supplier)
+                            ),
                         ));
                     }
                 }

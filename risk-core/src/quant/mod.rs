@@ -54,8 +54,8 @@ pub use results::{
     RiskMeasure, ScenarioLosses, ScenarioReport, Simulation, SimulationReport,
 };
 pub use scenario::{
-    Frequency, MAX_CELLS, MAX_LEC_POINTS, MAX_TRIALS, Mode, RatingLink, ReportOptions, Scenario,
-    SecondaryLoss, SimulationInput, validate,
+    Frequency, MAX_CELLS, MAX_EVENTS, MAX_LEC_POINTS, MAX_TRIALS, Mode, RatingLink, ReportOptions,
+    Scenario, SecondaryLoss, SimulationInput, validate,
 };
 pub use simulate::{
     CHUNK_TRIALS, MAX_EVENTS_PER_CHUNK, simulate, simulate_with_portfolio_rating,

@@ -15,6 +15,12 @@ pub const MAX_TRIALS: u64 = 20_000_000;
 /// The most trial-scenario pairs one simulation may hold in memory (trials × scenarios).
 pub const MAX_CELLS: u64 = 200_000_000;
 
+/// The most loss events a compound simulation may expect to draw (trials × the sum of the
+/// scenarios' mean loss-event frequencies). Compound mode samples every event, so this bounds
+/// its work as [`MAX_CELLS`] bounds its memory: `{"lef": 1e12}` would otherwise draw 10¹² losses
+/// per trial year and never finish.
+pub const MAX_EVENTS: u64 = 200_000_000;
+
 /// The most points a loss exceedance curve may have.
 pub const MAX_LEC_POINTS: usize = 10_000;
 
@@ -413,10 +419,41 @@ pub fn validate(
         }
         s.validate(&path, ratings)?;
     }
+    if input.mode == Mode::Compound {
+        let mut events = 0.0;
+        for (i, s) in input.scenarios.iter().enumerate() {
+            events += input.trials as f64 * s.mean_rate(ratings)?;
+            // NaN (an undefined mean) is over the limit too.
+            if events.is_nan() || events > MAX_EVENTS as f64 {
+                return Err(QuantError::InvalidTrials {
+                    path: "trials".into(),
+                    message: format!(
+                        "compound mode would draw about {events:.3e} loss events (trials × mean \
+                         loss events per year, up to scenarios[{i}]), over the limit of \
+                         {MAX_EVENTS}; run fewer trials, use mode `expected`, or check the frequency"
+                    ),
+                });
+            }
+        }
+    }
     input.report.validate("report")
 }
 
 impl Scenario {
+    /// Mean loss events per year (for a rating, λ at the top of its 90% interval, a bound on
+    /// the logit-normal's typical draws). The scenario must be valid.
+    fn mean_rate(&self, ratings: &BTreeMap<String, RatingLink>) -> Result<f64, QuantError> {
+        Ok(match &self.frequency {
+            Frequency::Lef(d) => d.mean(Support::NonNegative)?,
+            Frequency::Tef { tef, vulnerability } => {
+                tef.mean(Support::NonNegative)? * vulnerability.mean(Support::UnitInterval)?
+            }
+            Frequency::FromRating(id) => ratings
+                .get(id)
+                .map_or(0.0, |l| -libm::log1p(-l.probability_interval[1])),
+        })
+    }
+
     pub(crate) fn validate(
         &self,
         path: &str,
