@@ -485,11 +485,12 @@ fn runaway_event_counts_are_a_typed_error_not_a_hang() {
     let text = r#"{"trials": 100000, "seed": 1, "scenarios": [
         {"name": "ok", "frequency": {"lef": 1}, "primary_loss": 1},
         {"name": "storm", "frequency": {"lef": {"type": "lognormal", "mu": 9, "sigma": 1}}, "primary_loss": 1}]}"#;
-    let e = simulate(&input(text)).unwrap_err();
-    assert_eq!(
-        (e.code(), e.path()),
-        ("invalid_parameter", "scenarios[1].frequency")
-    );
+    // Caught when the document is checked: trials × mean events per year is over MAX_EVENTS.
+    let e = match parse_simulation_input(text) {
+        Err(e) => e,
+        Ok(i) => simulate(&i).unwrap_err(),
+    };
+    assert_eq!((e.code(), e.path()), ("invalid_trials", "trials"));
     // Expected mode does not draw events one by one, so the same rates are fine there.
     let sim = simulate(&input(
         &text.replace(r#""seed": 1,"#, r#""seed": 1, "mode": "expected","#),
