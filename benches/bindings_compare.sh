@@ -34,8 +34,6 @@ PY
 )
 node=$(node --input-type=module - "$DOC" "$REPEAT" <<'JS'
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
 const { ratePortfolio } = await import(process.cwd() + '/risk-wasm/pkg/node/risk_wasm.js');
 const [path, n] = [process.argv[2], Number(process.argv[3])];
 const runs = [];
