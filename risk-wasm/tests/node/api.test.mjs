@@ -139,7 +139,7 @@ test("samplePortfolio equals the Rust generator's document and is deterministic"
   assert.equal(rr.samplePortfolio().organisations.length, 300);
 });
 
-test("the default sample rates like the Rust example's bundled sample", () => {
+test("the default sample rates exactly like the Rust example's bundled sample", () => {
   const expected = JSON.parse(readFileSync(`${process.env.RR_CASES_DIR}/../bundled_sample.expected.json`, "utf8"));
   assertSameRating(rr.ratePortfolio(rr.samplePortfolio()), expected);
 });
