@@ -34,24 +34,27 @@ PY
 )
 node=$(node --input-type=module - "$DOC" "$REPEAT" <<'JS'
 import { readFileSync } from 'node:fs';
-const { ratePortfolio } = await import(process.cwd() + '/risk-wasm/pkg/node/risk_wasm.js');
+const { ratePortfolio, ratePortfolioJson } = await import(process.cwd() + '/risk-wasm/pkg/node/risk_wasm.js');
 const [path, n] = [process.argv[2], Number(process.argv[3])];
-const runs = [];
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const objects = [], json = [];
 for (let i = 0; i < n; i++) {
-  const t = performance.now();
-  const text = readFileSync(path, 'utf8');
-  ratePortfolio(text);
-  runs.push((performance.now() - t) / 1000);
+  let t = performance.now();
+  ratePortfolio(readFileSync(path, 'utf8'));
+  objects.push((performance.now() - t) / 1000);
+  t = performance.now();
+  JSON.parse(ratePortfolioJson(readFileSync(path, 'utf8')));
+  json.push((performance.now() - t) / 1000);
 }
-runs.sort((a, b) => a - b);
-console.log(runs[Math.floor(n / 2)]);
+console.log(median(objects), median(json));
 JS
 )
-"$PY" - "$native" "$python" "$node" <<'PY'
+"$PY" - "$native" "$python" $node <<'PY'
 import sys
-native, python, node = map(float, sys.argv[1:])
-print(f"native Rust  rate (parse+check+rate)      {native*1e3:8.0f} ms   1.00x")
-print(f"Python       riskrating.rate(path)        {python*1e3:8.0f} ms   {python/native:.2f}x native")
-print(f"Node (WASM)  ratePortfolio(text)          {node*1e3:8.0f} ms   {node/native:.2f}x native")
+native, python, node, node_json = map(float, sys.argv[1:])
+print(f"native Rust  rate (parse+check+rate)                   {native*1e3:8.0f} ms   1.00x")
+print(f"Python       riskrating.rate(path)                     {python*1e3:8.0f} ms   {python/native:.2f}x native")
+print(f"Node (WASM)  ratePortfolio(text) → objects            {node*1e3:8.0f} ms   {node/native:.2f}x native")
+print(f"Node (WASM)  JSON.parse(ratePortfolioJson(text))      {node_json*1e3:8.0f} ms   {node_json/native:.2f}x native")
 PY
 "$PY" benches/pandas_compare.py "$DOC" --repeat "$REPEAT"

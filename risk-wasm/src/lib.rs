@@ -76,6 +76,19 @@ pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue
     convert::to_js(&rating)
 }
 
+/// Rate a portfolio document and return the output document as JSON text — the same document
+/// as [`rate_portfolio`], byte for byte the Rust example's `--json`. For large portfolios this
+/// is the faster route: building the result objects with `JSON.parse` is quicker than creating
+/// them one by one across the WASM boundary.
+#[wasm_bindgen(js_name = ratePortfolioJson)]
+pub fn rate_portfolio_json(document: JsValue, methodology: JsValue) -> Result<String, JsValue> {
+    install_panic_hook();
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
+    Ok(rating.to_json())
+}
+
 /// Check a portfolio document without rating it, for form validation.
 ///
 /// Returns `{ok, errors, omitted}`: `errors` lists every problem as `{code, path, message}` in

@@ -2,7 +2,9 @@
 // value for value, bit for bit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ratePortfolio, validate } from "riskrating";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ratePortfolio, ratePortfolioJson, validate } from "riskrating";
 import { cases, assertPlain, assertSameRating } from "./helpers.mjs";
 
 for (const c of cases()) {
@@ -20,6 +22,13 @@ for (const c of cases()) {
     assertPlain(rating);
     assertSameRating(rating, c.expected);
     assert.deepStrictEqual(rating, ratePortfolio(c.text));
+  });
+
+  test(`${c.name}: ratePortfolioJson is the Rust example's --json text, byte for byte`, () => {
+    const rust = readFileSync(join(process.env.RR_CASES_DIR, c.name.replace(/\.json$/, ".expected.json")), "utf8");
+    const text = ratePortfolioJson(c.text);
+    assert.equal(text.trimEnd(), rust.trimEnd());
+    assertSameRating(JSON.parse(text), c.expected);
   });
 
   test(`${c.name}: validate says ok`, () => {
