@@ -374,3 +374,55 @@ fn huge_loss_event_frequencies_are_a_typed_error_not_a_hang() {
     let r = simulate_json(&doc(10, 1e12, "expected")).unwrap();
     assert_eq!(r.total.mean, 2e12);
 }
+
+#[test]
+fn overflowing_losses_are_a_typed_error() {
+    use risk_core::quant::simulate_json;
+    // Found by the quant fuzz target: a lognormal secondary loss with σ ≈ 8.9·10³² draws ∞ (and
+    // 0 × ∞ = NaN in expected mode); the report's sd and contributions were NaN.
+    let e = simulate_json(
+        r#"{"trials": 500, "seed": 9, "mode": "expected", "scenarios": [
+          {"name": "a", "frequency": {"lef": 1}, "primary_loss": 10},
+          {"name": "b", "frequency": {"lef": {"type": "uniform", "min": 0, "max": 3}},
+           "primary_loss": {"type": "normal", "mean": 1000, "sd": 600},
+           "secondary": {"probability": {"type": "pert", "min": 0, "mode": 0.2, "max": 0.9},
+                         "loss": {"type": "lognormal", "mu": 21, "sigma": 888888888888888888888888888888881}}}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path()),
+        ("invalid_parameter", "scenarios[1]"),
+        "{e}"
+    );
+    // Finite draws whose sums overflow: twenty losses of 10³⁰⁸ in a year, or one of 10³⁰⁸ in
+    // each of two scenarios (each scenario's figures are finite, the total's are not).
+    let e = simulate_json(
+        r#"{"trials": 10, "scenarios": [{"name": "a", "frequency": {"lef": 20}, "primary_loss": 1e308}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path()),
+        ("invalid_parameter", "scenarios[0]"),
+        "{e}"
+    );
+    let e = simulate_json(
+        r#"{"trials": 1, "mode": "expected", "scenarios": [
+          {"name": "a", "frequency": {"lef": 1}, "primary_loss": 1e308},
+          {"name": "b", "frequency": {"lef": 1}, "primary_loss": 1e308}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path()),
+        ("invalid_parameter", "scenarios"),
+        "{e}"
+    );
+    // Large losses whose figures a double holds are fine. (The sd squares deviations from the
+    // mean, whose rounding alone is about 10⁻¹⁶ of it, so means beyond about 10¹⁶⁰ overflow it.)
+    let r = simulate_json(
+        r#"{"trials": 10, "mode": "expected", "scenarios": [
+          {"name": "a", "frequency": {"lef": 1}, "primary_loss": 1e150}]}"#,
+    )
+    .unwrap();
+    assert!((r.total.mean - 1e150).abs() <= 1e135);
+    assert!(r.total.sd.is_finite());
+}

@@ -162,14 +162,59 @@ fn simulate_inner(
         })
         .collect();
 
-    Ok(Simulation {
+    let sim = Simulation {
         trials: input.trials,
         seed: input.seed,
         mode: input.mode,
         total: Losses::new(total),
         scenarios,
         organisations,
-    })
+    };
+    check_overflow(&sim)?;
+    Ok(sim)
+}
+
+/// Every parameter is finite, but draws and their sums can still overflow a double (a lognormal
+/// with σ = 10³⁰, a loss of 10³⁰⁸ twice in a year), and then the mean, sd and contributions
+/// would be ∞ or NaN. No real loss is near 10³⁰⁸: such a document is an error, named at the
+/// first scenario whose losses overflow.
+fn check_overflow(sim: &Simulation) -> Result<(), QuantError> {
+    let finite = |l: &Losses| l.mean().is_finite() && l.sd().is_finite();
+    let overflow = |path: String, what: &str, l: &Losses| QuantError::InvalidParameter {
+        path,
+        message: format!(
+            "the simulated annual losses {what} overflow a double (mean {}, sd {}): check the \
+             loss distributions' parameters",
+            l.mean(),
+            l.sd()
+        ),
+    };
+    for (i, s) in sim.scenarios.iter().enumerate() {
+        if !finite(&s.losses) {
+            return Err(overflow(
+                format!("scenarios[{i}]"),
+                "of this scenario",
+                &s.losses,
+            ));
+        }
+    }
+    if !finite(&sim.total) {
+        return Err(overflow(
+            "scenarios".into(),
+            "of all scenarios together",
+            &sim.total,
+        ));
+    }
+    for o in &sim.organisations {
+        if !finite(&o.losses) {
+            return Err(overflow(
+                "scenarios".into(),
+                &format!("of `{}`", o.id),
+                &o.losses,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One scenario's annual losses for all trials.
