@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install everything the tests need and run every suite: Rust, Python, WASM in Node and the
-# portal page in a real browser. Each suite installs its own tools (apt, pip in a venv, npm,
+# portal page in a real browser, and a libFuzzer smoke run. Each suite installs its own tools (apt, pip in a venv, npm,
 # cargo install) and is idempotent. Nothing is skipped: a suite that cannot run fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-suites=(rust reference python wasm)
+suites=(rust reference python wasm fuzz)
 passed=0
 failed=0
 failures=()
