@@ -62,6 +62,17 @@ pub fn default_methodology() -> Result<JsValue, JsValue> {
     convert::to_js(risk_core::Methodology::default().doc())
 }
 
+/// The document and methodology arguments of a call, converted (the default methodology when
+/// `methodology` is null or undefined).
+fn inputs(
+    document: &JsValue,
+    methodology: &JsValue,
+) -> Result<(risk_core::Portfolio, risk_core::Methodology), JsValue> {
+    let methodology = convert::methodology(methodology)?;
+    let portfolio = convert::portfolio(document).map_err(input_error)?;
+    Ok((portfolio, methodology))
+}
+
 /// Rate a portfolio document (methodology sections 1–7): the output document of section 6.1.
 ///
 /// `document` and `methodology` are JSON strings or objects; without a methodology the default
@@ -70,8 +81,7 @@ pub fn default_methodology() -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = ratePortfolio)]
 pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
     install_panic_hook();
-    let methodology = convert::methodology(&methodology)?;
-    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let (portfolio, methodology) = inputs(&document, &methodology)?;
     let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
     convert::to_js(&rating)
 }
@@ -83,8 +93,7 @@ pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue
 #[wasm_bindgen(js_name = ratePortfolioJson)]
 pub fn rate_portfolio_json(document: JsValue, methodology: JsValue) -> Result<String, JsValue> {
     install_panic_hook();
-    let methodology = convert::methodology(&methodology)?;
-    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let (portfolio, methodology) = inputs(&document, &methodology)?;
     let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
     Ok(rating.to_json())
 }
@@ -137,8 +146,7 @@ pub fn what_if(
     methodology: JsValue,
 ) -> Result<JsValue, JsValue> {
     install_panic_hook();
-    let methodology = convert::methodology(&methodology)?;
-    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let (portfolio, methodology) = inputs(&document, &methodology)?;
     let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
     let actions = convert::actions(&actions).map_err(input_error)?;
     let result = risk_core::what_if(&portfolio, &methodology, &organisation, &actions)
@@ -156,8 +164,7 @@ pub fn plan(
     methodology: JsValue,
 ) -> Result<JsValue, JsValue> {
     install_panic_hook();
-    let methodology = convert::methodology(&methodology)?;
-    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let (portfolio, methodology) = inputs(&document, &methodology)?;
     let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
     let k = convert::count(&k, "k", 5).map_err(input_error)?;
     let result = risk_core::plan(&portfolio, &methodology, &organisation, k as usize)
@@ -174,8 +181,7 @@ pub fn history(
     methodology: JsValue,
 ) -> Result<JsValue, JsValue> {
     install_panic_hook();
-    let methodology = convert::methodology(&methodology)?;
-    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let (portfolio, methodology) = inputs(&document, &methodology)?;
     let dates = convert::dates(&dates).map_err(input_error)?;
     let result =
         risk_core::history(&portfolio, &methodology, &dates).map_err(|e| error::from_core(&e))?;
