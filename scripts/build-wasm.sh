@@ -9,6 +9,10 @@
 # from source into target/wasm-debian so the two builds never share a target directory.
 # Force one with RISKRATING_WASM_TOOLCHAIN=rustup|debian.
 #
+# `build-wasm.sh --panic-test` instead builds, for the tests only, a Node build with the
+# `panic-test` feature (an export that panics on purpose) into risk-wasm/pkg-panic-test/, in its
+# own target directory so the two builds do not rebuild each other.
+#
 # wasm-bindgen-cli is installed at exactly the wasm-bindgen version in Cargo.lock.
 # Idempotent: cargo and the version checks make a second run fast. Exits non-zero on failure.
 set -euo pipefail
@@ -21,6 +25,21 @@ PKG="$ROOT/risk-wasm/pkg"
 PORTAL_PKG="$ROOT/examples/portal/riskrating"
 say() { echo "build-wasm: $*" >&2; }
 
+PANIC_TEST=0
+case "${1:-}" in
+"") ;;
+--panic-test) PANIC_TEST=1 ;;
+*) say "usage: build-wasm.sh [--panic-test]"; exit 2 ;;
+esac
+FEATURES=()
+RUSTUP_TARGET_DIR="$ROOT/target"
+DEBIAN_TARGET_DIR="$ROOT/target/wasm-debian"
+if [ "$PANIC_TEST" = 1 ]; then
+    FEATURES=(--features panic-test)
+    RUSTUP_TARGET_DIR="$ROOT/target/wasm-panic-test"
+    DEBIAN_TARGET_DIR="$ROOT/target/wasm-debian-panic-test"
+fi
+
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 
 # --- 1. the .wasm -------------------------------------------------------------------------
@@ -32,16 +51,10 @@ rustup_target_ready() {
     rustup target list --installed 2>/dev/null | grep -qx "$TARGET"
 }
 
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 ensure_debian_toolchain() {
-    local missing=() p
-    for p in rustc-web cargo-web rust-web-src lld-22; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        say "installing ${missing[*]} with apt-get"
-        apt-get update >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
-    fi
+    ensure_apt rustc-web cargo-web rust-web-src lld-22 >&2
 }
 
 toolchain="${RISKRATING_WASM_TOOLCHAIN:-auto}"
@@ -56,8 +69,9 @@ case "$toolchain" in
 rustup)
     rustup_target_ready || { say "the rustup $TARGET target is not available"; exit 1; }
     say "building risk-wasm with $(rustc --version)"
-    cargo build --profile "$PROFILE" --target "$TARGET" -p risk-wasm
-    WASM="$ROOT/target/$TARGET/$PROFILE/risk_wasm.wasm"
+    CARGO_TARGET_DIR="$RUSTUP_TARGET_DIR" \
+        cargo build --profile "$PROFILE" --target "$TARGET" -p risk-wasm "${FEATURES[@]}"
+    WASM="$RUSTUP_TARGET_DIR/$TARGET/$PROFILE/risk_wasm.wasm"
     ;;
 debian)
     ensure_debian_toolchain
@@ -66,10 +80,10 @@ debian)
     say "building risk-wasm with $(/usr/bin/rustc --version) and -Zbuild-std"
     env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 \
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$WASM_LD" \
-        CARGO_TARGET_DIR="$ROOT/target/wasm-debian" \
+        CARGO_TARGET_DIR="$DEBIAN_TARGET_DIR" \
         /usr/bin/cargo build --profile "$PROFILE" --target "$TARGET" \
-        -Zbuild-std=std,panic_abort -p risk-wasm
-    WASM="$ROOT/target/wasm-debian/$TARGET/$PROFILE/risk_wasm.wasm"
+        -Zbuild-std=std,panic_abort -p risk-wasm "${FEATURES[@]}"
+    WASM="$DEBIAN_TARGET_DIR/$TARGET/$PROFILE/risk_wasm.wasm"
     ;;
 *)
     say "RISKRATING_WASM_TOOLCHAIN must be auto, rustup or debian, not '$toolchain'"
@@ -81,8 +95,8 @@ esac
 # Nothing in the wasm build may reach for an OS random source.
 host_cargo=cargo
 command -v cargo >/dev/null 2>&1 || host_cargo=/usr/bin/cargo
-if "$host_cargo" tree -p risk-wasm --target "$TARGET" -e normal --prefix none 2>/dev/null \
-        | grep -q '^getrandom '; then
+deps="$("$host_cargo" tree -p risk-wasm --target "$TARGET" -e normal --prefix none)"
+if grep -q '^getrandom ' <<< "$deps"; then
     say "getrandom is in the wasm dependency tree; keep it out (see cargo tree -i getrandom --target $TARGET)"
     exit 1
 fi
@@ -95,10 +109,22 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $BINDGEN_V
     "$host_cargo" install wasm-bindgen-cli --version "$BINDGEN_VERSION" >&2
 fi
 
+if [ "$PANIC_TEST" = 1 ]; then
+    OUT="$ROOT/risk-wasm/pkg-panic-test"
+    rm -rf "$OUT"
+    wasm-bindgen --target nodejs --no-typescript --out-dir "$OUT" "$WASM"
+    echo '{"type": "commonjs"}' > "$OUT/package.json"
+    echo '{"type": "module"}' > "$OUT/snippets/package.json"
+    say "built the panic-test Node build in $OUT"
+    exit 0
+fi
+
 rm -rf "$PKG"
 mkdir -p "$PKG"
-wasm-bindgen --target nodejs --no-typescript --out-dir "$PKG/node" "$WASM"
-wasm-bindgen --target web --no-typescript --out-dir "$PKG/web" "$WASM"
+# The name section (function names for stack traces and profiles) is a quarter of the file; the
+# package ships without it. (The panic-test build above keeps it.)
+wasm-bindgen --target nodejs --no-typescript --remove-name-section --out-dir "$PKG/node" "$WASM"
+wasm-bindgen --target web --no-typescript --remove-name-section --out-dir "$PKG/web" "$WASM"
 # Node treats node/ as CommonJS and web/ as ES modules whatever the package root says; the
 # JS snippets (src/to_json.js) are ES modules in both, which the CommonJS glue require()s
 # (Node >= 20.19).

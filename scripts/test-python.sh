@@ -10,19 +10,13 @@ ROOT=$(pwd)
 VENV="$ROOT/.venv"
 REQ="$ROOT/risk-py/requirements-test.txt"
 
+source scripts/lib.sh
+
 echo "== Python toolchain"
-if ! command -v python3 >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq python3 python3-venv python3-pip
-fi
+ensure_python_venv
 python3 -c 'import sys; assert sys.version_info >= (3, 9), sys.version' || {
   echo "python3 >= 3.9 is required"; exit 1; }
-if [ ! -x "$VENV/bin/python" ]; then
-  if ! python3 -m venv "$VENV" 2>/dev/null; then
-    rm -rf "$VENV"
-    apt-get update -qq && apt-get install -y -qq python3-venv
-    python3 -m venv "$VENV"
-  fi
-fi
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 PY="$VENV/bin/python"
 "$PY" --version
 
@@ -49,12 +43,13 @@ need = {"riskrating/__init__.py", "riskrating/py.typed", "riskrating/_riskrating
 missing = need - names
 assert not missing, f"wheel lacks {missing}"
 assert any(n.startswith("riskrating/_riskrating") and n.endswith(".so") for n in names), names
+assert not [n for n in names if n.endswith(".pyc")], "bytecode in the wheel"
 print("wheel contents: ok (" + ", ".join(sorted(need)) + ", native module)")
 PY
 "$PY" -m pip install -q --force-reinstall --no-deps "$WHEEL"
 
-echo "== building the Rust example the parity tests compare against"
-cargo build --release --locked --example rate
+echo "== building the Rust examples the parity tests compare against"
+cargo build --release --locked --example rate --example quant_sim
 
 echo "== pytest"
 export RISKRATING_WHEEL="$WHEEL"

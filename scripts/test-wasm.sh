@@ -9,32 +9,25 @@ cd "$ROOT"
 say() { echo "test-wasm: $*" >&2; }
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 
-apt_install() {
-    local missing=() p
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        say "installing ${missing[*]} with apt-get"
-        apt-get update >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
-    fi
-}
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 # --- tools ------------------------------------------------------------------------------------
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    apt_install nodejs npm
+    ensure_apt nodejs npm
 fi
 node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>20||(a===20&&b>=19)?1:0)')
 if [ "$node_ok" != 1 ]; then
     say "Node $(node --version) is too old: the package needs Node >= 20.19 (require of ES module snippets)"
     exit 1
 fi
-if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+if [ ! -x /usr/bin/chromium ]; then ensure_apt chromium; fi
 [ -x /usr/bin/chromium ] || { say "/usr/bin/chromium is missing after apt-get"; exit 1; }
 
 # --- the package ---------------------------------------------------------------------------------
 bash scripts/build-wasm.sh
+# ...and the Node build with a deliberate panic, for the panic-recovery test.
+bash scripts/build-wasm.sh --panic-test
 
 say "clippy on risk-wasm (wasm32) and on risk-core with the schema feature"
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -59,7 +52,15 @@ cp risk-core/tests/data/spec_example.json "$CASES/spec_example.json"
 cp risk-wasm/tests/data/*.json "$CASES/"
 node risk-wasm/tests/generate.mjs 40 3 "$CASES/generated_small.json"
 node risk-wasm/tests/generate.mjs 2000 5 "$CASES/generated_large.json"
-cargo build --release --locked --example rate --example gen_sample
+cargo build --release --locked --example rate --example gen_sample --example quant_sim
+# Loss simulations: the Rust example's report for each input, for simulate().
+mkdir -p "$WORK/simulation"
+for f in risk-wasm/tests/simulation/*.json; do
+    out="$WORK/simulation/$(basename "$f" .json).expected.json"
+    cargo run --release --locked --quiet --example quant_sim -- "$f" \
+        | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s).report)))' > "$out"
+    [ -s "$out" ] || { say "quant_sim wrote nothing for $f"; exit 1; }
+done
 # The sample generator and the bundled sample's rating, for samplePortfolio.
 cargo run --release --locked --quiet --example gen_sample -- --organisations 120 --seed 7 \
     --out "$WORK/sample_120_7.json" 2>/dev/null
@@ -74,7 +75,7 @@ say "TypeScript: tsc --noEmit --strict on the usage file"
 (cd risk-wasm/tests && npx --no-install tsc -p tsconfig.json)
 
 say "Node tests"
-(cd risk-wasm/tests && RR_CASES_DIR="$CASES" node --test --test-reporter=spec node/)
+(cd risk-wasm/tests && RR_CASES_DIR="$CASES" RR_SIMULATION_DIR="$WORK/simulation" node --test --test-reporter=spec node/)
 
 say "browser test (Chromium, playwright-core)"
 mkdir -p artifacts/wasm

@@ -24,6 +24,13 @@ const fmt = {
   points: (x) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === "1.0" ? "" : "s"}`,
   ms: (t) => `${t.toFixed(t < 10 ? 2 : 0)} ms`,
   words: (s) => s.replaceAll("_", " "),
+  money: (x) => {
+    const a = Math.abs(x);
+    if (a >= 1e9) return `£${(x / 1e9).toPrecision(3)}bn`;
+    if (a >= 1e6) return `£${(x / 1e6).toPrecision(3)}m`;
+    if (a >= 1e3) return `£${(x / 1e3).toPrecision(3)}k`;
+    return `£${x.toFixed(0)}`;
+  },
 };
 
 const state = {
@@ -31,7 +38,7 @@ const state = {
   factorNames: new Map(),
   outcomeNames: new Map(),
   bands: [],
-  text: null, // the document as JSON text (passed to the library as is)
+  prepared: null, // the checked portfolio held by the library (PreparedPortfolio)
   doc: null, // the same document as an object (for names, dependencies and findings)
   rating: null,
   ratingById: new Map(),
@@ -39,6 +46,8 @@ const state = {
   sort: { key: "score", dir: "ascending" },
   selected: null,
   plan: null,
+  whatIf: null, // the what-if of the ticked actions, if any
+  curves: null, // the loss exceedance curves drawn last
 };
 
 function setStatus(text) {
@@ -60,16 +69,21 @@ function showProblems(report) {
 
 function load(text, label) {
   $("problems").hidden = true;
-  const report = rr.validate(text);
-  if (!report.ok) {
-    showProblems(report);
-    setStatus(`${label} was not loaded: ${report.errors.length + report.omitted} problem(s), listed below.`);
+  let prepared;
+  const t0 = performance.now();
+  try {
+    // Parsed and checked once; the plan and every re-rate reuse it.
+    prepared = new rr.PreparedPortfolio(text);
+  } catch (e) {
+    if (!Array.isArray(e.problems)) throw e;
+    showProblems(rr.validate(text)); // every problem, and how many more there are
+    setStatus(`${label} was not loaded: it has problems, listed below.`);
     return;
   }
-  const t0 = performance.now();
-  const rating = rr.ratePortfolio(text);
+  const rating = prepared.rate();
   const ms = performance.now() - t0;
-  state.text = text;
+  state.prepared?.free();
+  state.prepared = prepared;
   state.doc = JSON.parse(text.replace(/^\uFEFF/, ""));
   state.rating = rating;
   state.ratingById = new Map(rating.ratings.map((r) => [r.id, r]));
@@ -78,7 +92,7 @@ function load(text, label) {
   $("org-view").hidden = true;
   renderTable();
   setStatus(
-    `${label}: ${rating.ratings.length} organisations rated as of ${rating.as_of} ` +
+    `${label}: ${rating.ratings.length} organisations checked and rated as of ${rating.as_of} ` +
       `(${rating.methodology} ${rating.methodology_version}) in ${fmt.ms(ms)}.`,
   );
   document.body.dataset.rateMs = ms.toFixed(3);
@@ -167,12 +181,16 @@ $("filter").addEventListener("input", () => state.rating && renderTable());
 
 // ---- the organisation view ----------------------------------------------------------------
 
-const X0 = 12;
-const X1 = 588;
-const xScore = (s) => X0 + ((s - 250) / 650) * (X1 - X0);
+/** Width of an SVG in CSS pixels, so that it is drawn 1:1 and its text stays readable. */
+const svgWidth = (svg, fallback) => Math.round(Math.min(900, Math.max(280, svg.clientWidth || fallback)));
+let scaleWidth = 600;
+const xScore = (s) => 12 + ((s - 250) / 650) * (scaleWidth - 24);
 
 /** The score scale: bands, the 90% interval and the score; `previous` marks the score before a what-if. */
 function drawScale(svg, rating, previous) {
+  scaleWidth = svgWidth(svg, 600);
+  svg.setAttribute("viewBox", `0 0 ${scaleWidth} 46`);
+  const step = scaleWidth < 420 ? 200 : 100;
   const parts = [];
   // Band regions from the methodology (highest first; the last has no minimum).
   let upper = 900;
@@ -182,7 +200,7 @@ function drawScale(svg, rating, previous) {
     parts.push(el("svg:text", { x: (xScore(lower) + xScore(upper)) / 2, y: 21, "text-anchor": "middle", "font-size": 10, fill: "#566078" }, b.band));
     upper = lower;
   }
-  for (let s = 300; s <= 900; s += 100) {
+  for (let s = 300; s <= 900; s += step) {
     parts.push(el("svg:line", { x1: xScore(s), x2: xScore(s), y1: 26, y2: 30, stroke: "#566078" }));
     parts.push(el("svg:text", { x: xScore(s), y: 42, "text-anchor": "middle", "font-size": 10, fill: "#566078" }, String(s)));
   }
@@ -249,7 +267,7 @@ function openOrganisation(id) {
   $("org-score").dataset.score = String(r.score);
   $("org-interval").textContent = `90% interval ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}.`;
   $("org-probability").textContent =
-    `${fmt.pct(r.probability)} chance of a material cyber incident in the next 12 months ` +
+    `Currently a ${fmt.pct(r.probability)} chance of a material cyber incident in the next 12 months ` +
     `(90% interval ${fmt.pct(r.probability_interval[0])} to ${fmt.pct(r.probability_interval[1])}); ` +
     `${fmt.pct(r.internal_probability)} from its own controls, ${fmt.pct(r.supply_probability)} through its suppliers.`;
   const basis = { evidence: "Rated on evidence", attestation: "Rated on its attestation only (no evidence yet)", prior: "No evidence or attestation: rated at the default prior" }[r.basis];
@@ -297,7 +315,7 @@ function openOrganisation(id) {
 
   // The improvement plan: tick actions to re-rate.
   const t0 = performance.now();
-  state.plan = rr.plan(state.text, id, 5);
+  state.plan = state.prepared.plan(id, 5);
   const planMs = performance.now() - t0;
   const fieldset = $("plan");
   fieldset.replaceChildren(
@@ -316,7 +334,9 @@ function openOrganisation(id) {
   $("whatif").removeAttribute("data-score");
   document.body.dataset.planMs = planMs.toFixed(3);
 
+  state.whatIf = null;
   $("org-view").hidden = false;
+  updateLosses();
   $("org-title").focus();
 }
 
@@ -330,12 +350,15 @@ function reRate(id) {
     $("org-band").textContent = r.band;
     $("org-band").className = `band band-${r.band}`;
     $("whatif").textContent = "No actions ticked: the current rating.";
+    $("org-interval").textContent = `90% interval ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}.`;
     $("whatif").removeAttribute("data-score");
     drawScale($("org-scale"), r);
+    state.whatIf = null;
+    updateLosses();
     return;
   }
   const t0 = performance.now();
-  const w = rr.whatIf(state.text, id, ticked);
+  const w = state.prepared.whatIf(id, ticked);
   const ms = performance.now() - t0;
   $("org-score").textContent = fmt.score(w.score_after);
   $("org-score").dataset.score = String(w.score_after);
@@ -347,10 +370,112 @@ function reRate(id) {
     `(${w.delta >= 0 ? "+" : "−"}${Math.abs(w.delta).toFixed(1)} points; was ${fmt.score(w.score_before)}), ` +
     `90% interval ${fmt.score(w.rating.interval[0])} to ${fmt.score(w.rating.interval[1])}.${ripple}`;
   $("whatif").dataset.score = String(w.score_after);
+  $("org-interval").textContent =
+    `90% interval ${fmt.score(w.rating.interval[0])} to ${fmt.score(w.rating.interval[1])} with the ticked actions ` +
+    `(now ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}).`;
   drawScale($("org-scale"), w.rating, r.score);
   document.body.dataset.whatIfMs = ms.toFixed(3);
   setStatus(`Re-rated ${displayName(id)} with ${ticked.length} action(s) in ${fmt.ms(ms)}.`);
+  state.whatIf = w;
+  updateLosses();
 }
+
+// ---- loss exceedance ------------------------------------------------------------------------
+
+const LEC_TRIALS = 20000;
+
+/** Simulate one organisation's annual losses from a rating's probability and interval. */
+function simulateLosses(id, rating) {
+  const low = Number($("loss-low").value);
+  const high = Number($("loss-high").value);
+  return rr.simulate({
+    trials: LEC_TRIALS,
+    seed: 1,
+    scenarios: [{ name: "material incident", organisation: id, frequency: { from_rating: id }, primary_loss: { type: "lognormal_ci", low, high } }],
+    ratings: { [id]: { probability: rating.probability, probability_interval: rating.probability_interval } },
+    report: { percentiles: [0.5, 0.95, 0.99], var_levels: [], lec_points: 40 },
+  });
+}
+
+/** Draw loss exceedance curves (log loss axis); the first is solid, a second dashed. */
+function drawLec(curves) {
+  state.curves = curves;
+  const svg = $("lec");
+  const W = svgWidth(svg, 600), H = 250, L = 52, R = 24, T = 10, B = 38;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const tick = (e) => (e >= 9 ? `£${10 ** (e - 9)}bn` : e >= 6 ? `£${10 ** (e - 6)}m` : e >= 3 ? `£${10 ** (e - 3)}k` : `£${10 ** e}`);
+  const points = curves.flatMap((c) => c.report.total.lec).filter((p) => p.loss > 0);
+  if (points.length === 0) {
+    svg.replaceChildren(el("svg:text", { x: W / 2, y: H / 2, "text-anchor": "middle", fill: "#566078" }, "No losses in the simulation."));
+    return;
+  }
+  const lo = Math.floor(Math.log10(Math.min(...points.map((p) => p.loss))));
+  const hi = Math.ceil(Math.log10(Math.max(...points.map((p) => p.loss))));
+  const pmax = Math.min(1, Math.ceil(Math.max(...points.map((p) => p.probability)) * 10) / 10 || 0.1);
+  const x = (loss) => L + ((Math.log10(loss) - lo) / Math.max(1, hi - lo)) * (W - L - R);
+  const y = (p) => T + (1 - p / pmax) * (H - T - B);
+  const parts = [];
+  for (let e = lo; e <= hi; e++) {
+    parts.push(el("svg:line", { x1: x(10 ** e), x2: x(10 ** e), y1: T, y2: H - B, stroke: "#d8dde6" }));
+    parts.push(el("svg:text", { x: x(10 ** e), y: H - B + 15, "text-anchor": "middle", "font-size": 11, fill: "#566078" }, tick(e)));
+  }
+  for (let i = 0; i <= 4; i++) {
+    const p = (pmax * i) / 4;
+    parts.push(el("svg:line", { x1: L, x2: W - R, y1: y(p), y2: y(p), stroke: "#d8dde6" }));
+    parts.push(el("svg:text", { x: L - 6, y: y(p) + 4, "text-anchor": "end", "font-size": 11, fill: "#566078" }, `${Math.round(100 * p)}%`));
+  }
+  parts.push(el("svg:text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", "font-size": 11, fill: "#1d2433" }, "Annual loss (log scale)"));
+  parts.push(el("svg:text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", "font-size": 11, fill: "#1d2433", transform: `rotate(-90 12 ${(T + H - B) / 2})` }, "P(loss > x)"));
+  curves.forEach((c, i) => {
+    const pts = c.report.total.lec.filter((p) => p.loss > 0).map((p) => `${x(p.loss).toFixed(1)},${y(p.probability).toFixed(1)}`);
+    parts.push(el("svg:polyline", { points: pts.join(" "), fill: "none", stroke: i === 0 ? "#005eb8" : "#1b7a3d", "stroke-width": 2.5, "stroke-dasharray": i === 0 ? null : "6 4" }));
+  });
+  curves.forEach((c, i) => {
+    parts.push(el("svg:line", { x1: W - R - 170, x2: W - R - 145, y1: T + 10 + 16 * i, y2: T + 10 + 16 * i, stroke: i === 0 ? "#005eb8" : "#1b7a3d", "stroke-width": 2.5, "stroke-dasharray": i === 0 ? null : "6 4" }));
+    parts.push(el("svg:text", { x: W - R - 140, y: T + 14 + 16 * i, "font-size": 11, fill: "#1d2433" }, c.label));
+  });
+  svg.replaceChildren(...parts);
+  const words = curves.map((c) => {
+    const t = c.report.total;
+    const p95 = t.percentiles.find((q) => q.q === 0.95)?.value ?? 0;
+    return `${c.label}: expected annual loss ${fmt.money(t.mean)}, 1-in-20-year loss ${fmt.money(p95)}`;
+  });
+  $("lec-desc").textContent = `${words.join("; ")} (${LEC_TRIALS.toLocaleString("en-GB")} simulated years).`;
+}
+
+/** Simulate and draw the open organisation's curve, and the what-if curve when actions are ticked. */
+function updateLosses() {
+  const id = state.selected;
+  if (!id) return;
+  const low = Number($("loss-low").value);
+  const high = Number($("loss-high").value);
+  if (!(low > 0 && high > low)) {
+    $("lec-desc").textContent = "Give a range with 0 < low < high.";
+    return;
+  }
+  const t0 = performance.now();
+  const curves = [{ label: "Now", report: simulateLosses(id, state.ratingById.get(id)) }];
+  if (state.whatIf) curves.push({ label: "With ticked actions", report: simulateLosses(id, state.whatIf.rating) });
+  document.body.dataset.simulateMs = (performance.now() - t0).toFixed(3);
+  drawLec(curves);
+}
+
+// Redraw the SVGs at their new width when the window is resized (they are drawn 1:1).
+let resizeTimer = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    const id = state.selected;
+    if (!id || $("org-view").hidden) return;
+    drawScale($("org-scale"), state.whatIf?.rating ?? state.ratingById.get(id), state.whatIf ? state.ratingById.get(id).score : undefined);
+    if (state.curves) drawLec(state.curves);
+  }, 100);
+});
+
+$("loss-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  updateLosses();
+});
 
 // ---- start ----------------------------------------------------------------------------------
 

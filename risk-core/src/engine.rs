@@ -522,8 +522,8 @@ fn rate_org(
                 .entry((a.to_bits(), bb.to_bits()))
                 .or_insert_with(|| {
                     (
-                        statrs::function::beta::inv_beta_reg(a, bb, q_lo),
-                        statrs::function::beta::inv_beta_reg(a, bb, q_hi),
+                        crate::beta::beta_quantile(a, bb, q_lo),
+                        crate::beta::beta_quantile(a, bb, q_hi),
                     )
                 });
             let eta_perfect = int.eta - def.weight * (1.0 - mu);

@@ -318,6 +318,9 @@ pub enum Error {
     /// A threat feed (KEV catalogue, EPSS scores) was rejected.
     #[error(transparent)]
     Feed(#[from] crate::feeds::FeedError),
+    /// A loss-simulation input was rejected ([`crate::quant`]).
+    #[error(transparent)]
+    Simulation(#[from] crate::quant::QuantError),
 }
 
 impl Error {
@@ -327,6 +330,7 @@ impl Error {
             Error::Input(e) => e.code().as_str(),
             Error::Methodology(_) => "invalid_methodology",
             Error::Feed(_) => "invalid_feed",
+            Error::Simulation(e) => e.code(),
         }
     }
 
@@ -336,6 +340,7 @@ impl Error {
             Error::Input(e) => e.path(),
             Error::Methodology(e) => e.path(),
             Error::Feed(e) => e.path(),
+            Error::Simulation(e) => e.path(),
         }
     }
 }

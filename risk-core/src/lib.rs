@@ -24,6 +24,7 @@ pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProbl
 pub use methodology::Methodology;
 pub use methodology_load::MethodologyFormat;
 pub use parse::{parse_portfolio, parse_portfolio_bytes, parse_portfolio_with_limits};
+mod beta;
 pub mod cvss;
 mod engine;
 pub mod history;

@@ -29,7 +29,7 @@ fn actions_text(actions: &Bound<'_, PyAny>) -> PyResult<String> {
     } else {
         actions.clone()
     };
-    dumps.call1((value,))?.extract()
+    dumps.call1((value, "actions"))?.extract()
 }
 
 /// A date argument (str `YYYY-MM-DD`, `datetime.date`, `datetime.datetime` or a pandas

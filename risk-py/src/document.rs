@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use pyo3::PyTypeInfo;
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
@@ -25,8 +26,6 @@ pub enum Document {
     Text(PyBackedStr),
     /// JSON as bytes (UTF-8).
     Bytes(PyBackedBytes),
-    /// JSON as bytes we had to copy (bytearray, memoryview).
-    OwnedBytes(Vec<u8>),
     /// A JSON file.
     File(PathBuf),
 }
@@ -58,10 +57,9 @@ impl Document {
             return Ok(Document::Bytes(b.clone().into()));
         }
         if obj.is_instance_of::<PyByteArray>() || obj.is_instance_of::<PyMemoryView>() {
-            let bytes = obj
-                .call_method0("__bytes__")
-                .or_else(|_| py.import("builtins")?.getattr("bytes")?.call1((obj,)))?;
-            return Ok(Document::OwnedBytes(bytes.extract::<Vec<u8>>()?));
+            // One flat copy into an immutable bytes object (the buffer could change otherwise).
+            let bytes = PyBytes::type_object(py).call1((obj,))?;
+            return Ok(Document::Bytes(bytes.cast_into::<PyBytes>()?.into()));
         }
         if is_path_like(obj)? {
             return Ok(Document::File(obj.extract::<PathBuf>()?));
@@ -80,7 +78,6 @@ impl Document {
             Document::Parsed(p) => p.clone(),
             Document::Text(t) => Arc::new(risk_core::parse_portfolio(t)?),
             Document::Bytes(b) => Arc::new(risk_core::parse_portfolio_bytes(b)?),
-            Document::OwnedBytes(b) => Arc::new(risk_core::parse_portfolio_bytes(b)?),
             Document::File(path) => {
                 // Refuse an oversized file before reading it into memory.
                 if let Ok(meta) = std::fs::metadata(path) {

@@ -33,6 +33,14 @@ fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, P
     cell.import(py, "riskrating._exceptions", name)
 }
 
+/// Whether a Python exception value is a `riskrating.InputError`.
+pub fn is_input_error(
+    py: Python<'_>,
+    value: &Bound<'_, pyo3::exceptions::PyBaseException>,
+) -> bool {
+    class(py, "InputError").is_ok_and(|c| value.is_instance(c).unwrap_or(false))
+}
+
 /// One problem as the dict that `.errors` lists.
 fn problem<'py>(
     py: Python<'py>,
@@ -72,6 +80,11 @@ fn raise(
 
 /// `InputError`: every problem of a rejected document, the first one's code and path on top.
 pub fn input_error(py: Python<'_>, e: &InputError) -> PyErr {
+    problems_error(py, "InputError", e)
+}
+
+/// An error of class `name` carrying every problem of an [`InputError`].
+pub fn problems_error(py: Python<'_>, name: &'static str, e: &InputError) -> PyErr {
     let errors = PyList::empty(py);
     for p in e.problems() {
         match problem(py, p.code.as_str(), &p.path, &p.message) {
@@ -85,7 +98,7 @@ pub fn input_error(py: Python<'_>, e: &InputError) -> PyErr {
     }
     raise(
         py,
-        "InputError",
+        name,
         e.to_string(),
         e.code().as_str(),
         e.path(),

@@ -17,6 +17,7 @@ mod frame;
 mod json;
 mod methodology;
 mod portfolio;
+mod quant;
 mod rating;
 
 /// Native part of the `riskrating` package; import `riskrating`, not this module.
@@ -33,6 +34,9 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rating::PyDriver>()?;
     m.add_function(wrap_pyfunction!(rating::rate, m)?)?;
     m.add_function(wrap_pyfunction!(rating::validate, m)?)?;
+    // Re-exported by the pure-Python `riskrating.quant` module.
+    m.add_class::<quant::PySimulation>()?;
+    m.add_function(wrap_pyfunction!(quant::simulate, m)?)?;
     m.add_class::<feeds::PyKevCatalog>()?;
     m.add_class::<feeds::PyEpssScores>()?;
     m.add_function(wrap_pyfunction!(feeds::enrich, m)?)?;

@@ -580,7 +580,8 @@ impl PyRating {
             r.basis.as_str(),
             r.peer_percentile
         ));
-        h.push_str(r#"<table style="border-collapse:collapse;margin-top:6px">"#);
+        h.push_str(r#"<div style="color:#666;font-size:0.8em;margin-top:6px">control effectiveness per factor: mean (tick) and 90% interval (bar), 0 to 1</div>"#);
+        h.push_str(r#"<table style="border-collapse:collapse;margin-top:2px">"#);
         for f in &r.factors {
             let lo = (100.0 * f.lower).clamp(0.0, 100.0);
             let hi = (100.0 * f.upper).clamp(0.0, 100.0);

@@ -21,7 +21,7 @@ def _doc(**org):
     [
         ('{"as_of": "2025-09-30", "organisations": [', "malformed_json", "organisations"),
         (b"\xff\xfe", "invalid_encoding", ""),
-        ({"as_of": "2025-09-30"}, "missing_field", ""),
+        ({"as_of": "2025-09-30"}, "missing_field", "organisations"),
         ({"as_of": "2025-02-30", "organisations": []}, "invalid_date", "as_of"),
         ({"as_of": 20250930, "organisations": []}, "wrong_type", "as_of"),
         (_doc(colour="red"), "unknown_field", "organisations[0].colour"),
@@ -90,6 +90,10 @@ def test_action_errors(small):
     with pytest.raises(InputError) as info:
         riskrating.what_if(small, "RBS", [{"action": "remove_dependency", "supplier": "RXX"}])
     assert (info.value.code, info.value.path) == ("invalid_action", "actions[0].supplier")
+    with pytest.raises(InputError) as info:
+        riskrating.what_if(small, "RBS", [{"action": "set_metric", "metric": "mfa_coverage",
+                                           "successes": float("nan"), "trials": 10}])
+    assert (info.value.code, info.value.path) == ("invalid_number", "actions[0].successes")
     with pytest.raises(InputError) as info:
         riskrating.plan(small, "NOPE")
     assert info.value.code == "unknown_organisation"

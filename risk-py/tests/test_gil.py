@@ -61,3 +61,14 @@ def test_control_holding_the_gil_blocks_the_counter():
             x += i
 
     assert _progress_during(busy) == 0
+
+
+def test_simulating_releases_the_gil():
+    scenarios = [{"name": "a", "frequency": {"lef": {"type": "pert", "min": 0.5, "mode": 2, "max": 6}},
+                  "primary_loss": {"type": "lognormal_ci", "low": 1e4, "high": 1e6}}]
+    assert _progress_during(lambda: riskrating.quant.simulate(scenarios, n=2_000_000, seed=1)) > 0
+
+
+def test_planning_releases_the_gil(large_path):
+    portfolio = riskrating.Portfolio(large_path)
+    assert _progress_during(lambda: riskrating.plan(portfolio, portfolio.ids[-1], k=5)) > 0

@@ -24,6 +24,11 @@ def test_stubtest(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def test_package_passes_mypy_strict(tmp_path: Path) -> None:
+    out = _run(sys.executable, "-m", "mypy", "--strict", "-p", "riskrating", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
 def test_mypy_checks_a_script_against_the_stubs(tmp_path: Path) -> None:
     script = tmp_path / "analysis.py"
     script.write_text(textwrap.dedent('''
@@ -64,6 +69,13 @@ def test_wheel_installs_into_a_fresh_venv(tmp_path: Path, small_path: Path) -> N
         assert (pkg / "py.typed").is_file() and (pkg / "_riskrating.pyi").is_file()
         assert pathlib.Path(riskrating.__file__).resolve().is_relative_to(pathlib.Path(sys.prefix).resolve())
         r = riskrating.rate(pathlib.Path({str(small_path)!r}))
+        # matplotlib is an optional extra: without it, only riskrating.plot is unavailable.
+        try:
+            import riskrating.plot
+        except ImportError as e:
+            assert "riskrating[plot]" in str(e), e
+        else:
+            raise AssertionError("matplotlib should not be installed without the plot extra")
         print(r.to_json())
         print(len(r.to_frame()))
     ''')

@@ -194,10 +194,10 @@ pub(crate) fn sample_config(
     let text = json_text(value, "config").map_err(|e| prefixed(e, "config"))?;
     let options: SampleOptions = risk_core::parse::from_json_text(&text).map_err(|e| {
         let p = e.first();
-        let path = if p.path.is_empty() {
-            "config".to_owned()
-        } else {
-            format!("config.{}", p.path)
+        // serde_path_to_error writes `?` for a position it cannot name (inside a broken object).
+        let path = match p.path.as_str() {
+            "" | "?" => "config".to_owned(),
+            inner => format!("config.{inner}"),
         };
         InputError::single(p.code, path, p.message.clone())
     })?;
@@ -219,4 +219,17 @@ pub(crate) fn sample_config(
         config.as_of = as_of;
     }
     Ok(config)
+}
+
+/// A rating document (as `ratePortfolio` returns it), with paths under `rating`.
+pub(crate) fn portfolio_rating(value: &JsValue) -> Result<risk_core::PortfolioRating, InputError> {
+    let text = json_text(value, "rating").map_err(|e| prefixed(e, "rating"))?;
+    risk_core::parse::from_json_text(&text).map_err(|e| {
+        let p = e.first();
+        let path = match p.path.as_str() {
+            "" | "?" => "rating".to_owned(),
+            inner => format!("rating.{inner}"),
+        };
+        InputError::single(p.code, path, p.message.clone())
+    })
 }

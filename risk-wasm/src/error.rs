@@ -75,3 +75,20 @@ pub(crate) fn from_core(error: &Error) -> JsValue {
         &problems(error),
     )
 }
+
+/// A loss-simulation error as a thrown `Error` (the same shape as [`from_core`]).
+pub(crate) fn from_quant(error: &risk_core::quant::QuantError) -> JsValue {
+    let list = match error {
+        risk_core::quant::QuantError::Input(e) => problems(&Error::Input(e.clone())),
+        other => {
+            let list = js_sys::Array::new();
+            list.push(&problem_object(
+                other.code(),
+                other.path(),
+                &other.to_string(),
+            ));
+            list
+        }
+    };
+    with_problems(error.code(), error.path(), &error.to_string(), &list)
+}

@@ -38,6 +38,15 @@ fn install_panic_hook() {
     });
 }
 
+/// Panics on purpose. Only in builds with the `panic-test` feature (never in the package), which
+/// the tests use to check that a panic throws an `internal_error` and the next call works.
+#[cfg(feature = "panic-test")]
+#[wasm_bindgen(js_name = panicForTest)]
+pub fn panic_for_test() {
+    install_panic_hook();
+    panic!("deliberate panic (panic-test build)");
+}
+
 /// The library version.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -65,6 +74,19 @@ pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue
     let portfolio = convert::portfolio(&document).map_err(input_error)?;
     let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
     convert::to_js(&rating)
+}
+
+/// Rate a portfolio document and return the output document as JSON text — the same document
+/// as [`rate_portfolio`], byte for byte the Rust example's `--json`. For large portfolios this
+/// is the faster route: building the result objects with `JSON.parse` is quicker than creating
+/// them one by one across the WASM boundary.
+#[wasm_bindgen(js_name = ratePortfolioJson)]
+pub fn rate_portfolio_json(document: JsValue, methodology: JsValue) -> Result<String, JsValue> {
+    install_panic_hook();
+    let methodology = convert::methodology(&methodology)?;
+    let portfolio = convert::portfolio(&document).map_err(input_error)?;
+    let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
+    Ok(rating.to_json())
 }
 
 /// Check a portfolio document without rating it, for form validation.
@@ -174,4 +196,90 @@ pub fn sample_portfolio(config: JsValue) -> Result<JsValue, JsValue> {
     install_panic_hook();
     let config = convert::sample_config(&config).map_err(input_error)?;
     convert::to_js(&risk_core::sample::sample_portfolio(&config))
+}
+
+/// A portfolio parsed and checked once, kept in the module, then rated, changed (what-if),
+/// planned and rated over time without parsing or checking it again: what a portal re-rating on
+/// every tick wants. Call `free()` when done with it (or let the garbage collector do it).
+#[wasm_bindgen(js_name = PreparedPortfolio)]
+pub struct PreparedPortfolio {
+    prepared: risk_core::Prepared,
+}
+
+#[wasm_bindgen(js_class = PreparedPortfolio)]
+impl PreparedPortfolio {
+    /// Parse and check a document (throws like `ratePortfolio` when it is rejected).
+    #[wasm_bindgen(constructor)]
+    pub fn new(document: JsValue, methodology: JsValue) -> Result<PreparedPortfolio, JsValue> {
+        install_panic_hook();
+        let methodology = convert::methodology(&methodology)?;
+        let portfolio = convert::portfolio(&document).map_err(input_error)?;
+        let prepared = risk_core::validate(&portfolio, &methodology).map_err(input_error)?;
+        Ok(PreparedPortfolio { prepared })
+    }
+
+    /// The rating of the portfolio, as `ratePortfolio` gives it.
+    pub fn rate(&self) -> Result<JsValue, JsValue> {
+        install_panic_hook();
+        convert::to_js(&self.prepared.rate())
+    }
+
+    /// As `whatIf`, without re-checking the document.
+    #[wasm_bindgen(js_name = whatIf)]
+    pub fn what_if(&self, organisation: JsValue, actions: JsValue) -> Result<JsValue, JsValue> {
+        install_panic_hook();
+        let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
+        let actions = convert::actions(&actions).map_err(input_error)?;
+        let result = self
+            .prepared
+            .what_if(&organisation, &actions)
+            .map_err(input_error)?;
+        convert::to_js(&result)
+    }
+
+    /// As `plan`, without re-checking the document.
+    pub fn plan(&self, organisation: JsValue, k: JsValue) -> Result<JsValue, JsValue> {
+        install_panic_hook();
+        let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
+        let k = convert::count(&k, "k", 5).map_err(input_error)?;
+        let result = self
+            .prepared
+            .plan(&organisation, k as usize)
+            .map_err(input_error)?;
+        convert::to_js(&result)
+    }
+
+    /// As `history`, without re-checking the document.
+    pub fn history(&self, dates: JsValue) -> Result<JsValue, JsValue> {
+        install_panic_hook();
+        let dates = convert::dates(&dates).map_err(input_error)?;
+        convert::to_js(&self.prepared.history(&dates))
+    }
+}
+
+/// Simulate annual losses in money (Open FAIR-style Monte Carlo, methodology's `quant` module):
+/// the report with mean, percentiles, VaR/TVaR, exceedance probabilities and the loss
+/// exceedance curve, in total, per scenario and per organisation.
+///
+/// `input` is the simulation document (`{trials, seed, mode, scenarios, ratings, report}`), an
+/// object or JSON text. `rating`, optional, is a `ratePortfolio` result: scenarios whose
+/// frequency is `{from_rating: id}` then take that organisation's rated probability and interval
+/// (over any given in `input.ratings`). The same input and seed give the same figures as Rust and
+/// Python.
+#[wasm_bindgen]
+pub fn simulate(input: JsValue, rating: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    use risk_core::quant;
+    let text = convert::json_text(&input, "simulation input").map_err(input_error)?;
+    let report = if rating.is_undefined() || rating.is_null() {
+        quant::simulate_json(&text).map_err(|e| error::from_quant(&e))?
+    } else {
+        let rating = convert::portfolio_rating(&rating).map_err(input_error)?;
+        let input =
+            quant::parse_simulation_input_unchecked(&text).map_err(|e| error::from_quant(&e))?;
+        quant::simulate_with_portfolio_rating(&input, &rating)
+            .map_err(|e| error::from_quant(&e))?
+            .report(&input.report)
+    };
+    convert::to_js(&report)
 }

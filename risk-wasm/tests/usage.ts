@@ -2,7 +2,8 @@
 // every function and document is used as a portal would, and misuse is rejected
 // (`@ts-expect-error` fails the check when the line is NOT an error).
 import {
-  ratePortfolio, validate, whatIf, plan, history, defaultMethodology, version, samplePortfolio,
+  ratePortfolio, validate, whatIf, plan, history, defaultMethodology, version, samplePortfolio, PreparedPortfolio, simulate,
+  type SimulationInput, type SimulationReport,
   type Portfolio, type PortfolioRating, type Rating, type Action, type RiskRatingError,
   type ValidationReport, type WhatIf, type Plan, type History, type Methodology, type Band,
 } from "riskrating";
@@ -61,6 +62,30 @@ try {
   const where: string = `${err.code} at ${err.path}: ${err.message}`;
   console.log(where, err.problems.length, err instanceof Error);
 }
+
+const prepared = new PreparedPortfolio(doc);
+const again: PortfolioRating = prepared.rate();
+const w2: WhatIf = prepared.whatIf("RBS", actions);
+const p2: Plan = prepared.plan("RBS");
+const h2: History = prepared.history(["2025-09-30"]);
+prepared.free();
+console.log(again, w2, p2, h2);
+
+const simInput: SimulationInput = {
+  trials: 10000, seed: 1,
+  scenarios: [
+    { name: "ransomware", organisation: "RBS", frequency: { tef: { type: "pert", min: 1, mode: 4, max: 12 }, vulnerability: 0.05 },
+      primary_loss: { type: "lognormal_ci", low: 1e5, high: 5e6 }, secondary: { probability: 0.3, loss: 2e5 } },
+    { name: "breach", frequency: { from_rating: "RBS" }, primary_loss: 1e6 },
+  ],
+  report: { lec_points: 20 },
+};
+const sim: SimulationReport = simulate(simInput, rating);
+const lec: { loss: number; probability: number }[] = sim.total.lec;
+console.log(lec);
+// @ts-expect-error: a distribution needs its parameters
+const badSim: SimulationInput = { scenarios: [{ name: "x", frequency: { lef: 1 }, primary_loss: { type: "pert", min: 1 } }] };
+console.log(badSim);
 
 // @ts-expect-error: outcome values are an enumeration
 const badOutcome: Portfolio = { as_of: "2025-09-30", organisations: [{ id: "X", assessments: [{ control: "A1.a", outcome: "done", assurance: "self_assessed", assessed_on: "2025-01-01" }] }] };

@@ -7,7 +7,14 @@ use crate::error::InputError;
 /// Structural problems found while reading JSON (malformed text, a wrong type, an unknown field)
 /// arrive as [`QuantError::Input`]; the semantic checks of [`crate::quant::validate`] report the
 /// other variants, each with the JSON path of the offending value, e.g.
-/// `scenarios[2].primary_loss.max`.
+/// `scenarios[2].primary_loss.max`. It converts into [`crate::Error`] (variant `Simulation`).
+///
+/// ```
+/// let err: risk_core::Error = risk_core::quant::simulate_json(r#"{"trials": 0, "scenarios": []}"#)
+///     .unwrap_err()
+///     .into();
+/// assert_eq!((err.code(), err.path()), ("invalid_trials", "trials"));
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum QuantError {

@@ -57,7 +57,10 @@ pub use scenario::{
     Frequency, MAX_CELLS, MAX_EVENTS, MAX_LEC_POINTS, MAX_TRIALS, Mode, RatingLink, ReportOptions,
     Scenario, SecondaryLoss, SimulationInput, validate,
 };
-pub use simulate::{CHUNK_TRIALS, simulate, simulate_with_portfolio_rating, simulate_with_ratings};
+pub use simulate::{
+    CHUNK_TRIALS, MAX_EVENTS_PER_CHUNK, simulate, simulate_with_portfolio_rating,
+    simulate_with_ratings,
+};
 
 /// Parse a simulation input from JSON text and check it (with the document's own `ratings`).
 ///

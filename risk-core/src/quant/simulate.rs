@@ -112,7 +112,7 @@ fn simulate_inner(
         .iter()
         .enumerate()
         .map(|(s, c)| run_scenario(c, s, n, input.mode, key))
-        .collect();
+        .collect::<Result<_, _>>()?;
 
     let mut total = vec![0.0; n];
     for losses in &per_scenario {
@@ -218,21 +218,51 @@ fn check_overflow(sim: &Simulation) -> Result<(), QuantError> {
 }
 
 /// One scenario's annual losses for all trials.
-fn run_scenario(c: &Compiled, scenario: usize, n: usize, mode: Mode, key: [u8; 32]) -> Vec<f64> {
+///
+/// # Errors
+/// The first chunk (in chunk order, whatever the scheduling) whose compound-mode events exceed
+/// [`MAX_EVENTS_PER_CHUNK`], as [`QuantError::InvalidParameter`] at the scenario's frequency.
+fn run_scenario(
+    c: &Compiled,
+    scenario: usize,
+    n: usize,
+    mode: Mode,
+    key: [u8; 32],
+) -> Result<Vec<f64>, QuantError> {
     let mut out = vec![0.0; n];
     let fill = |(chunk, slice): (usize, &mut [f64])| {
         let mut g = Gen::new(key, ((scenario as u64) << 32) | chunk as u64);
-        c.fill(slice, mode, &mut g);
+        c.fill(slice, mode, &mut g)
+            .map_err(|lambda| (chunk, lambda))
     };
     #[cfg(feature = "parallel")]
-    {
+    let outcome: Vec<Result<(), (usize, f64)>> = {
         use rayon::prelude::*;
-        out.par_chunks_mut(CHUNK_TRIALS).enumerate().for_each(fill);
-    }
+        out.par_chunks_mut(CHUNK_TRIALS)
+            .enumerate()
+            .map(fill)
+            .collect()
+    };
     #[cfg(not(feature = "parallel"))]
-    out.chunks_mut(CHUNK_TRIALS).enumerate().for_each(fill);
-    out
+    let outcome: Vec<Result<(), (usize, f64)>> =
+        out.chunks_mut(CHUNK_TRIALS).enumerate().map(fill).collect();
+    if let Some(Err((chunk, lambda))) = outcome.into_iter().find(Result::is_err) {
+        return Err(QuantError::parameter(
+            format!("scenarios[{scenario}].frequency"),
+            format!(
+                "trials {}.. drew more than {MAX_EVENTS_PER_CHUNK} loss events in {CHUNK_TRIALS} years \
+                 (last rate drawn: {lambda:.4e} a year); compound mode draws every event's loss, so \
+                 use a lower frequency or expected mode",
+                chunk * CHUNK_TRIALS
+            ),
+        ));
+    }
+    Ok(out)
 }
+
+/// The most loss events one chunk of [`CHUNK_TRIALS`] years may draw in compound mode (an
+/// average of 1,000 a year): a bound on the work a document can ask for.
+pub const MAX_EVENTS_PER_CHUNK: u64 = 1_000 * CHUNK_TRIALS as u64;
 
 /// A scenario ready to sample.
 #[derive(Debug, Clone)]
@@ -368,12 +398,22 @@ impl Compiled {
         loss
     }
 
-    fn fill(&self, out: &mut [f64], mode: Mode, g: &mut Gen) {
+    /// Fill one chunk; in compound mode, stop with the offending rate when the chunk's events
+    /// would exceed [`MAX_EVENTS_PER_CHUNK`].
+    fn fill(&self, out: &mut [f64], mode: Mode, g: &mut Gen) -> Result<(), f64> {
         match mode {
             Mode::Compound => {
+                let mut events = 0u64;
                 for slot in out {
                     let lambda = self.rate(g);
+                    if lambda.is_nan() || lambda > MAX_EVENTS_PER_CHUNK as f64 {
+                        return Err(lambda);
+                    }
                     let n = g.poisson(lambda);
+                    events += n;
+                    if events > MAX_EVENTS_PER_CHUNK {
+                        return Err(lambda);
+                    }
                     let mut sum = 0.0;
                     for _ in 0..n {
                         sum += self.event_loss(g);
@@ -388,6 +428,7 @@ impl Compiled {
                 }
             }
         }
+        Ok(())
     }
 }
 

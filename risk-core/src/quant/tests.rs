@@ -479,3 +479,22 @@ fn golden_draws() {
 }
 
 const GOLDEN_DIGEST: u64 = 0xb2f2_ebf3_29be_012a;
+
+#[test]
+fn runaway_event_counts_are_a_typed_error_not_a_hang() {
+    let text = r#"{"trials": 100000, "seed": 1, "scenarios": [
+        {"name": "ok", "frequency": {"lef": 1}, "primary_loss": 1},
+        {"name": "storm", "frequency": {"lef": {"type": "lognormal", "mu": 9, "sigma": 1}}, "primary_loss": 1}]}"#;
+    // Caught when the document is checked: trials × mean events per year is over MAX_EVENTS.
+    let e = match parse_simulation_input(text) {
+        Err(e) => e,
+        Ok(i) => simulate(&i).unwrap_err(),
+    };
+    assert_eq!((e.code(), e.path()), ("invalid_trials", "trials"));
+    // Expected mode does not draw events one by one, so the same rates are fine there.
+    let sim = simulate(&input(
+        &text.replace(r#""seed": 1,"#, r#""seed": 1, "mode": "expected","#),
+    ))
+    .unwrap();
+    assert!(sim.total.mean() > 1000.0);
+}

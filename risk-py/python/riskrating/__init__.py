@@ -2,11 +2,27 @@
 organisations and their suppliers.
 
 The engine is Rust (``risk-core``); this package is a thin binding plus pandas and matplotlib
-helpers for notebooks.
+helpers for notebooks. Every figure comes from the engine: ``rate(...).to_json()`` is the same
+document, byte for byte, as the Rust ``rate`` example's ``--json`` output.
+
+>>> portfolio = riskrating.sample_portfolio(120, seed=7)      # or a dict, JSON text, a path
+>>> result = riskrating.rate(portfolio)
+>>> len(result), result.methodology
+(120, 'nhs-caf-v1')
+>>> worst = min(result, key=lambda r: r.score)
+>>> worst.interval[0] <= worst.score <= worst.interval[1]
+True
+>>> frame = result.to_frame()                                # pandas, one row per organisation
+>>> list(frame.columns[:4])
+['id', 'peer_group', 'score', 'band']
+>>> plan = riskrating.plan(portfolio, worst.id, k=3)
+>>> plan.score_with_all >= plan.score
+True
 """
 
 from __future__ import annotations
 
+from . import quant
 from ._frames import from_frames
 from ._exceptions import FeedError, InputError, MethodologyError, RiskError, SimulationError
 from ._riskrating import (
@@ -55,6 +71,7 @@ __all__ = [
     "from_frames",
     "history",
     "plan",
+    "quant",
     "rate",
     "sample_portfolio",
     "validate",

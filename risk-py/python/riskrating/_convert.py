@@ -48,10 +48,11 @@ def _find(value: Any, path: str, bad: List[str]) -> None:
             _find(converted, path, bad)
 
 
-def dumps(document: Any) -> str:
+def dumps(document: Any, root: str = "") -> str:
     """JSON text of a document given as Python values (dicts, lists, str, numbers, dates).
 
-    A NaN or infinity, or a value JSON cannot hold, is an :class:`InputError` naming its path.
+    A NaN or infinity, or a value JSON cannot hold, is an :class:`InputError` naming its path
+    (below ``root``, the name of the argument, when the value is part of a larger document).
 
     >>> from riskrating._convert import dumps
     >>> dumps({"as_of": datetime.date(2025, 9, 30), "organisations": []})
@@ -65,7 +66,7 @@ def dumps(document: Any) -> str:
         return json.dumps(document, allow_nan=False, default=_default, ensure_ascii=False)
     except (ValueError, TypeError) as e:
         bad: List[str] = []
-        _find(document, "", bad)
+        _find(document, root, bad)
         path = bad[0] if bad else ""
         if not bad:
             code, what = "wrong_type", f"the document cannot be written as JSON: {e}"

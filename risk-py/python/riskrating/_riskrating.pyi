@@ -2,8 +2,10 @@
 
 import datetime
 import os
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union, final, overload
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union, final, overload
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "Portfolio",
     "PortfolioRating",
     "Rating",
+    "Simulation",
     "WhatIf",
     "__version__",
     "change",
@@ -25,6 +28,7 @@ __all__ = [
     "plan",
     "rate",
     "sample_portfolio",
+    "simulate",
     "validate",
     "what_if",
 ]
@@ -281,3 +285,59 @@ def enrich(
     epss: Optional[EpssScores] = None,
     overwrite: bool = False,
 ) -> Tuple[Portfolio, Dict[str, Any]]: ...
+
+_Levels = Union[float, Sequence[float]]
+
+@final
+class Simulation:
+    """The result of :func:`simulate`."""
+
+    @property
+    def trials(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def mean(self) -> float: ...
+    @property
+    def sd(self) -> float: ...
+    @property
+    def standard_error(self) -> float: ...
+    @property
+    def min(self) -> float: ...
+    @property
+    def max(self) -> float: ...
+    @property
+    def losses(self) -> npt.NDArray[np.float64]: ...
+    def scenario_losses(self, name: str) -> npt.NDArray[np.float64]: ...
+    @overload
+    def percentile(self, q: float) -> float: ...
+    @overload
+    def percentile(self, q: Sequence[float]) -> npt.NDArray[np.float64]: ...
+    @overload
+    def var(self, q: float) -> float: ...
+    @overload
+    def var(self, q: Sequence[float]) -> npt.NDArray[np.float64]: ...
+    @overload
+    def tvar(self, q: float) -> float: ...
+    @overload
+    def tvar(self, q: Sequence[float]) -> npt.NDArray[np.float64]: ...
+    def exceedance(self, points: Union[int, Sequence[float]] = 20) -> pd.DataFrame: ...
+    def scenarios_frame(self) -> pd.DataFrame: ...
+    def report(
+        self,
+        percentiles: Optional[Sequence[float]] = None,
+        var_levels: Optional[Sequence[float]] = None,
+        thresholds: Optional[Sequence[float]] = None,
+        lec_points: int = 20,
+    ) -> Dict[str, Any]: ...
+    def __len__(self) -> int: ...
+
+def simulate(
+    scenarios: Union[Dict[str, Any], Sequence[Dict[str, Any]], str],
+    n: int = 100_000,
+    seed: int = 0,
+    mode: str = "compound",
+    ratings: Optional[PortfolioRating] = None,
+) -> Simulation: ...

@@ -18,9 +18,9 @@ except ImportError:  # pragma: no cover - exercised only without matplotlib
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ._riskrating import PortfolioRating, Rating
+    from ._riskrating import PortfolioRating, Rating, Simulation
 
-__all__ = ["score_distribution", "factors"]
+__all__ = ["score_distribution", "factors", "exceedance"]
 
 
 def _axes(ax: Optional["Axes"], size: Tuple[float, float]) -> "Axes":
@@ -88,3 +88,37 @@ def factors(rating: "Rating", ax: Optional["Axes"] = None) -> "Axes":
                  f"90% interval {rating.interval[0]:.0f}-{rating.interval[1]:.0f}")
     return ax
 
+
+
+def exceedance(
+    simulation: "Simulation", points: int = 50, ax: Optional["Axes"] = None, label: Optional[str] = None
+) -> "Axes":
+    """The loss exceedance curve of a simulation: P(annual loss > x) against x (log scale), at
+    ``points`` log-spaced losses, with VaR(95%) and VaR(99%) marked.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> sim = riskrating.quant.simulate([{"name": "a", "frequency": {"lef": 0.8},
+    ...     "primary_loss": {"type": "lognormal_ci", "low": 1e4, "high": 1e6}}], n=10_000, seed=3)
+    >>> ax = riskrating.plot.exceedance(sim)
+    >>> ax.get_xscale(), len(ax.lines[0].get_xdata())
+    ('log', 50)
+    """
+    curve = simulation.exceedance(points)
+    ax = _axes(ax, (8, 4.5))
+    ax.plot(curve["loss"], curve["probability"], marker=".", label=label)
+    for q, style in ((0.95, "--"), (0.99, ":")):
+        v = simulation.var(q)
+        if v > 0:
+            ax.axvline(v, color="grey", linestyle=style, lw=1)
+            ax.text(v, 0.98, f" VaR {q:.0%}", rotation=90, va="top", fontsize=8,
+                    transform=ax.get_xaxis_transform())
+    ax.set_xscale("log")
+    ax.set_ylim(0, max(0.05, float(curve["probability"].max()) * 1.05) if len(curve) else 1)
+    ax.set_xlabel("annual loss (log scale)")
+    ax.set_ylabel("P(annual loss > x)")
+    ax.set_title(f"Loss exceedance curve ({simulation.trials:,} simulated years, {simulation.mode})")
+    ax.grid(True, which="both", alpha=0.3)
+    if label is not None:
+        ax.legend()
+    return ax

@@ -68,6 +68,25 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+/** The portal's money format (examples/portal/portal.js fmt.money). */
+function money(x) {
+  const a = Math.abs(x);
+  if (a >= 1e9) return `£${(x / 1e9).toPrecision(3)}bn`;
+  if (a >= 1e6) return `£${(x / 1e6).toPrecision(3)}m`;
+  if (a >= 1e3) return `£${(x / 1e3).toPrecision(3)}k`;
+  return `£${x.toFixed(0)}`;
+}
+
+/** The simulation the portal runs for an organisation's loss exceedance curve. */
+function lossReport(id, rating, low = 250000, high = 10000000) {
+  return rr.simulate({
+    trials: 20000, seed: 1,
+    scenarios: [{ name: "material incident", organisation: id, frequency: { from_rating: id }, primary_loss: { type: "lognormal_ci", low, high } }],
+    ratings: { [id]: { probability: rating.probability, probability_interval: rating.probability_interval } },
+    report: { percentiles: [0.5, 0.95, 0.99], var_levels: [], lec_points: 40 },
+  });
+}
+
 const tableIds = () => page.$$eval("#org-table tbody tr", (rows) => rows.map((r) => r.dataset.id));
 
 test("the sample loads and the table has every organisation with the library's scores", async () => {
@@ -81,7 +100,7 @@ test("the sample loads and the table has every organisation with the library's s
   // Default order: score ascending.
   const scores = ids.map((id) => byId.get(id).score);
   for (let i = 1; i < scores.length; i++) assert.ok(scores[i - 1] <= scores[i]);
-  assert.match(await page.textContent("#status"), /300 organisations rated/);
+  assert.match(await page.textContent("#status"), /300 organisations checked and rated/);
 });
 
 test("the table sorts from the keyboard", async () => {
@@ -117,6 +136,18 @@ test("opening a trust shows its rating, factors, drivers, plan and suppliers", a
   assert.equal(drivers.length, rating.drivers.length);
   rating.drivers.forEach((d, i) => assert.ok(drivers[i].includes(d.reason), drivers[i]));
   assert.equal(await page.locator("#suppliers tr").count(), largeTrust.dependencies?.length || 1);
+  // The loss exceedance curve, simulated in the page as the library does it here.
+  assert.equal(await page.locator("#lec polyline").count(), 1);
+  const losses = lossReport(id, rating);
+  assert.match(await page.textContent("#lec-desc"), new RegExp(`expected annual loss ${money(losses.total.mean).replace(".", "\\.")}`));
+  await page.fill("#loss-low", "1000000");
+  await page.fill("#loss-high", "50000000");
+  await page.press("#loss-high", "Enter");
+  const bigger = lossReport(id, rating, 1000000, 50000000);
+  await page.waitForFunction((m) => document.querySelector("#lec-desc").textContent.includes(m), money(bigger.total.mean));
+  await page.fill("#loss-low", "250000");
+  await page.fill("#loss-high", "10000000");
+  await page.click("#loss-form button");
   const expectedPlan = rr.plan(sampleText, id, 5);
   assert.equal(await page.locator("#plan input[type=checkbox]").count(), expectedPlan.steps.length);
   assert.ok(expectedPlan.steps.length >= 2, "the large trust should have at least two plan actions");
@@ -132,6 +163,8 @@ test("ticking plan actions re-rates to exactly the library's what-if score", asy
   assert.equal(Number(await page.getAttribute("#whatif", "data-score")), one.score_after);
   assert.equal(await page.textContent("#org-score"), String(Math.round(one.score_after)));
   assert.ok(one.score_after > one.score_before);
+  assert.equal(await page.locator("#lec polyline").count(), 2);
+  assert.match(await page.textContent("#lec-desc"), new RegExp(`With ticked actions: expected annual loss ${money(lossReport(id, one.rating).total.mean).replace(".", "\\.")}`));
 
   await page.check("#plan input >> nth=1");
   const two = rr.whatIf(sampleText, id, [steps[0].action, steps[1].action]);
@@ -141,6 +174,8 @@ test("ticking plan actions re-rates to exactly the library's what-if score", asy
   await page.locator(`#org-table tr[data-id="${id}"]`).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "portal-desktop.png") });
   await page.screenshot({ path: join(ARTIFACTS, "portal-desktop-full.png"), fullPage: true });
+  await page.locator("#lec").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-desktop-loss-curve.png") });
 
   await page.uncheck("#plan input >> nth=0");
   await page.uncheck("#plan input >> nth=1");
@@ -173,33 +208,39 @@ test("timing in the page: rating and a what-if update for one large trust (print
       ts.sort((a, b) => a - b);
       return { median: ts[7], min: ts[0], max: ts[14] };
     };
-    return {
+    const prepOne = new rr.PreparedPortfolio(oneText);
+    const prepFull = new rr.PreparedPortfolio(fullText);
+    const result = {
       findings: org.findings?.length ?? 0,
       assessments: org.assessments?.length ?? 0,
       suppliers: suppliers.size,
       bytes: oneText.length,
       rate: time(() => rr.ratePortfolio(oneText)),
       whatIf: time(() => rr.whatIf(oneText, id, [action])),
+      preparedRate: time(() => prepOne.rate()),
+      preparedWhatIf: time(() => prepOne.whatIf(id, [action])),
       fullRate: time(() => rr.ratePortfolio(fullText)),
-      fullWhatIf: time(() => rr.whatIf(fullText, id, [action])),
+      fullPreparedWhatIf: time(() => prepFull.whatIf(id, [action])),
     };
+    prepOne.free();
+    prepFull.free();
+    return result;
   }, { id, sample: SAMPLE });
   const f = (x) => `median ${x.median.toFixed(1)} ms (min ${x.min.toFixed(1)}, max ${x.max.toFixed(1)})`;
   const lines = [
     `large trust ${id}: ${t.findings} findings, ${t.assessments} assessments, ${t.suppliers} suppliers (${t.bytes} bytes with its suppliers)`,
-    `  rating, the trust and its suppliers:        ${f(t.rate)}`,
-    `  what-if update, the trust and its suppliers: ${f(t.whatIf)}`,
-    `  rating, the whole 300-organisation sample:   ${f(t.fullRate)}`,
-    `  what-if update within the whole sample:      ${f(t.fullWhatIf)}`,
+    `  the trust and its suppliers, from JSON text: rating ${f(t.rate)}; what-if ${f(t.whatIf)}`,
+    `  the same, PreparedPortfolio (checked once):  rating ${f(t.preparedRate)}; what-if ${f(t.preparedWhatIf)}`,
+    `  the whole 300-organisation sample:           rating from text ${f(t.fullRate)}; what-if on its PreparedPortfolio (the page's tick) ${f(t.fullPreparedWhatIf)}`,
   ];
   console.log(lines.join("\n"));
   process.stdout.write(`# ${lines.join("\n# ")}\n`);
-  for (const x of [t.rate, t.whatIf, t.fullRate, t.fullWhatIf]) assert.ok(Number.isFinite(x.median) && x.median >= 0);
+  for (const x of [t.rate, t.whatIf, t.preparedRate, t.preparedWhatIf, t.fullRate, t.fullPreparedWhatIf]) assert.ok(Number.isFinite(x.median) && x.median >= 0);
 });
 
 test("readable on a narrow screen: nothing overflows the page sideways", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(100);
+  await page.waitForTimeout(400); // the page redraws its SVGs 100 ms after a resize
   await page.screenshot({ path: join(ARTIFACTS, "portal-narrow.png"), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   const wide = await page.evaluate(() =>
@@ -211,6 +252,8 @@ test("readable on a narrow screen: nothing overflows the page sideways", async (
   await page.screenshot({ path: join(ARTIFACTS, "portal-narrow-top.png") });
   await page.locator("#org-title").scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, "portal-narrow-organisation.png") });
+  await page.locator("#lec").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-narrow-loss-curve.png") });
   await page.locator("#plan").scrollIntoViewIfNeeded();
   assert.ok(await page.locator("#plan input >> nth=0").isVisible());
   await page.setViewportSize({ width: 1280, height: 800 });

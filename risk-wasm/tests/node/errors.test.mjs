@@ -28,9 +28,9 @@ const CASES = [
   ["epss a string", edit((d, o) => { o.findings[0].epss = "high"; }), "wrong_type", `${F0}.epss`],
   ["unknown field", edit((d, o) => { o.colour = "red"; }), "unknown_field", `${RBS}.colour`],
   ["unknown top-level field", edit((d) => { d.version = 2; }), "unknown_field", "version"],
-  ["missing as_of", edit((d) => { delete d.as_of; }), "missing_field", ""],
-  ["missing assurance", edit((d, o) => { delete o.assessments[0].assurance; }), "missing_field", A0],
-  ["duplicate key", '{"as_of": "2025-09-30", "as_of": "2025-09-30", "organisations": []}', "duplicate_key", ""],
+  ["missing as_of", edit((d) => { delete d.as_of; }), "missing_field", "as_of"],
+  ["missing assurance", edit((d, o) => { delete o.assessments[0].assurance; }), "missing_field", `${A0}.assurance`],
+  ["duplicate key", '{"as_of": "2025-09-30", "as_of": "2025-09-30", "organisations": []}', "duplicate_key", "as_of"],
   ["unknown outcome", edit((d, o) => { o.assessments[0].outcome = "done"; }), "unknown_value", `${A0}.outcome`],
   ["unknown assurance", edit((d, o) => { o.assessments[0].assurance = "vibes"; }), "unknown_value", `${A0}.assurance`],
   ["unknown finding kind", edit((d, o) => { o.findings[0].kind = "bug"; }), "unknown_value", `${F0}.kind`],
@@ -60,7 +60,8 @@ const CASES = [
   ["resolved before first seen", edit((d, o) => { o.findings[0].resolved_on = "2025-07-01"; }), "resolved_before_first_seen", `${F0}.resolved_on`],
   ["impossible as_of", edit((d) => { d.as_of = "2025-02-30"; }), "invalid_date", "as_of"],
   ["slashed date", edit((d, o) => { o.assessments[0].assessed_on = "2025/06/30"; }), "invalid_date", `${A0}.assessed_on`],
-  ["number too large for a double", text(() => {}).replace('"epss":0.94', '"epss":1e400'), "invalid_number", `${F0}.epss`],
+  ["number too large for a double", text(() => {}).replace('"epss":0.94', '"epss":1e400'), "invalid_probability", `${F0}.epss`],
+  ["count too large for a double", text(() => {}).replace('"trials":4500', '"trials":1e400'), "invalid_count", `${M0}.trials`],
   ["NaN in an object", edit((d, o) => { o.findings[0].epss = NaN; }), "invalid_number", `${F0}.epss`],
   ["Infinity in an object", edit((d, o) => { o.metrics[0].trials = Infinity; }), "invalid_number", `${M0}.trials`],
   ["a number instead of a document", 42, "wrong_type", ""],
@@ -129,7 +130,7 @@ test("whatIf, plan and history report bad arguments with their path", () => {
   e = thrown(() => whatIf(doc, "RBS", "not json"));
   assert.deepStrictEqual([e.code, e.path], ["malformed_json", "actions"]);
   e = thrown(() => whatIf(doc, "RBS", [{ action: "resolve_finding" }]));
-  assert.deepStrictEqual([e.code, e.path], ["invalid_action", "actions[0]"]);
+  assert.deepStrictEqual([e.code, e.path], ["invalid_action", "actions[0].finding"]);
   e = thrown(() => plan(doc, "RBS", -1));
   assert.deepStrictEqual([e.code, e.path], ["invalid_count", "k"]);
   e = thrown(() => plan(doc, "RBS", "3"));

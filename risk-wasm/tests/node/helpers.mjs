@@ -56,3 +56,21 @@ export function thrown(fn) {
 
 export const specExample = () =>
   JSON.parse(readFileSync(new URL("../../../risk-core/tests/data/spec_example.json", import.meta.url), "utf8"));
+
+/**
+ * Assert a rating document equals the Rust one value for value (the engine uses libm for every
+ * transcendental function, so native and WebAssembly give the same bits), naming the first
+ * differing path.
+ */
+export function assertSameRating(actual, expected) {
+  const walk = (a, b, path) => {
+    if (b === null || typeof b !== "object") {
+      assert.strictEqual(a, b, path);
+      return;
+    }
+    assert.equal(Array.isArray(a), Array.isArray(b), path);
+    assert.deepStrictEqual(Object.keys(a), Object.keys(b), path);
+    for (const k of Object.keys(b)) walk(a[k], b[k], Array.isArray(b) ? `${path}[${k}]` : `${path}.${k}`);
+  };
+  walk(actual, expected, "$");
+}
