@@ -208,9 +208,7 @@ pub fn validate_with_limits(
                 ),
             }
         }
-        assessments.sort_by(|a, b| {
-            (a.control.as_str(), a.assessed_on).cmp(&(b.control.as_str(), b.assessed_on))
-        });
+        sort_assessments(&mut assessments);
 
         // Metrics.
         let mut metrics = Vec::with_capacity(o.metrics.len());
@@ -260,9 +258,7 @@ pub fn validate_with_limits(
                 });
             }
         }
-        metrics.sort_by(|a, b| {
-            (a.metric.as_str(), a.observed_on).cmp(&(b.metric.as_str(), b.observed_on))
-        });
+        sort_metrics(&mut metrics);
 
         // Findings.
         let mut findings = Vec::with_capacity(o.findings.len());
@@ -402,6 +398,17 @@ pub fn validate_with_limits(
         by_id,
         id_order,
     })
+}
+
+/// The canonical order of an organisation's assessments: by control, then date (the engine picks
+/// the counted one per control from each run, and sums in this order).
+pub(crate) fn sort_assessments(v: &mut [PAssessment]) {
+    v.sort_by(|a, b| (a.control.as_str(), a.assessed_on).cmp(&(b.control.as_str(), b.assessed_on)));
+}
+
+/// The canonical order of an organisation's metric observations: by metric, then date.
+pub(crate) fn sort_metrics(v: &mut [PMetric]) {
+    v.sort_by(|a, b| (a.metric.as_str(), a.observed_on).cmp(&(b.metric.as_str(), b.observed_on)));
 }
 
 /// Prior probability and strength (section 4.1).

@@ -184,10 +184,7 @@ impl Prepared {
                         assurance: *assurance,
                         assessed_on: as_of,
                     });
-                    org.assessments.sort_by(|a, b| {
-                        (a.control.as_str(), a.assessed_on)
-                            .cmp(&(b.control.as_str(), b.assessed_on))
-                    });
+                    crate::validate::sort_assessments(&mut org.assessments);
                 }
                 Action::ResolveFinding { finding } => {
                     let Some(f) = org.findings.iter_mut().find(|f| &f.id == finding) else {
@@ -254,9 +251,7 @@ impl Prepared {
                         trials: *trials,
                         observed_on: as_of,
                     });
-                    org.metrics.sort_by(|a, b| {
-                        (a.metric.as_str(), a.observed_on).cmp(&(b.metric.as_str(), b.observed_on))
-                    });
+                    crate::validate::sort_metrics(&mut org.metrics);
                 }
                 Action::RemoveDependency { supplier } => {
                     let before = org.deps.len();
