@@ -31,6 +31,8 @@ const CASES = [
   ["missing as_of", edit((d) => { delete d.as_of; }), "missing_field", "as_of"],
   ["missing assurance", edit((d, o) => { delete o.assessments[0].assurance; }), "missing_field", `${A0}.assurance`],
   ["duplicate key", '{"as_of": "2025-09-30", "as_of": "2025-09-30", "organisations": []}', "duplicate_key", "as_of"],
+  ["10,000-deep nesting", '{"as_of": "2025-09-30", "organisations": ' + "[".repeat(10000) + "]".repeat(10000) + "}", "wrong_type", "organisations[0]"],
+  ["a 5,000-character id", `{"as_of": "2025-09-30", "organisations": [{"id": "${"A".repeat(5000)}"}]}`, "limit_exceeded", "organisations[0].id"],
   ["unknown outcome", edit((d, o) => { o.assessments[0].outcome = "done"; }), "unknown_value", `${A0}.outcome`],
   ["unknown assurance", edit((d, o) => { o.assessments[0].assurance = "vibes"; }), "unknown_value", `${A0}.assurance`],
   ["unknown finding kind", edit((d, o) => { o.findings[0].kind = "bug"; }), "unknown_value", `${F0}.kind`],
