@@ -26,6 +26,8 @@ pub struct Prepared {
     pub(crate) by_id: HashMap<String, usize>,
     /// Organisation indices sorted by id (canonical order for sums over organisations).
     pub(crate) id_order: Vec<usize>,
+    /// The rating at `as_of`, computed once on first use (what-if compares against it).
+    pub(crate) base: std::sync::OnceLock<std::sync::Arc<crate::PortfolioRating>>,
 }
 
 #[derive(Debug, Clone)]
@@ -397,6 +399,7 @@ pub fn validate_with_limits(
         orgs,
         by_id,
         id_order,
+        base: std::sync::OnceLock::new(),
     })
 }
 

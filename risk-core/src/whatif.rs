@@ -291,7 +291,8 @@ impl Prepared {
     pub fn what_if(&self, organisation: &str, actions: &[Action]) -> Result<WhatIf, InputError> {
         let o = self.org_index(organisation)?;
         let changed = self.apply(o, actions)?;
-        let before = self.rate();
+        // The unchanged rating is computed once per prepared portfolio, not per what-if.
+        let before = self.base.get_or_init(|| std::sync::Arc::new(self.rate()));
         let after = self.rate_with(self.as_of, Some((o, &changed)));
         let dependants = before
             .ratings
