@@ -7,40 +7,33 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod date;
-pub mod document;
+pub mod decision;
 pub mod error;
 pub mod feeds;
+pub mod input;
 pub mod methodology;
-mod methodology_check;
-mod methodology_load;
-pub mod parse;
+mod numeric;
 pub mod quant;
+pub mod rating;
+#[cfg(feature = "sample")]
 pub mod sample;
 
-pub use date::Date;
-pub use document::*;
+pub use decision::{history, whatif};
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};
+pub use input::date::Date;
+pub use input::document::*;
+pub use input::parse::{parse_portfolio, parse_portfolio_bytes, parse_portfolio_with_limits};
+pub use input::{cvss, date, document, limits, parse};
 pub use methodology::Methodology;
-pub use methodology_load::MethodologyFormat;
-pub use parse::{parse_portfolio, parse_portfolio_bytes, parse_portfolio_with_limits};
-mod beta;
-pub mod cvss;
-mod engine;
-pub mod history;
-pub mod limits;
-mod maths;
-pub mod output;
-mod reasons;
-mod strict;
-pub mod validate;
-pub mod whatif;
-
-pub use output::{
+pub use methodology::load::MethodologyFormat;
+pub use rating::output::{
     Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
     SupplierExposure,
 };
-pub use validate::{Prepared, validate, validate_with_limits};
+pub use rating::{
+    output,
+    validate::{Prepared, validate, validate_with_limits},
+};
 
 /// Check and rate a portfolio (sections 1–7 of the methodology).
 ///
@@ -78,9 +71,13 @@ pub fn rate_json(text: &str, methodology: &Methodology) -> Result<PortfolioRatin
     let doc = parse_portfolio(text)?;
     rate(&doc, methodology)
 }
-pub use history::{Change, EvidenceChange, FactorChange, History, HistoryPoint, Series, history};
-pub use limits::Limits;
-pub use whatif::{Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if};
+pub use decision::history::{
+    Change, EvidenceChange, FactorChange, History, HistoryPoint, Series, history,
+};
+pub use decision::whatif::{
+    Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if,
+};
+pub use input::limits::Limits;
 
 /// The README's Rust examples, run as doctests.
 #[doc = include_str!("../../README.md")]

@@ -86,7 +86,7 @@ pub fn parse_simulation_input(text: &str) -> Result<SimulationInput, QuantError>
 /// # Errors
 /// [`QuantError::Input`] for structural problems, with their path.
 pub fn parse_simulation_input_unchecked(text: &str) -> Result<SimulationInput, QuantError> {
-    Ok(crate::parse::from_json_text(text)?)
+    Ok(crate::input::parse::from_json_text(text)?)
 }
 
 /// Parse, simulate and report in one call: JSON in, report document out (what the bindings

@@ -2,15 +2,15 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::document::Portfolio;
 use crate::error::{ErrorCode, InputError};
+use crate::input::document::Portfolio;
 
 /// Parse a portfolio document from JSON text.
 ///
 /// A leading byte-order mark is accepted. Structural problems (malformed JSON, a wrong type, an
 /// unknown or missing field, an unknown enumeration value, a duplicate key, an invalid date or
 /// count) stop parsing at the first one and are reported with its path; the semantic checks of
-/// [`mod@crate::validate`] then report every remaining problem at once.
+/// [`mod@crate::rating::validate`] then report every remaining problem at once.
 ///
 /// ```
 /// let doc = risk_core::parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": []}"#).unwrap();
@@ -75,15 +75,15 @@ pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, InputError> 
     // its fields; an enumeration only from a string), so they accept exactly the same documents.
     {
         let mut de = serde_json::Deserializer::from_str(text);
-        if let Ok(value) = T::deserialize(crate::strict::Strict(&mut de)) {
+        if let Ok(value) = T::deserialize(crate::input::strict::Strict(&mut de)) {
             if de.end().is_ok() {
                 return Ok(value);
             }
         }
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: T =
-        serde_path_to_error::deserialize(crate::strict::Strict(&mut de)).map_err(map_error)?;
+    let value: T = serde_path_to_error::deserialize(crate::input::strict::Strict(&mut de))
+        .map_err(map_error)?;
     de.end().map_err(|e| {
         InputError::single(ErrorCode::MalformedJson, "", format!("malformed JSON: {e}"))
     })?;

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::Portfolio;
 use crate::error::{ErrorCode, InputError, Problems};
+use crate::input::document::Portfolio;
 
 /// Limits on the size of an input document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

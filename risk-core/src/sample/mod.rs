@@ -33,8 +33,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use crate::date::Date;
-use crate::document::{
+use crate::input::date::Date;
+use crate::input::document::{
     Access, Assessment, AssetCriticality, Assurance, Attestation, Criticality, Dependency,
     DsptStatus, Finding, FindingKind, MetricObservation, Organisation, Outcome, Portfolio,
 };
@@ -232,7 +232,7 @@ fn apportion(total: u64, shares: &[u64; 6]) -> [u64; 6] {
 
 /// The embedded excerpt of the CISA Known Exploited Vulnerabilities catalogue (version
 /// 2025.08.25; public domain), in the catalogue's own JSON format. See `risk-core/data/README.md`.
-pub const KEV_EXCERPT_JSON: &str = include_str!("../data/kev-excerpt.json");
+pub const KEV_EXCERPT_JSON: &str = include_str!("../../data/kev-excerpt.json");
 
 /// A KEV catalogue (or an excerpt of one) as published by CISA.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

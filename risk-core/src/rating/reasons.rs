@@ -1,10 +1,10 @@
 //! One-line reasons for drivers, in words.
 
-use crate::date::Date;
-use crate::engine::sla_days;
+use crate::input::date::Date;
 use crate::methodology::Methodology;
-use crate::output::DriverKind;
-use crate::validate::PreparedOrg;
+use crate::rating::engine::sla_days;
+use crate::rating::output::DriverKind;
+use crate::rating::validate::PreparedOrg;
 
 fn fmt_num(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 {

@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
-use crate::engine::{Beliefs, beliefs, combine, internal, score};
 use crate::error::{ErrorCode, InputError};
-use crate::maths::logistic;
-use crate::output::{Basis, DriverKind};
-use crate::validate::Prepared;
+use crate::input::date::Date;
+use crate::numeric::maths::logistic;
+use crate::rating::engine::{Beliefs, beliefs, combine, internal, score};
+use crate::rating::output::{Basis, DriverKind};
+use crate::rating::validate::Prepared;
 
 /// Ratings of every organisation at a list of dates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -220,7 +220,7 @@ impl Prepared {
             reference: reference(kind, index),
             weight_from: weight(&b_from, kind, index),
             weight_to: weight(&b_to, kind, index),
-            reason: crate::reasons::reason(m, org, at, kind, index, &[]),
+            reason: crate::rating::reasons::reason(m, org, at, kind, index, &[]),
         };
         let counted = |bl: &Beliefs, kind: DriverKind, index: usize| {
             bl.items
@@ -228,7 +228,7 @@ impl Prepared {
                 .any(|it| it.kind == kind && it.index == index)
         };
         let by_weight = |v: &mut Vec<EvidenceChange>, key: fn(&EvidenceChange) -> f64| {
-            crate::engine::sort_desc_with_ties(v, m.doc().tie_tolerance, key, |x, y| {
+            crate::rating::engine::sort_desc_with_ties(v, m.doc().tie_tolerance, key, |x, y| {
                 x.reference
                     .as_bytes()
                     .cmp(y.reference.as_bytes())
@@ -285,5 +285,5 @@ pub fn history(
     methodology: &crate::Methodology,
     dates: &[Date],
 ) -> Result<History, crate::Error> {
-    Ok(crate::validate(portfolio, methodology)?.history(dates))
+    Ok(crate::rating::validate::validate(portfolio, methodology)?.history(dates))
 }

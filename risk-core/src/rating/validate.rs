@@ -5,14 +5,14 @@
 
 use std::collections::HashMap;
 
-use crate::date::Date;
-use crate::document::{
+use crate::error::{ErrorCode, InputError, Problems};
+use crate::input::date::Date;
+use crate::input::document::{
     Access, AssetCriticality, Assurance, Criticality, FindingKind, Outcome, Portfolio,
 };
-use crate::error::{ErrorCode, InputError, Problems};
-use crate::limits::Limits;
+use crate::input::limits::Limits;
 use crate::methodology::Methodology;
-use crate::methodology_check::is_control_id;
+use crate::methodology::check::is_control_id;
 
 /// 2^53: the largest count accepted (every such integer is exact in an f64).
 pub const MAX_COUNT: u64 = 1 << 53;
@@ -302,7 +302,7 @@ pub fn validate_with_limits(
                 // Scanners repeat the same vectors many times: score each distinct one once.
                 let scored = cvss_cache
                     .entry(v.as_str())
-                    .or_insert_with(|| crate::cvss::base_score(v));
+                    .or_insert_with(|| crate::input::cvss::base_score(v));
                 match scored {
                     Ok(s) => cvss = Some(*s),
                     Err(msg) => {
@@ -418,7 +418,7 @@ pub(crate) fn sort_metrics(v: &mut [PMetric]) {
 pub(crate) fn prior(
     m: &Methodology,
     incident_probability: Option<f64>,
-    dspt: crate::document::DsptStatus,
+    dspt: crate::input::document::DsptStatus,
     cyber_essentials_plus: bool,
 ) -> (f64, f64) {
     let pr = &m.doc().priors;
@@ -439,7 +439,7 @@ pub(crate) fn prior(
 /// Prior mean m = 1 − (logit(P₀) − β₀)/Σw, clamped (section 4.1).
 pub(crate) fn prior_mean(m: &Methodology, p0: f64) -> f64 {
     let pr = &m.doc().priors;
-    let logit = crate::maths::ln(p0) - crate::maths::ln1p(-p0);
+    let logit = crate::numeric::maths::ln(p0) - crate::numeric::maths::ln1p(-p0);
     let mean = 1.0 - (logit - m.doc().model.intercept) / m.index().weight_sum;
     if mean.is_nan() {
         // Only reachable with a NaN probability, which validation rejects.

@@ -6,18 +6,21 @@
 //! model of `docs/methodology.md`. A different methodology can be loaded from JSON and is fully
 //! checked before use, so that an engine run never meets a missing or nonsensical number.
 
+pub(crate) mod check;
+pub mod load;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{
+use crate::error::{MethodologyError, MethodologyProblem};
+use crate::input::document::{
     Access, AssetCriticality, Assurance, Criticality, DsptStatus, FindingKind, Outcome,
 };
-use crate::error::{MethodologyError, MethodologyProblem};
 
 /// The JSON text of the default methodology, `nhs-caf-v1`.
-pub const DEFAULT_METHODOLOGY_JSON: &str = include_str!("../data/nhs-caf-v1.json");
+pub const DEFAULT_METHODOLOGY_JSON: &str = include_str!("../../data/nhs-caf-v1.json");
 
 /// A rating methodology: every number the engine uses, checked for consistency.
 ///
@@ -94,11 +97,11 @@ pub struct FactorDef {
 #[serde(deny_unknown_fields)]
 pub struct Controls {
     /// Principle (`B2`) → factor id. A principle listed twice is an error.
-    #[serde(deserialize_with = "crate::methodology_load::unique_keys")]
+    #[serde(deserialize_with = "crate::methodology::load::unique_keys")]
     pub principles: BTreeMap<String, String>,
     /// Single outcomes mapped on their own (`B4.d`) → factor id; these win over the principle.
     /// An outcome listed twice is an error.
-    #[serde(default, deserialize_with = "crate::methodology_load::unique_keys")]
+    #[serde(default, deserialize_with = "crate::methodology::load::unique_keys")]
     pub outcomes: BTreeMap<String, String>,
     /// Name of the outcome catalogue.
     pub catalogue_version: String,
@@ -417,7 +420,7 @@ impl Methodology {
     /// [`MethodologyError`] listing every problem, each naming its field.
     pub fn new(doc: MethodologyDoc) -> Result<Self, MethodologyError> {
         let mut problems = Vec::new();
-        let index = crate::methodology_check::check(&doc, &mut problems);
+        let index = crate::methodology::check::check(&doc, &mut problems);
         match index {
             Some(index) if problems.is_empty() => Ok(Methodology { doc, index }),
             _ => Err(MethodologyError::new(problems)),

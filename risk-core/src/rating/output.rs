@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
+use crate::input::date::Date;
 
 /// The rating of a whole portfolio: the output document of section 6.1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

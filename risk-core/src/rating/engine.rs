@@ -2,15 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::date::Date;
-use crate::document::{Assurance, Outcome};
-use crate::maths::{exp2, ln, ln1p, logistic};
+use crate::input::date::Date;
+use crate::input::document::{Assurance, Outcome};
 use crate::methodology::Methodology;
-use crate::output::{
+use crate::numeric::maths::{exp2, ln, ln1p, logistic};
+use crate::rating::output::{
     Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
     SupplierExposure,
 };
-use crate::validate::{PFinding, Prepared, PreparedOrg};
+use crate::rating::validate::{PFinding, Prepared, PreparedOrg};
 
 /// One counted evidence item's contribution to a factor.
 #[derive(Debug, Clone, Copy)]
@@ -522,8 +522,8 @@ fn rate_org(
                 .entry((a.to_bits(), bb.to_bits()))
                 .or_insert_with(|| {
                     (
-                        crate::beta::beta_quantile(a, bb, q_lo),
-                        crate::beta::beta_quantile(a, bb, q_hi),
+                        crate::numeric::beta::beta_quantile(a, bb, q_lo),
+                        crate::numeric::beta::beta_quantile(a, bb, q_hi),
                     )
                 });
             let eta_perfect = int.eta - def.weight * (1.0 - mu);
@@ -603,7 +603,7 @@ fn rate_org(
             kind: c.0,
             reference: reference(c).to_owned(),
             impact: c.2,
-            reason: crate::reasons::reason(m, o, as_of, c.0, c.1, p_final),
+            reason: crate::rating::reasons::reason(m, o, as_of, c.0, c.1, p_final),
         })
         .collect();
 

@@ -3,11 +3,11 @@
 //! These are plain serde types: field names are snake_case, unknown fields are rejected, and
 //! every optional field has the default the methodology states. Parse a document with
 //! [`crate::parse_portfolio`] (which reports the JSON path of any problem) and check it against a
-//! methodology with [`mod@crate::validate`].
+//! methodology with [`mod@crate::rating::validate`].
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
+use crate::input::date::Date;
 
 /// A portfolio: the organisations to rate and the date to rate them at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

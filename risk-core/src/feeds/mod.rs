@@ -60,8 +60,8 @@ use std::collections::btree_map::Entry;
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
-use crate::document::Portfolio;
+use crate::input::date::Date;
+use crate::input::document::Portfolio;
 
 /// True for a CVE id `CVE-YYYY-NNNN…`: four year digits and 4 to 19 sequence digits (the
 /// pattern of the KEV catalogue's schema). Case-sensitive.

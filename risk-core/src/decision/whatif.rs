@@ -6,14 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{Assurance, Outcome};
-use crate::engine::{
+use crate::error::{ErrorCode, InputError};
+use crate::input::document::{Assurance, Outcome};
+use crate::methodology::check::is_control_id;
+use crate::rating::engine::{
     beliefs, combine, fixed_point_with, internal, score, sort_desc_with_ties, supply_probability,
 };
-use crate::error::{ErrorCode, InputError};
-use crate::methodology_check::is_control_id;
-use crate::output::Rating;
-use crate::validate::{MAX_COUNT, PAssessment, PMetric, Prepared, PreparedOrg};
+use crate::rating::output::Rating;
+use crate::rating::validate::{MAX_COUNT, PAssessment, PMetric, Prepared, PreparedOrg};
 
 /// A change to one organisation's evidence.
 ///
@@ -184,7 +184,7 @@ impl Prepared {
                         assurance: *assurance,
                         assessed_on: as_of,
                     });
-                    crate::validate::sort_assessments(&mut org.assessments);
+                    crate::rating::validate::sort_assessments(&mut org.assessments);
                 }
                 Action::ResolveFinding { finding } => {
                     let Some(f) = org.findings.iter_mut().find(|f| &f.id == finding) else {
@@ -251,7 +251,7 @@ impl Prepared {
                         trials: *trials,
                         observed_on: as_of,
                     });
-                    crate::validate::sort_metrics(&mut org.metrics);
+                    crate::rating::validate::sort_metrics(&mut org.metrics);
                 }
                 Action::RemoveDependency { supplier } => {
                     let before = org.deps.len();
@@ -448,7 +448,10 @@ pub fn what_if(
     organisation: &str,
     actions: &[Action],
 ) -> Result<WhatIf, crate::Error> {
-    Ok(crate::validate(portfolio, methodology)?.what_if(organisation, actions)?)
+    Ok(
+        crate::rating::validate::validate(portfolio, methodology)?
+            .what_if(organisation, actions)?,
+    )
 }
 
 /// Check and plan (see [`Prepared::plan`]).
@@ -461,7 +464,7 @@ pub fn plan(
     organisation: &str,
     k: usize,
 ) -> Result<Plan, crate::Error> {
-    Ok(crate::validate(portfolio, methodology)?.plan(organisation, k)?)
+    Ok(crate::rating::validate::validate(portfolio, methodology)?.plan(organisation, k)?)
 }
 
 /// Parse a list of actions from JSON, with typed errors naming `actions[i].field`.
@@ -470,7 +473,7 @@ pub fn plan(
 /// [`InputError`] with code `invalid_action` for a malformed action.
 pub fn parse_actions(text: &str) -> Result<Vec<Action>, InputError> {
     // serde's tagged enums also accept an array of field values; an action is an object only.
-    if let Ok(values) = crate::parse::from_json_text::<Vec<serde_json::Value>>(text) {
+    if let Ok(values) = crate::input::parse::from_json_text::<Vec<serde_json::Value>>(text) {
         if let Some(i) = values.iter().position(|v| !v.is_object()) {
             return Err(InputError::single(
                 ErrorCode::InvalidAction,
@@ -479,7 +482,7 @@ pub fn parse_actions(text: &str) -> Result<Vec<Action>, InputError> {
             ));
         }
     }
-    crate::parse::from_json_text::<Vec<Action>>(text).map_err(|e| {
+    crate::input::parse::from_json_text::<Vec<Action>>(text).map_err(|e| {
         let p = e.first();
         InputError::single(
             if p.code == ErrorCode::MalformedJson {

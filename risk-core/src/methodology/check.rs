@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::document::FindingKind;
 use crate::error::MethodologyProblem;
+use crate::input::document::FindingKind;
 use crate::methodology::{Index, MethodologyDoc};
 
 struct Checker<'a> {

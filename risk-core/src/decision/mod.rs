@@ -1,0 +1,4 @@
+//! Decision support (section 8): what-if, improvement plans, rating history and what changed.
+
+pub mod history;
+pub mod whatif;

@@ -1,0 +1,9 @@
+//! Reading a portfolio document: the typed document (section 1), dates, CVSS vectors, the strict
+//! JSON layer that locates every problem, and resource limits.
+
+pub mod cvss;
+pub mod date;
+pub mod document;
+pub mod limits;
+pub mod parse;
+pub(crate) mod strict;

@@ -1,0 +1,5 @@
+//! Deterministic numerics: the libm wrappers that keep results bit-identical across platforms,
+//! and the Beta quantile.
+
+pub(crate) mod beta;
+pub(crate) mod maths;

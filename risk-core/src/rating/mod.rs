@@ -1,0 +1,8 @@
+//! Rating a checked portfolio (sections 3–7): validation into a [`validate::Prepared`] portfolio,
+//! evidence → factor beliefs → probability with the supply-chain fixed point (`engine`), drivers
+//! and their reasons, and the output document.
+
+pub(crate) mod engine;
+pub mod output;
+pub(crate) mod reasons;
+pub mod validate;
