@@ -109,6 +109,19 @@ class Model:
         self.n_drivers = meth["drivers"]["count"]
         self.min_impact = meth["drivers"]["min_impact"]
         self.tie = meth["tie_tolerance"]
+        # calibration-v1 section 3.6: optional blocks, inert when absent
+        anchor = meth.get("prior_anchor")
+        self.anchor_b0 = anchor["intercept"] if anchor else self.b0
+        self.anchor_W = anchor["weight_sum"] if anchor else self.W
+        recal = meth.get("recalibration")
+        self.recal = (recal["intercept"], recal["slope"]) if recal else None
+
+    def recalibrate(self, p: float) -> float:
+        """R(p) = logistic(a + b·logit p), R(0) = 0, R(1) = 1 (identity without the block)."""
+        if self.recal is None or p <= 0.0 or p >= 1.0:
+            return p
+        a, b = self.recal
+        return logistic(a + b * logit(p))
 
     def control_factor(self, control: str) -> int:
         if control in self.outcome_map:
@@ -153,7 +166,7 @@ class Model:
             k = pr["dspt"][status]["strength"]
             if att is not None and att.get("cyber_essentials_plus"):
                 p0 = p0 * pr["cyber_essentials_plus_multiplier"]
-        m = 1.0 - (logit(p0) - self.b0) / self.W
+        m = 1.0 - (logit(p0) - self.anchor_b0) / self.anchor_W
         m = min(max(m, pr["mean_min"]), pr["mean_max"])
         return k, m
 
@@ -377,9 +390,10 @@ def rate(doc: dict, meth: dict | None = None) -> dict:
     for i, o in enumerate(orgs):
         alpha, beta, ev, eta, mu = states[i]
         psup = supply(deps[i], p_mid)
-        p = combine(pint[i], psup)
-        plo = combine(pint_lo[i], supply(deps[i], p_lo))
-        phi = combine(pint_hi[i], supply(deps[i], p_hi))
+        R = model.recalibrate
+        p = R(combine(pint[i], psup))
+        plo = R(combine(pint_lo[i], supply(deps[i], p_lo)))
+        phi = R(combine(pint_hi[i], supply(deps[i], p_hi)))
         score = model.score(p)
         cov = 0.0
         for f in range(len(model.factors)):
@@ -388,7 +402,7 @@ def rate(doc: dict, meth: dict | None = None) -> dict:
         factors = []
         for f, fid in enumerate(model.factors):
             eta_f = eta - model.w[f] * (1.0 - mu[f])
-            pts = model.score(combine(logistic(eta_f), psup)) - score
+            pts = model.score(R(combine(logistic(eta_f), psup))) - score
             factors.append(
                 {
                     "id": fid,
@@ -403,10 +417,10 @@ def rate(doc: dict, meth: dict | None = None) -> dict:
         for j, item in enumerate(o.items):
             a2, b2, _ = o.beliefs(model, skip=j)
             eta2, _, _ = internal(model, a2, b2)
-            impact = score - model.score(combine(logistic(eta2), psup))
+            impact = score - model.score(R(combine(logistic(eta2), psup)))
             drivers.append({"kind": item[0], "reference": item[1], "impact": impact})
         for j, (s, _) in enumerate(deps[i]):
-            impact = score - model.score(combine(pint[i], supply(deps[i], p_mid, skip=j)))
+            impact = score - model.score(R(combine(pint[i], supply(deps[i], p_mid, skip=j))))
             drivers.append({"kind": "dependency", "reference": orgs[s].id, "impact": impact})
         drivers = [d for d in drivers if abs(d["impact"]) >= model.min_impact]
         drivers = sort_tied(
