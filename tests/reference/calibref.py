@@ -695,10 +695,11 @@ class CouplingProblem:
         D1 = np.bincount(self.eobs, weights=ap / (1 - a), minlength=self.m)
         lnQ = np.bincount(self.eobs, weights=np.log1p(-a), minlength=self.m)
         Q = np.exp(lnQ)
+        one_minus_q = -np.expm1(lnQ)
+        if np.any((self.y == 1) & (one_minus_q <= 0.0)):
+            return math.inf  # an event the model gives probability 0: ℓ rises from -∞
         with np.errstate(divide="ignore", invalid="ignore"):
-            d1 = np.where(self.y == 1, Q * D1 / (-np.expm1(lnQ)), -D1)
-        if np.any(np.isnan(d1)):
-            return math.inf
+            d1 = np.where(self.y == 1, Q * D1 / one_minus_q, -D1)
         return float(np.sum(d1))
 
     def G(self, s: float) -> float:
@@ -763,9 +764,10 @@ class CouplingProblem:
         ap = np.where(s * self.eg < self.obs.cap, self.eg * P, 0.0)
         D1 = np.bincount(self.eobs, weights=ap / (1 - a), minlength=self.m)
         D2 = np.bincount(self.eobs, weights=(ap / (1 - a)) ** 2, minlength=self.m)
-        Q = np.exp(np.bincount(self.eobs, weights=np.log1p(-a), minlength=self.m))
+        lnQ = np.bincount(self.eobs, weights=np.log1p(-a), minlength=self.m)
+        Q = np.exp(lnQ)
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = Q / (1 - Q)
+            r = Q / -np.expm1(lnQ)
             d1 = np.where(self.y == 1, r * D1, -D1)
             d2 = np.where(self.y == 1, -r * (D1**2 - D2) - (r * D1) ** 2, -D2)
         info = -float(np.sum(d2))
