@@ -16,4 +16,17 @@ echo "== differential: engine vs reference on generated portfolios"
 cargo build --quiet --locked -p risk-core --example vectors_dump
 "$VENV/bin/python" tests/reference/differential.py --seed 7 --count 150 \
   --engine target/debug/examples/vectors_dump
+
+echo "== calibration: reference self-checks (alternative formulas)"
+"$VENV/bin/python" tests/reference/test_calibref.py > target/calibref-selfcheck.log \
+  || { cat target/calibref-selfcheck.log; exit 1; }
+tail -n 1 target/calibref-selfcheck.log
+
+echo "== calibration: Rust calibrate example vs the reference (small worlds, error cases)"
+if ! cargo build --quiet --locked --release -p risk-core --example calibrate --example calibration_world; then
+  echo "cannot build the calibrate / calibration_world examples (issue 11): needed by check_calibration.py" >&2
+  exit 1
+fi
+"$VENV/bin/python" tests/reference/check_calibration.py --cases --seeds 1,2 --organisations 60
+"$VENV/bin/python" tests/reference/check_calibration.py --seeds 3 --organisations 60 --truth recalibrated
 echo "Reference suite: ok"

@@ -229,11 +229,11 @@ def test_refit_and_coupling():
     # G(s) by grid search against the piecewise maximiser
     for s in (0.5, 1.0, s_hat):
         P = cp.supplier_p(s)
-        grid = np.linspace(0, 10, 20001)
+        grid = np.linspace(0, 10, 4001)
         vals = [cp.ell(v, P) for v in grid]
         gbest = grid[int(np.argmax(vals))]
         G = cp.G(s)
-        check(abs(G - gbest) <= 1e-3 and cp.ell(G, P) >= max(vals) - 1e-9,
+        check(abs(G - gbest) <= 3e-3 and cp.ell(G, P) >= max(vals) - 1e-9,
               f"G({s:.4f}) = {G:.6f} vs grid {gbest:.4f}")
     check(consistent and abs(s_hat - cp.G(s_hat)) <= 1e-10, f"ŝ = {s_hat:.10f} self-consistent")
     # R5: the fitted methodology rated by riskref
