@@ -223,6 +223,11 @@ def error_cases(binary, verbose: bool, tmp: str):
             with open(path, "wb") as f:
                 f.write(data)
             files["incidents" if case["file"].endswith(".incidents.json") else "config"] = path
+            for k in ("portfolio", "incidents"):
+                if f"{k}_text" in case:
+                    files[k] = os.path.join(tmp, f"{name}.{k}.json")
+                    with open(files[k], "w", encoding="utf-8") as f:
+                        f.write(case[f"{k}_text"])
         meth = None
         extra = ["--evaluate"] if case.get("evaluate") else []
         if "methodology_patch" in case:
