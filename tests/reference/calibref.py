@@ -938,7 +938,7 @@ def run_fit(obs: Observations, rows: np.ndarray, cfg: dict, digest: str, cache: 
         l0, l1, l2, l3 = lls["original"], lls["intercept"], lls["recalibrate"], lls["refit"]
         tests = []
         chosen = None
-        for against, lk, df, fallback in (("none", l0, 16, "none"), ("intercept", l1, 15,
+        for against, lk, df, fallback in (("original", l0, 16, "none"), ("intercept", l1, 15,
                                                                       "intercept"),
                                           ("recalibrate", l2, 14, "recalibrate")):
             lr = 2.0 * (l3 - lk)
@@ -987,6 +987,8 @@ def run_fit(obs: Observations, rows: np.ndarray, cfg: dict, digest: str, cache: 
         "data_digest": digest, "n": n, "events": E, "events_internal": Ei, "events_supplier": Es,
         "snapshots": [iso(t) for t in snaps], "observed_until": iso(obs.cfg["observed_until"]),
         "horizon_days": H, "date": iso(obs.cfg["observed_until"]), "parameters": params,
+        # the labelling of 3.6 quotes E/D "from the block", so the block carries D
+        "design_effect": D,
     }
     if level == "refit":
         meth = fitted_methodology(base, "refit", est["refit"], prov)
@@ -1107,13 +1109,13 @@ def metrics(p, y, groups, model: riskref.Model | None = None):
         x = logit_arr(p)
         try:
             r = fit_intercept(x, y, groups, "report")
-            cal_i = param(r["delta"], r["se"], r["se_cluster"], fit=False)
+            cal_i = param(r["delta"], r["se"], r["se_cluster"], 0.0)
         except CalError:
             cal_i = None
         if not np.all(x == x[0]):
             try:
                 r = fit_recalibrate(x, y, groups, "report", check_slope=False)
-                cal_s = param(r["b"], r["se_b"], r["sec_b"], fit=False)
+                cal_s = param(r["b"], r["se_b"], r["sec_b"], 1.0)
                 cal_s["intercept"] = r["a"]
             except CalError:
                 cal_s = None
