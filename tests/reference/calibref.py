@@ -1232,7 +1232,9 @@ def calibrate(raw_portfolio: bytes, raw_incidents: bytes, raw_config: bytes,
         report["backtest"] = {
             "split": iso(cfg["split"]),
             "train": {"n": int(len(train)), "events": int(yt.sum()),
-                      "last_outcome_date": iso(int(obs.t[train].max()) + H)},
+                      "last_outcome_date": iso(int(obs.t[train].max()) + H),
+                      # 4.3 "the report says so": strictly prospective iff split >= t + H
+                      "prospective": cfg["split"] >= int(obs.t[train].max()) + H},
             "fit": bfit,
             "original": validation_block(obs, test, Predictions(
                 obs.p[test], obs.p_int[test], obs.p_sup[test]), base["id"]),

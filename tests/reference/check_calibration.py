@@ -200,6 +200,41 @@ def compare_world(binary, world: str, stats: Stats, verbose: bool, tmp: str):
     return diffs, notes
 
 
+def variants(world: str, tmp: str) -> list[str]:
+    """Copies of a world under other configurations: each level, a backtest split, peer groups,
+    an explicit snapshot list (the generator's worlds all use level auto without a split)."""
+    with open(os.path.join(world, "portfolio.json"), "rb") as f:
+        raw_p = f.read()
+    with open(os.path.join(world, "config.json"), "rb") as f:
+        raw_c = f.read()
+    port = json.loads(raw_p)
+    cfg = json.loads(raw_c)
+    snaps = [calibref.iso(t) for t in calibref.validate_config(cfg, port)["snapshots"]]
+    groups = sorted({o.get("peer_group") or "unassigned" for o in port["organisations"]})
+    mid = snaps[len(snaps) // 2]
+    base = {k: v for k, v in cfg.items() if k not in ("level", "split", "peer_groups", "tau",
+                                                       "alpha")}
+    out = []
+    for tag, extra in (
+        ("refit-split", {"level": "refit", "split": mid}),
+        ("auto-split", {"level": "auto", "split": snaps[1], "tau": 0.3, "alpha": 0.2}),
+        ("recalibrate-groups", {"level": "recalibrate", "peer_groups": groups[:1]}),
+        ("intercept-list", {"level": "intercept", "snapshots": snaps[::-2],
+                            "split": snaps[len(snaps) // 3]}),
+    ):
+        d = os.path.join(tmp, f"{os.path.basename(os.path.normpath(world))}-{tag}")
+        os.makedirs(d, exist_ok=True)
+        for name in ("portfolio.json", "incidents.json"):
+            src = os.path.join(world, name)
+            dst = os.path.join(d, name)
+            if not os.path.exists(dst):
+                os.symlink(os.path.abspath(src), dst)
+        with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
+            json.dump(dict(base, **extra), f, indent=1)
+        out.append(d)
+    return out
+
+
 def error_cases(binary, verbose: bool, tmp: str):
     with open(os.path.join(CASES, "manifest.json"), encoding="utf-8") as f:
         man = json.load(f)
@@ -304,6 +339,8 @@ def main() -> int:
                                                     "calibration_world"))
     ap.add_argument("--reference-only", action="store_true",
                     help="no Rust binary: check the reference against the case manifest only")
+    ap.add_argument("--variants", action="store_true",
+                    help="also compare each world under other levels, splits and peer groups")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
     binary = None if a.reference_only else a.calibrate
@@ -326,6 +363,8 @@ def main() -> int:
                 cmd += ["--truth", a.truth]
             subprocess.run(cmd, check=True, capture_output=True)
             worlds.append(d)
+        if a.variants:
+            worlds += [v for w in list(worlds) for v in variants(w, tmp)]
         for w in worlds if binary else []:
             d, n = compare_world(binary, w, stats, a.verbose, tmp)
             all_diffs += d
