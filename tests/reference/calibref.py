@@ -1067,9 +1067,9 @@ def metrics(p, y, groups, model: riskref.Model | None = None):
     if n == 0:
         out = {"n": 0, "events": 0, "base_rate": None, "mean_predicted": None,
                "auc": {"estimate": None, "se": None, "ci": None},
-               "brier": {"score": None, "reference": None, "skill": None},
-               "murphy": None, "ece": None,
-               "oe": {"observed": 0, "expected": 0.0, "ratio": None, "ci": None},
+               # n = 0 (no observation with P_supply > 0): the spec leaves the block's shape
+               # open; whole blocks are null here, as in the Rust reports
+               "brier": None, "murphy": None, "ece": None, "oe": None,
                "calibration_intercept": None, "calibration_slope": None, "reliability": []}
         if model is not None:
             out["bands"] = bands_block(p, y, model)
