@@ -193,17 +193,26 @@ def compare_world(binary, world: str, stats: Stats, verbose: bool, tmp: str):
         rep = os.path.join(tmp, f"{name}.rfit.report.json")
         with open(fitted_path, encoding="utf-8") as f:
             fitted = json.load(f)
-        rc, out = run_rust(binary, files, ["--evaluate", "--methodology", fitted_path], rep)
-        try:
-            ref, _ = run_reference(files, fitted, True)
-            if rc != 0:
-                diffs.append(f"{where}: rust exit {rc}: {out.strip()[:200]}")
-            else:
-                with open(rep, encoding="utf-8") as f:
-                    rust = json.load(f)
-                compare(rust, json.loads(json.dumps(ref)), "", diffs, notes, stats, where)
-        except (calibref.CalError, KeyError, TypeError) as e:
-            diffs.append(f"{where}: reference cannot evaluate Rust's fitted methodology: {e!r}")
+        for where, extra, evaluate in (
+                (f"{name}/evaluate-rust-fitted", ["--evaluate"], True),
+                # fitting again from a fitted base: the anchor is the base's own (3.4)
+                (f"{name}/refit-from-rust-fitted", [], False)):
+            rc, out = run_rust(binary, files, extra + ["--methodology", fitted_path], rep)
+            try:
+                ref, _ = run_reference(files, fitted, evaluate)
+                if rc != 0:
+                    diffs.append(f"{where}: rust exit {rc}: {out.strip()[:200]}")
+                else:
+                    with open(rep, encoding="utf-8") as f:
+                        rust = json.load(f)
+                    compare(rust, json.loads(json.dumps(ref)), "", diffs, notes, stats, where)
+            except calibref.CalError as e:
+                if rc == 2 and e.category in out:
+                    notes.append(f"{where}: both reject ({e.category})")
+                else:
+                    diffs.append(f"{where}: reference {e}, rust exit {rc}: {out.strip()[:200]}")
+            except (KeyError, TypeError) as e:
+                diffs.append(f"{where}: reference cannot use Rust's fitted methodology: {e!r}")
     return diffs, notes
 
 
