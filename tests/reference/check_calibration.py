@@ -248,6 +248,31 @@ def variants(world: str, tmp: str) -> list[str]:
         with open(os.path.join(d, "config.json"), "w", encoding="utf-8") as f:
             json.dump(dict(base, **extra), f, indent=1)
         out.append(d)
+    # spec 5.2: reordering organisations, evidence and incidents, or adding non-material
+    # incidents, changes no figure (the reference is checked for that in test_calibref.py)
+    import random
+    rng = random.Random(len(raw_p))
+    with open(os.path.join(world, "incidents.json"), "rb") as f:
+        inc = json.loads(f.read().decode("utf-8-sig"))
+    shuffled = copy.deepcopy(port)
+    rng.shuffle(shuffled["organisations"])
+    for o in shuffled["organisations"]:
+        for k in ("assessments", "metrics", "findings", "dependencies"):
+            if o.get(k):
+                rng.shuffle(o[k])
+    inc = copy.deepcopy(inc)
+    rng.shuffle(inc["incidents"])
+    for j, o in enumerate(port["organisations"][:5]):
+        inc["incidents"].append({"id": f"non-material-{j}", "organisation": o["id"],
+                                 "occurred_on": snaps[-1], "origin": "internal",
+                                 "material": False})
+    d = os.path.join(tmp, f"{os.path.basename(os.path.normpath(world))}-shuffled")
+    os.makedirs(d, exist_ok=True)
+    for name, doc in (("portfolio.json", shuffled), ("incidents.json", inc), ("config.json",
+                                                                             cfg)):
+        with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+    out.append(d)
     return out
 
 
