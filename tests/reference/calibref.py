@@ -8,7 +8,8 @@ Usage (the CLI of the Rust example `calibrate`, section 6):
     python calibref.py PORTFOLIO.json INCIDENTS.json CONFIG.json [--methodology BASE.json]
         [--out-methodology M.json] [--evaluate] --report R.json
 
-On bad input it prints `error: <document>: <category> at <path>` and exits 2.
+On bad input it prints `<category> <path>` on stdout (as the Rust example does), a sentence naming
+the document on stderr, and exits 2.
 
 Third-party pieces: numpy for the linear algebra, scipy.optimize (L-BFGS-B, bounds) for a first
 pass of the refit (polished by projected Newton to the spec's tolerance), scipy.stats.chi2 for the
@@ -1265,7 +1266,9 @@ def main(argv=None) -> int:
     try:
         report, meth = calibrate(*raws, base=base, evaluate=a.evaluate)
     except CalError as e:
-        print(f"error: {e.document}: {e.category} at {e.path}", file=sys.stderr)
+        # as the Rust example: "CATEGORY PATH" on stdout, a sentence on stderr
+        print(f"{e.category} {e.path}")
+        print(f"{e.path or '(document)'}: rejected ({e.document}: {e.category})", file=sys.stderr)
         return 2
     if a.out_methodology and meth is not None:
         with open(a.out_methodology, "w", encoding="utf-8") as f:
