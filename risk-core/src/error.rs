@@ -229,6 +229,9 @@ impl InputError {
 
 /// `path` (relative to an argument) as a path under the argument's name `root`.
 pub(crate) fn path_under(root: &str, path: &str) -> String {
+    if root.is_empty() {
+        return path.to_owned();
+    }
     match path {
         "" | "?" => root.to_owned(),
         p if p.starts_with('[') => format!("{root}{p}"),
