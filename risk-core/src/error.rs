@@ -121,9 +121,8 @@ impl Serialize for ErrorCode {
 impl<'de> Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        ErrorCode::from_name(&name).ok_or_else(|| {
-            serde::de::Error::custom(format_args!("unknown error code `{name}`"))
-        })
+        ErrorCode::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format_args!("unknown error code `{name}`")))
     }
 }
 
@@ -431,9 +430,7 @@ impl Error {
     /// How many further problems were found but not listed in [`Error::problems`].
     pub fn omitted(&self) -> usize {
         match self {
-            Error::Input(e)
-           
-            | Error::Simulation(crate::quant::QuantError::Input(e)) => e.omitted(),
+            Error::Input(e) | Error::Simulation(crate::quant::QuantError::Input(e)) => e.omitted(),
             _ => 0,
         }
     }

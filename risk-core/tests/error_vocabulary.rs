@@ -73,7 +73,11 @@ fn every_error_has_a_listed_code_and_problems_in_one_shape() {
         assert!(codes.contains(&e.code()), "{} not listed ({e})", e.code());
         let problems = e.problems();
         assert!(!problems.is_empty(), "{e}");
-        assert_eq!((problems[0].code, problems[0].path.as_str()), (e.code(), e.path()), "{e}");
+        assert_eq!(
+            (problems[0].code, problems[0].path.as_str()),
+            (e.code(), e.path()),
+            "{e}"
+        );
         for p in &problems {
             assert!(codes.contains(&p.code));
             assert!(!p.message.is_empty());
@@ -110,13 +114,19 @@ fn problems_name_the_field_and_the_place_apart_from_the_message() {
         .unwrap_err()
         .into();
     let p = &feed.problems()[0];
-    assert_eq!((p.code, p.field.as_deref(), p.line), ("not_a_probability", Some("epss"), Some(2)));
+    assert_eq!(
+        (p.code, p.field.as_deref(), p.line),
+        ("not_a_probability", Some("epss"), Some(2))
+    );
 }
 
 #[test]
 fn paths_are_re_rooted_under_an_argument_name() {
     let parse = |t: &str| risk_core::parse::from_json_text::<Vec<risk_core::Date>>(t).unwrap_err();
-    assert_eq!(parse(r#"["2025-01-01", 3]"#).under("dates").path(), "dates[1]");
+    assert_eq!(
+        parse(r#"["2025-01-01", 3]"#).under("dates").path(),
+        "dates[1]"
+    );
     assert_eq!(parse("{").under("dates").path(), "dates");
     let e: Error = risk_core::quant::simulate_json(r#"{"trials": 0, "scenarios": []}"#)
         .unwrap_err()

@@ -24,7 +24,15 @@ from __future__ import annotations
 
 from . import quant
 from ._frames import from_frames
-from ._exceptions import FeedError, InputError, MethodologyError, RiskError, SimulationError
+from ._exceptions import (
+    ERROR_CODES,
+    ErrorCode,
+    FeedError,
+    InputError,
+    MethodologyError,
+    RiskError,
+    SimulationError,
+)
 from ._riskrating import (
     Driver,
     EpssScores,
@@ -35,6 +43,7 @@ from ._riskrating import (
     Plan,
     Portfolio,
     PortfolioRating,
+    PreparedPortfolio,
     Rating,
     WhatIf,
     __version__,
@@ -49,7 +58,9 @@ from ._riskrating import (
 )
 
 __all__ = [
+    "ERROR_CODES",
     "Driver",
+    "ErrorCode",
     "EpssScores",
     "FactorRating",
     "FeedError",
@@ -61,6 +72,7 @@ __all__ = [
     "Plan",
     "Portfolio",
     "PortfolioRating",
+    "PreparedPortfolio",
     "Rating",
     "RiskError",
     "SimulationError",
