@@ -387,8 +387,9 @@ pub struct KevMeta {
     pub entries: usize,
 }
 
-/// The CISA Known Exploited Vulnerabilities catalogue, indexed by CVE id.
-#[derive(Debug, Clone, PartialEq)]
+/// The CISA Known Exploited Vulnerabilities catalogue, indexed by CVE id (`Default`: empty,
+/// which enriches nothing).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KevCatalog {
     meta: KevMeta,
     entries: BTreeMap<String, KevEntry>,
@@ -559,8 +560,8 @@ pub struct EpssMeta {
     pub rows: usize,
 }
 
-/// A day's EPSS scores, indexed by CVE id.
-#[derive(Debug, Clone, PartialEq)]
+/// A day's EPSS scores, indexed by CVE id (`Default`: empty, which enriches nothing).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EpssScores {
     meta: EpssMeta,
     scores: BTreeMap<String, EpssScore>,
