@@ -26,7 +26,6 @@ from . import quant
 from ._frames import from_frames
 from ._exceptions import (
     ERROR_CODES,
-    ErrorCode,
     FeedError,
     InputError,
     MethodologyError,
@@ -60,7 +59,6 @@ from ._riskrating import (
 __all__ = [
     "ERROR_CODES",
     "Driver",
-    "ErrorCode",
     "EpssScores",
     "FactorRating",
     "FeedError",

@@ -7,11 +7,10 @@ each a dict with ``code``, ``path``, ``field`` and ``message``.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Literal, Optional, Tuple, get_args
+from typing import Any, Dict, List, Optional, Tuple
 
 __all__ = [
     "ERROR_CODES",
-    "ErrorCode",
     "RiskError",
     "InputError",
     "FeedError",
@@ -19,7 +18,7 @@ __all__ = [
     "SimulationError",
 ]
 
-ErrorCode = Literal[
+ERROR_CODES: Tuple[str, ...] = (
     "compressed",
     "duplicate_cve",
     "duplicate_dependency",
@@ -62,12 +61,10 @@ ErrorCode = Literal[
     "unknown_value",
     "unmapped_control",
     "wrong_type",
-]
-"""Every code an error can carry (``RiskError.code`` and each ``errors[i]["code"]``). The engine
-owns the list (``risk_core::error::error_codes``); the test suite fails when this one differs."""
-
-ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)
-"""The codes of :data:`ErrorCode`, sorted."""
+)
+"""Every code an error can carry (``RiskError.code`` and each ``errors[i]["code"]``), sorted.
+The engine owns the list (``risk_core::error::error_codes``); the test suite fails when this one
+differs from it."""
 
 
 class RiskError(Exception):

@@ -3,7 +3,7 @@ helpers (plots, frames), from the rating's own fields. Nothing is computed here 
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _html_escape
 from typing import Any
 
 __all__ = ["rating_card"]
@@ -19,6 +19,11 @@ _BAR = (
     '<div style="position:absolute;left:{mean:.1f}%;width:2px;height:10px;background:#08519c"></div>'
     '</div></td><td style="font-size:0.85em;padding-left:6px">{value:.2f}</td></tr>'
 )
+
+
+def escape(text: str) -> str:
+    """HTML-escape text (quotes included; ``'`` as ``&#39;``)."""
+    return _html_escape(text).replace("&#x27;", "&#39;")
 
 
 def _percent(x: float) -> float:
