@@ -12,6 +12,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test (risk-core: unit, integration, proptest, doctests)"
 cargo test -p risk-core --locked
 
+echo "== the TypeScript declarations agree with the Rust types (schema feature)"
+cargo test -p risk-core --locked --features schema --test typescript_types
+
 echo "== the parallel build gives identical figures (conformance vectors, exact to 1e-12)"
 cargo test -p risk-core --locked --features parallel --test vectors --test spec_example
 

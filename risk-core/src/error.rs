@@ -11,102 +11,118 @@ use serde::{Deserialize, Serialize};
 /// The most problems one [`InputError`] or [`MethodologyError`] lists; more are counted only.
 pub const MAX_PROBLEMS: usize = 100;
 
-/// What kind of problem an input has. Stable, snake_case in JSON and in the bindings.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// Not well-formed JSON (or truncated).
-    MalformedJson,
-    /// Not valid UTF-8.
-    InvalidEncoding,
-    /// A value of the wrong JSON type.
-    WrongType,
-    /// A field the format does not have.
-    UnknownField,
-    /// A required field is missing.
-    MissingField,
-    /// The same key twice in one JSON object.
-    DuplicateKey,
-    /// A value outside an enumeration (outcome, assurance, kind, …).
-    UnknownValue,
-    /// An empty organisation id.
-    EmptyId,
-    /// Two organisations with the same id.
-    DuplicateOrganisation,
-    /// Two findings with the same id in one organisation.
-    DuplicateFinding,
-    /// A dependency on an id no organisation has.
-    UnknownSupplier,
-    /// An organisation depending on itself.
-    SelfDependency,
-    /// The same supplier twice in one organisation's dependencies.
-    DuplicateDependency,
-    /// A control id not of the form `<letter><digit>.<letter>`.
-    InvalidControl,
-    /// A control id whose principle the methodology does not map.
-    UnmappedControl,
-    /// A metric the methodology does not know.
-    UnknownMetric,
-    /// A count that is not a whole number in [0, 2^53].
-    InvalidCount,
-    /// `trials` below 1.
-    InvalidTrials,
-    /// `successes` greater than `trials`.
-    SuccessesExceedTrials,
-    /// A probability outside [0, 1] or not finite.
-    InvalidProbability,
-    /// A `cvss_score` outside [0, 10] or not finite.
-    InvalidCvssScore,
-    /// An invalid CVSS vector.
-    InvalidCvss,
-    /// `resolved_on` before `first_seen`.
-    ResolvedBeforeFirstSeen,
-    /// An invalid calendar date.
-    InvalidDate,
-    /// A number that is not finite or too large to represent.
-    InvalidNumber,
-    /// A resource limit was exceeded (document size, counts, nesting).
-    LimitExceeded,
-    /// A what-if action names something the organisation does not have, or is malformed.
-    InvalidAction,
-    /// An organisation id that is not in the portfolio.
-    UnknownOrganisation,
+/// Declares [`ErrorCode`] with each variant's snake_case name written once: `as_str`, the list
+/// [`ErrorCode::ALL`] and serde's (de)serialisation all read the same table, so the name a
+/// binding shows, the name in JSON and the name in [`error_codes`] cannot drift apart. (A
+/// `#[serde(rename_all)]` next to a hand-written `as_str` match, as before, said every name
+/// twice; strum would derive a second, independent snake_case conversion. A declarative macro
+/// needs no dependency and keeps one source.)
+macro_rules! code_table {
+    ($(#[$enum_meta:meta])* pub enum $name:ident {
+        $($(#[$meta:meta])* $variant:ident => $text:literal,)*
+    }) => {
+        $(#[$enum_meta])*
+        pub enum $name {
+            $($(#[$meta])* $variant,)*
+        }
+
+        impl $name {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The snake_case name of the code.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// The code with this snake_case name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// The snake_case name of the code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::MalformedJson => "malformed_json",
-            ErrorCode::InvalidEncoding => "invalid_encoding",
-            ErrorCode::WrongType => "wrong_type",
-            ErrorCode::UnknownField => "unknown_field",
-            ErrorCode::MissingField => "missing_field",
-            ErrorCode::DuplicateKey => "duplicate_key",
-            ErrorCode::UnknownValue => "unknown_value",
-            ErrorCode::EmptyId => "empty_id",
-            ErrorCode::DuplicateOrganisation => "duplicate_organisation",
-            ErrorCode::DuplicateFinding => "duplicate_finding",
-            ErrorCode::UnknownSupplier => "unknown_supplier",
-            ErrorCode::SelfDependency => "self_dependency",
-            ErrorCode::DuplicateDependency => "duplicate_dependency",
-            ErrorCode::InvalidControl => "invalid_control",
-            ErrorCode::UnmappedControl => "unmapped_control",
-            ErrorCode::UnknownMetric => "unknown_metric",
-            ErrorCode::InvalidCount => "invalid_count",
-            ErrorCode::InvalidTrials => "invalid_trials",
-            ErrorCode::SuccessesExceedTrials => "successes_exceed_trials",
-            ErrorCode::InvalidProbability => "invalid_probability",
-            ErrorCode::InvalidCvssScore => "invalid_cvss_score",
-            ErrorCode::InvalidCvss => "invalid_cvss",
-            ErrorCode::ResolvedBeforeFirstSeen => "resolved_before_first_seen",
-            ErrorCode::InvalidDate => "invalid_date",
-            ErrorCode::InvalidNumber => "invalid_number",
-            ErrorCode::LimitExceeded => "limit_exceeded",
-            ErrorCode::InvalidAction => "invalid_action",
-            ErrorCode::UnknownOrganisation => "unknown_organisation",
-        }
+code_table! {
+/// What kind of problem an input has. Stable, snake_case in JSON and in the bindings.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorCode {
+    /// Not well-formed JSON (or truncated).
+    MalformedJson => "malformed_json",
+    /// Not valid UTF-8.
+    InvalidEncoding => "invalid_encoding",
+    /// A value of the wrong JSON type.
+    WrongType => "wrong_type",
+    /// A field the format does not have.
+    UnknownField => "unknown_field",
+    /// A required field is missing.
+    MissingField => "missing_field",
+    /// The same key twice in one JSON object.
+    DuplicateKey => "duplicate_key",
+    /// A value outside an enumeration (outcome, assurance, kind, …).
+    UnknownValue => "unknown_value",
+    /// An empty organisation id.
+    EmptyId => "empty_id",
+    /// Two organisations with the same id.
+    DuplicateOrganisation => "duplicate_organisation",
+    /// Two findings with the same id in one organisation.
+    DuplicateFinding => "duplicate_finding",
+    /// A dependency on an id no organisation has.
+    UnknownSupplier => "unknown_supplier",
+    /// An organisation depending on itself.
+    SelfDependency => "self_dependency",
+    /// The same supplier twice in one organisation's dependencies.
+    DuplicateDependency => "duplicate_dependency",
+    /// A control id not of the form `<letter><digit>.<letter>`.
+    InvalidControl => "invalid_control",
+    /// A control id whose principle the methodology does not map.
+    UnmappedControl => "unmapped_control",
+    /// A metric the methodology does not know.
+    UnknownMetric => "unknown_metric",
+    /// A count that is not a whole number in [0, 2^53].
+    InvalidCount => "invalid_count",
+    /// `trials` below 1.
+    InvalidTrials => "invalid_trials",
+    /// `successes` greater than `trials`.
+    SuccessesExceedTrials => "successes_exceed_trials",
+    /// A probability outside [0, 1] or not finite.
+    InvalidProbability => "invalid_probability",
+    /// A `cvss_score` outside [0, 10] or not finite.
+    InvalidCvssScore => "invalid_cvss_score",
+    /// An invalid CVSS vector.
+    InvalidCvss => "invalid_cvss",
+    /// `resolved_on` before `first_seen`.
+    ResolvedBeforeFirstSeen => "resolved_before_first_seen",
+    /// An invalid calendar date.
+    InvalidDate => "invalid_date",
+    /// A number that is not finite or too large to represent.
+    InvalidNumber => "invalid_number",
+    /// A resource limit was exceeded (document size, counts, nesting).
+    LimitExceeded => "limit_exceeded",
+    /// A what-if action names something the organisation does not have, or is malformed.
+    InvalidAction => "invalid_action",
+    /// An organisation id that is not in the portfolio.
+    UnknownOrganisation => "unknown_organisation",
+}
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        ErrorCode::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format_args!("unknown error code `{name}`")))
     }
 }
 
@@ -190,6 +206,35 @@ impl InputError {
     /// The first problem's path.
     pub fn path(&self) -> &str {
         &self.first().path
+    }
+
+    /// The same problems with their paths under `root`, the name of the argument or field the
+    /// checked text was given as: `[2]` becomes `dates[2]`, `trials` becomes `config.trials`, the
+    /// whole document (`""`, or `?` where the parser could not name the place) becomes `dates`.
+    ///
+    /// ```
+    /// let e = risk_core::parse::from_json_text::<Vec<risk_core::Date>>(r#"["2025-02-30"]"#)
+    ///     .unwrap_err()
+    ///     .under("dates");
+    /// assert_eq!(e.path(), "dates[0]");
+    /// ```
+    pub fn under(mut self, root: &str) -> Self {
+        for p in &mut self.problems {
+            p.path = path_under(root, &p.path);
+        }
+        self
+    }
+}
+
+/// `path` (relative to an argument) as a path under the argument's name `root`.
+pub(crate) fn path_under(root: &str, path: &str) -> String {
+    if root.is_empty() {
+        return path.to_owned();
+    }
+    match path {
+        "" | "?" => root.to_owned(),
+        p if p.starts_with('[') => format!("{root}{p}"),
+        p => format!("{root}.{p}"),
     }
 }
 
@@ -324,12 +369,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// Machine-readable code of the (first) problem.
+    /// Machine-readable code of the (first) problem; one of [`error_codes`].
     pub fn code(&self) -> &'static str {
         match self {
             Error::Input(e) => e.code().as_str(),
-            Error::Methodology(_) => "invalid_methodology",
-            Error::Feed(_) => "invalid_feed",
+            Error::Methodology(_) => INVALID_METHODOLOGY,
+            Error::Feed(e) => e.code(),
             Error::Simulation(e) => e.code(),
         }
     }
@@ -342,6 +387,155 @@ impl Error {
             Error::Feed(e) => e.path(),
             Error::Simulation(e) => e.path(),
         }
+    }
+
+    /// Every problem listed (at most [`MAX_PROBLEMS`]), each with its code, path, field and
+    /// message: the one shape every binding shows (`.errors` in Python, `.problems` in JS).
+    ///
+    /// ```
+    /// let e: risk_core::Error = risk_core::parse_portfolio(
+    ///     r#"{"as_of": "2025-09-30", "organisations": [{"id": "X", "colour": 1}]}"#,
+    /// ).unwrap_err().into();
+    /// let p = &e.problems()[0];
+    /// assert_eq!((p.code, p.path.as_str()), ("unknown_field", "organisations[0].colour"));
+    /// assert_eq!(p.field.as_deref(), Some("colour"));
+    /// assert_eq!(p.line, Some(1));
+    /// assert!(!p.message.contains("at line"));
+    /// ```
+    pub fn problems(&self) -> Vec<ErrorProblem> {
+        match self {
+            Error::Input(e) => input_problems(e),
+            Error::Simulation(crate::quant::QuantError::Input(e)) => input_problems(e),
+            Error::Methodology(e) => e
+                .problems()
+                .iter()
+                .map(|p| ErrorProblem::new(INVALID_METHODOLOGY, &p.path, &p.message))
+                .collect(),
+            Error::Feed(e) => vec![ErrorProblem {
+                code: e.code(),
+                path: e.path().to_owned(),
+                field: e.field().map(str::to_owned),
+                message: e.kind().to_string(),
+                line: e.line(),
+                column: None,
+            }],
+            other => vec![ErrorProblem::new(
+                other.code(),
+                other.path(),
+                &other.to_string(),
+            )],
+        }
+    }
+
+    /// How many further problems were found but not listed in [`Error::problems`].
+    pub fn omitted(&self) -> usize {
+        match self {
+            Error::Input(e) | Error::Simulation(crate::quant::QuantError::Input(e)) => e.omitted(),
+            _ => 0,
+        }
+    }
+
+    /// The same error with its paths under `root`, the name of the argument the checked text
+    /// was given as (see [`InputError::under`]). Errors about a whole document of their own
+    /// (a methodology, a feed) are returned unchanged.
+    pub fn under(self, root: &str) -> Self {
+        match self {
+            Error::Input(e) => Error::Input(e.under(root)),
+            Error::Simulation(e) => Error::Simulation(e.under(root)),
+            other => other,
+        }
+    }
+}
+
+fn input_problems(e: &InputError) -> Vec<ErrorProblem> {
+    e.problems()
+        .iter()
+        .map(|p| ErrorProblem::new(p.code.as_str(), &p.path, &p.message))
+        .collect()
+}
+
+/// The code of every methodology problem.
+pub const INVALID_METHODOLOGY: &str = "invalid_methodology";
+
+/// The code a binding reports when the engine panicked (a bug): the only code no core error
+/// carries.
+pub const INTERNAL_ERROR: &str = "internal_error";
+
+/// Every error code the engine (and a binding, for [`INTERNAL_ERROR`]) can report, sorted and
+/// without repeats: the input codes ([`ErrorCode::ALL`]), [`INVALID_METHODOLOGY`], the feed
+/// codes ([`crate::feeds::FeedErrorKind::CODES`]), the simulation codes
+/// ([`crate::quant::QuantError::CODES`]) and [`INTERNAL_ERROR`]. The bindings' tests check
+/// their lists (the TypeScript `ErrorCode` union, the Python `ERROR_CODES`) against it.
+///
+/// ```
+/// let codes = risk_core::error::error_codes();
+/// assert!(codes.contains(&"unknown_field") && codes.contains(&"invalid_parameter"));
+/// assert!(codes.windows(2).all(|w| w[0] < w[1]));
+/// ```
+pub fn error_codes() -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    codes.push(INVALID_METHODOLOGY);
+    codes.extend_from_slice(crate::feeds::FeedErrorKind::CODES);
+    codes.extend_from_slice(crate::quant::QuantError::CODES);
+    codes.push(INTERNAL_ERROR);
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// One problem of any [`Error`], in the shape every binding shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ErrorProblem {
+    /// Machine-readable code, one of [`error_codes`].
+    pub code: &'static str,
+    /// Path of the offending item (`organisations[3].findings[0].cvss`; `line 4, field epss`
+    /// in an EPSS file), empty for the whole document.
+    pub path: String,
+    /// The last field name of the path (`cvss`), or the feed column; `None` when the path ends
+    /// in a position or is empty.
+    pub field: Option<String>,
+    /// What is wrong, in words (without the parser's `at line L column C`, which is in
+    /// `line`/`column`).
+    pub message: String,
+    /// 1-based line in the text, when the parser or feed knows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column in the text, when the parser knows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl ErrorProblem {
+    fn new(code: &'static str, path: &str, message: &str) -> Self {
+        let (message, line, column) = split_location(message);
+        ErrorProblem {
+            code,
+            path: path.to_owned(),
+            field: field_of(path),
+            message: message.to_owned(),
+            line,
+            column,
+        }
+    }
+}
+
+/// The last key of a path: `organisations[0].findings[2].cvss` → `cvss`,
+/// `organisations[0]` → none.
+fn field_of(path: &str) -> Option<String> {
+    let last = path.rsplit('.').next().unwrap_or("");
+    (!last.is_empty() && !last.contains('[') && !last.contains(' ')).then(|| last.to_owned())
+}
+
+/// A parser message (serde_json, TOML) without its trailing ` at line L column C`, and L and C.
+fn split_location(message: &str) -> (&str, Option<usize>, Option<usize>) {
+    let parsed = message.rsplit_once(" at line ").and_then(|(head, tail)| {
+        let (line, column) = tail.split_once(" column ")?;
+        Some((head, line.parse().ok()?, column.parse().ok()?))
+    });
+    match parsed {
+        Some((head, line, column)) => (head, Some(line), Some(column)),
+        None => (message, None, None),
     }
 }
 

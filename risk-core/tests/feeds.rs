@@ -382,11 +382,12 @@ fn epss_bytes_encoding_and_gzip() {
 
 #[test]
 fn feed_error_converts_into_engine_error() {
+    // The engine error carries the feed problem's own code (one vocabulary for every binding).
     let e: Error = epss_err("cve,epss,percentile\nCVE-2025-1111,1.7,0.5\n").into();
-    assert_eq!(e.code(), "invalid_feed");
+    assert_eq!(e.code(), "not_a_probability");
     assert_eq!(e.path(), "line 2, field epss");
     let e: Error = kev_err(r#"{"vulnerabilities": [{"cveID": "nope"}]}"#).into();
-    assert_eq!(e.code(), "invalid_feed");
+    assert_eq!(e.code(), "invalid_cve_id");
     assert_eq!(e.path(), "vulnerabilities[0].cveID");
 }
 

@@ -4,70 +4,15 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDate, PyDateTime, PyDict, PyString};
-use risk_core::{Action, Date, ErrorCode, InputError};
+use risk_core::Action;
 
-use crate::document::Document;
+use crate::convert::{actions_text, date_arg, dates_arg};
 use crate::errors::{Failure, detached};
 use crate::frame::{Column, Frame};
 use crate::json;
 use crate::methodology::PyMethodology;
+use crate::portfolio::Document;
 use crate::rating::{PyRating, RatingRef, q};
-
-/// Actions as JSON text: a JSON str as is; a dict (one action) or a list of dicts serialised.
-fn actions_text(actions: &Bound<'_, PyAny>) -> PyResult<String> {
-    if let Ok(s) = actions.cast::<PyString>() {
-        let text: PyBackedStr = s.clone().try_into()?;
-        return Ok(text.to_string());
-    }
-    static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let dumps = DUMPS.import(actions.py(), "riskrating._convert", "dumps")?;
-    let value = if actions.is_instance_of::<PyDict>() {
-        pyo3::types::PyList::new(actions.py(), [actions])?.into_any()
-    } else {
-        actions.clone()
-    };
-    dumps.call1((value, "actions"))?.extract()
-}
-
-/// A date argument (str `YYYY-MM-DD`, `datetime.date`, `datetime.datetime` or a pandas
-/// Timestamp) as a core date; an invalid one is an `InputError` at `path`.
-pub fn date_arg(py: Python<'_>, value: &Bound<'_, PyAny>, path: &str) -> PyResult<Date> {
-    let text: String = if value.is_instance_of::<PyString>() {
-        value.extract()?
-    } else if value.is_instance_of::<PyDateTime>() {
-        value
-            .call_method0("date")?
-            .call_method0("isoformat")?
-            .extract()?
-    } else if value.is_instance_of::<PyDate>() {
-        value.call_method0("isoformat")?.extract()?
-    } else {
-        return Err(crate::errors::input_error(
-            py,
-            &InputError::single(
-                ErrorCode::WrongType,
-                path,
-                format!(
-                    "expected a date (`YYYY-MM-DD` or datetime.date), not {}",
-                    value.get_type().name()?
-                ),
-            ),
-        ));
-    };
-    text.parse::<Date>().map_err(|e| {
-        crate::errors::input_error(
-            py,
-            &InputError::single(
-                ErrorCode::InvalidDate,
-                path,
-                format!("invalid date `{text}`: {e}"),
-            ),
-        )
-    })
-}
 
 /// What happens to the ratings if one organisation changes its evidence (methodology section 8).
 ///
@@ -108,10 +53,7 @@ pub fn what_if(
         let portfolio = doc.load()?;
         Ok(risk_core::what_if(&portfolio, &m, &organisation, &actions)?)
     })?;
-    Ok(PyWhatIf {
-        rating: Arc::new(inner.rating.clone()),
-        inner: Arc::new(inner),
-    })
+    Ok(PyWhatIf::new(inner))
 }
 
 /// The outcome of :func:`what_if`.
@@ -119,6 +61,16 @@ pub fn what_if(
 pub struct PyWhatIf {
     inner: Arc<risk_core::WhatIf>,
     rating: Arc<risk_core::Rating>,
+}
+
+impl PyWhatIf {
+    /// Wrap a core what-if result.
+    pub fn new(inner: risk_core::WhatIf) -> Self {
+        PyWhatIf {
+            rating: Arc::new(inner.rating.clone()),
+            inner: Arc::new(inner),
+        }
+    }
 }
 
 #[pymethods]
@@ -194,7 +146,7 @@ impl PyWhatIf {
 /// >>> list(p.to_frame().columns)
 /// ['rank', 'action', 'target', 'gain', 'json']
 #[pyfunction]
-#[pyo3(signature = (document, organisation, k = 10, methodology = None))]
+#[pyo3(signature = (document, organisation, k = risk_core::decision::DEFAULT_PLAN_STEPS, methodology = None))]
 pub fn plan(
     py: Python<'_>,
     document: &Bound<'_, PyAny>,
@@ -220,12 +172,12 @@ pub struct PyPlan {
     inner: Arc<risk_core::Plan>,
 }
 
-fn action_target(a: &Action) -> (&'static str, &str) {
-    match a {
-        Action::SetAssessment { control, .. } => ("set_assessment", control),
-        Action::ResolveFinding { finding } => ("resolve_finding", finding),
-        Action::SetMetric { metric, .. } => ("set_metric", metric),
-        Action::RemoveDependency { supplier } => ("remove_dependency", supplier),
+impl PyPlan {
+    /// Wrap a core plan.
+    pub fn new(inner: risk_core::Plan) -> Self {
+        PyPlan {
+            inner: Arc::new(inner),
+        }
     }
 }
 
@@ -264,19 +216,11 @@ impl PyPlan {
             .col("rank", Column::I64((1..=s.len() as i64).collect()))
             .col(
                 "action",
-                Column::Str(
-                    s.iter()
-                        .map(|x| action_target(&x.action).0.to_owned())
-                        .collect(),
-                ),
+                Column::Str(s.iter().map(|x| x.action.kind().to_owned()).collect()),
             )
             .col(
                 "target",
-                Column::Str(
-                    s.iter()
-                        .map(|x| action_target(&x.action).1.to_owned())
-                        .collect(),
-                ),
+                Column::Str(s.iter().map(|x| x.action.target().to_owned()).collect()),
             )
             .col("gain", Column::F64(s.iter().map(|x| x.gain).collect()))
             .col(
@@ -329,10 +273,7 @@ pub fn history(
     methodology: Option<&Bound<'_, PyMethodology>>,
 ) -> PyResult<PyHistory> {
     let doc = Document::extract(document)?;
-    let mut ds = Vec::new();
-    for (i, d) in dates.try_iter()?.enumerate() {
-        ds.push(date_arg(py, &d?, &format!("dates[{i}]"))?);
-    }
+    let ds = dates_arg(py, dates)?;
     let m = PyMethodology::resolve(methodology);
     let inner = detached(py, || -> Result<_, Failure> {
         let portfolio = doc.load()?;
@@ -347,6 +288,15 @@ pub fn history(
 #[pyclass(name = "History", module = "riskrating", frozen)]
 pub struct PyHistory {
     inner: Arc<risk_core::History>,
+}
+
+impl PyHistory {
+    /// Wrap a core history.
+    pub fn new(inner: risk_core::History) -> Self {
+        PyHistory {
+            inner: Arc::new(inner),
+        }
+    }
 }
 
 #[pymethods]

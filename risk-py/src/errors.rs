@@ -1,10 +1,11 @@
 //! Error mapping: every core error becomes an instance of the Python exception hierarchy defined
-//! in `riskrating/_exceptions.py` (`RiskError` and its subclasses), carrying `.code`, `.path` and
-//! `.errors` (every problem, each a dict with `code`, `path` and `message`).
+//! in `riskrating/_exceptions.py` (`RiskError` and its subclasses), carrying `.code`, `.path`,
+//! `.omitted` and `.errors` (every problem as the core lists it: dicts with `code`, `path`,
+//! `field` and `message`, and `line`/`column` when the parser knows them).
 //!
 //! The hierarchy lives in Python so that the classes can inherit from two bases
-//! (`InputError(RiskError, ValueError)`), pickle, and carry docstrings; this module only decides
-//! which class and which fields each core error gets.
+//! (`InputError(RiskError, ValueError)`), pickle, and carry docstrings. This module holds the one
+//! table from core error to class ([`class_of`]); codes, paths and messages all come from the core.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -13,8 +14,21 @@ use std::path::Path;
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyType};
-use risk_core::{Error, InputError, MethodologyError};
+use pyo3::types::{PyDict, PyType};
+use risk_core::Error;
+
+/// The one table: which Python class each core error becomes. `risk_core::Error` is
+/// `#[non_exhaustive]`: a variant added later is a plain `RiskError` (with its own code, path
+/// and problems) until it gets a row here.
+fn class_of(e: &Error) -> &'static str {
+    match e {
+        Error::Input(_) => "InputError",
+        Error::Methodology(_) => "MethodologyError",
+        Error::Feed(_) => "FeedError",
+        Error::Simulation(_) => "SimulationError",
+        _ => "RiskError",
+    }
+}
 
 /// The Python exception classes, imported once from `riskrating._exceptions`.
 fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, PyType>> {
@@ -41,152 +55,24 @@ pub fn is_input_error(
     class(py, "InputError").is_ok_and(|c| value.is_instance(c).unwrap_or(false))
 }
 
-/// One problem as the dict that `.errors` lists.
-fn problem<'py>(
-    py: Python<'py>,
-    code: &str,
-    path: &str,
-    message: &str,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("code", code)?;
-    d.set_item("path", path)?;
-    d.set_item("message", message)?;
-    Ok(d)
-}
-
-/// Instantiate `riskrating.<name>(message, code=…, path=…, errors=[…], omitted=…)`.
-fn raise(
-    py: Python<'_>,
-    name: &'static str,
-    message: String,
-    code: &str,
-    path: &str,
-    errors: Bound<'_, PyList>,
-    omitted: usize,
-) -> PyErr {
+/// Any core error as its Python exception.
+pub fn core_error(py: Python<'_>, e: &Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let kwargs = PyDict::new(py);
-        kwargs.set_item("code", code)?;
-        kwargs.set_item("path", path)?;
-        kwargs.set_item("errors", errors)?;
-        kwargs.set_item("omitted", omitted)?;
-        let value = class(py, name)?.call((message,), Some(&kwargs))?;
+        kwargs.set_item("code", e.code())?;
+        kwargs.set_item("path", e.path())?;
+        kwargs.set_item("errors", crate::json::to_python(py, &e.problems())?)?;
+        kwargs.set_item("omitted", e.omitted())?;
+        let value = class(py, class_of(e))?.call((e.to_string(),), Some(&kwargs))?;
+        if let Error::Feed(f) = e {
+            value.setattr("feed", f.feed().as_str())?;
+            value.setattr("line", f.line())?;
+            value.setattr("field", f.field())?;
+        }
         Ok(PyErr::from_value(value))
     };
     // If the exception classes cannot be loaded (a broken install), that failure is the error.
-    build().unwrap_or_else(|e| e)
-}
-
-/// `InputError`: every problem of a rejected document, the first one's code and path on top.
-pub fn input_error(py: Python<'_>, e: &InputError) -> PyErr {
-    problems_error(py, "InputError", e)
-}
-
-/// An error of class `name` carrying every problem of an [`InputError`].
-pub fn problems_error(py: Python<'_>, name: &'static str, e: &InputError) -> PyErr {
-    let errors = PyList::empty(py);
-    for p in e.problems() {
-        match problem(py, p.code.as_str(), &p.path, &p.message) {
-            Ok(d) => {
-                if let Err(err) = errors.append(d) {
-                    return err;
-                }
-            }
-            Err(err) => return err,
-        }
-    }
-    raise(
-        py,
-        name,
-        e.to_string(),
-        e.code().as_str(),
-        e.path(),
-        errors,
-        e.omitted(),
-    )
-}
-
-/// `MethodologyError`: every problem of a rejected methodology, each with code
-/// `invalid_methodology`.
-pub fn methodology_error(py: Python<'_>, e: &MethodologyError) -> PyErr {
-    const CODE: &str = "invalid_methodology";
-    let errors = PyList::empty(py);
-    for p in e.problems() {
-        match problem(py, CODE, &p.path, &p.message) {
-            Ok(d) => {
-                if let Err(err) = errors.append(d) {
-                    return err;
-                }
-            }
-            Err(err) => return err,
-        }
-    }
-    raise(
-        py,
-        "MethodologyError",
-        e.to_string(),
-        CODE,
-        e.path(),
-        errors,
-        0,
-    )
-}
-
-/// `FeedError` (an `InputError`): which feed, the line and field (EPSS) or JSON path (KEV).
-pub fn feed_error(py: Python<'_>, e: &risk_core::feeds::FeedError) -> PyErr {
-    let code = crate::feeds::feed_code(e);
-    let build = || -> PyResult<PyErr> {
-        let err = single(py, "FeedError", code, e.path(), e.to_string());
-        let value = err.value(py);
-        let feed = match e.feed() {
-            risk_core::feeds::Feed::Kev => "kev",
-            risk_core::feeds::Feed::Epss => "epss",
-            // A feed added to the engine later: its display name.
-            _ => "other",
-        };
-        value.setattr("feed", feed)?;
-        value.setattr("line", e.line())?;
-        value.setattr("field", e.field())?;
-        Ok(err)
-    };
     build().unwrap_or_else(|err| err)
-}
-
-/// A `RiskError` of the given class with a single problem.
-pub fn single(
-    py: Python<'_>,
-    name: &'static str,
-    code: &str,
-    path: &str,
-    message: String,
-) -> PyErr {
-    let errors = PyList::empty(py);
-    if let Err(err) = problem(py, code, path, &message).and_then(|d| errors.append(d)) {
-        return err;
-    }
-    raise(py, name, message, code, path, errors, 0)
-}
-
-/// Map any core error to its Python class.
-///
-/// `risk_core::Error` is `#[non_exhaustive]`: the variants known when this binding was written
-/// are matched one by one; a variant added later falls back to the base `RiskError` with the
-/// error's own code, path and message, so nothing is lost and nothing crashes until it gets a
-/// class of its own here.
-pub fn core_error(py: Python<'_>, e: &Error) -> PyErr {
-    match e {
-        Error::Input(e) => input_error(py, e),
-        Error::Methodology(e) => methodology_error(py, e),
-        Error::Feed(e) => feed_error(py, e),
-        other => single(
-            py,
-            "RiskError",
-            other.code(),
-            other.path(),
-            other.to_string(),
-        ),
-    }
 }
 
 /// Everything that can go wrong in work done without the GIL.
@@ -196,42 +82,28 @@ pub enum Failure {
     Core(Error),
     /// A file could not be read.
     Io(std::path::PathBuf, std::io::Error),
-    /// An error found by the binding itself (say, invalid UTF-8 in a methodology file).
-    Raise {
-        /// Python class name in `riskrating._exceptions`.
-        class: &'static str,
-        /// Error code.
-        code: &'static str,
-        /// Message.
-        message: String,
-    },
     /// The engine panicked: a bug, reported as `RiskError` with code `internal_error`.
     Panic(String),
 }
 
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::Core(e)
-    }
+/// Every core error type converts, through `risk_core::Error`.
+macro_rules! from_core {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Failure {
+            fn from(e: $t) -> Self {
+                Failure::Core(e.into())
+            }
+        }
+    )*};
 }
 
-impl From<InputError> for Failure {
-    fn from(e: InputError) -> Self {
-        Failure::Core(Error::Input(e))
-    }
-}
-
-impl From<risk_core::feeds::FeedError> for Failure {
-    fn from(e: risk_core::feeds::FeedError) -> Self {
-        Failure::Core(Error::Feed(e))
-    }
-}
-
-impl From<MethodologyError> for Failure {
-    fn from(e: MethodologyError) -> Self {
-        Failure::Core(Error::Methodology(e))
-    }
-}
+from_core!(
+    Error,
+    risk_core::InputError,
+    risk_core::MethodologyError,
+    risk_core::feeds::FeedError,
+    risk_core::quant::QuantError
+);
 
 impl Failure {
     /// An unreadable file.
@@ -258,20 +130,21 @@ impl Failure {
                 let value = err.value(py).clone();
                 PyErr::from_value(value.into_any())
             }
-            Failure::Raise {
-                class,
-                code,
-                message,
-            } => single(py, class, code, "", message),
-            Failure::Panic(msg) => single(
-                py,
-                "RiskError",
-                "internal_error",
-                "",
-                format!("internal error in riskrating (please report it): {msg}"),
-            ),
+            Failure::Panic(msg) => internal_error(py, &msg),
         }
     }
+}
+
+/// A `RiskError` with code `internal_error` for a panic in the engine.
+fn internal_error(py: Python<'_>, msg: &str) -> PyErr {
+    let message = format!("internal error in riskrating (please report it): {msg}");
+    let build = || -> PyResult<PyErr> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("code", risk_core::error::INTERNAL_ERROR)?;
+        let value = class(py, "RiskError")?.call((message.clone(),), Some(&kwargs))?;
+        Ok(PyErr::from_value(value))
+    };
+    build().unwrap_or_else(|err| err)
 }
 
 /// Run `f` (typically without the GIL), turning a panic into [`Failure::Panic`] so that no panic
@@ -299,4 +172,16 @@ pub fn detached<T: Send>(
     f: impl FnOnce() -> Result<T, Failure> + Send,
 ) -> PyResult<T> {
     py.detach(|| guarded(f)).map_err(|e| e.into_pyerr(py))
+}
+
+/// A core result as a Python one (for work done with the GIL held).
+pub fn raise<T>(py: Python<'_>, r: Result<T, impl Into<Error>>) -> PyResult<T> {
+    r.map_err(|e| core_error(py, &e.into()))
+}
+
+/// Every error code the engine can report (sorted): the core's own list, which the tests check
+/// `riskrating.ERROR_CODES` against.
+#[pyfunction]
+pub fn error_codes() -> Vec<&'static str> {
+    risk_core::error::error_codes()
 }

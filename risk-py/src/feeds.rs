@@ -7,11 +7,12 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyString};
-use risk_core::feeds::{EpssScores, FeedError, KevCatalog};
+use risk_core::feeds::{EpssScores, KevCatalog};
 
-use crate::document::{Document, read_file};
+use crate::convert::read_file;
 use crate::errors::{Failure, detached};
 use crate::json;
+use crate::portfolio::Document;
 use crate::portfolio::PyPortfolio;
 
 /// Feed content as str (text) or bytes. A str is always the feed's text, never a file name:
@@ -205,26 +206,4 @@ pub fn enrich<'py>(
         Ok((Arc::new(portfolio), json::to_string(&report)))
     })?;
     Ok((PyPortfolio::new(portfolio), json::loads(py, &report)?))
-}
-
-/// The machine-readable code of a feed problem.
-pub fn feed_code(e: &FeedError) -> &'static str {
-    use risk_core::feeds::FeedErrorKind as K;
-    match e.kind() {
-        K::InvalidEncoding { .. } => "invalid_encoding",
-        K::Compressed => "compressed",
-        K::MalformedJson { .. } => "malformed_json",
-        K::MissingField { .. } => "missing_field",
-        K::WrongType { .. } => "wrong_type",
-        K::InvalidCveId { .. } => "invalid_cve_id",
-        K::DuplicateCve { .. } => "duplicate_cve",
-        K::InvalidComment { .. } => "invalid_comment",
-        K::MissingHeader => "missing_header",
-        K::InvalidHeader { .. } => "invalid_header",
-        K::FieldCount { .. } => "field_count",
-        K::NotANumber { .. } => "not_a_number",
-        K::NotAProbability { .. } => "not_a_probability",
-        // A kind added to the engine later: the generic code; its message still says what.
-        _ => "invalid_feed",
-    }
 }

@@ -1,4 +1,5 @@
-//! JSON text in and out of Python.
+//! JSON text in and out of Python: the ground floor every other module converts through. It
+//! imports no class module of this crate.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -14,4 +15,12 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
 pub fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     LOADS.import(py, "json", "loads")?.call1((text,))
+}
+
+/// A serde value as Python values (dicts, lists, str, numbers, None), via JSON.
+pub fn to_python<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    loads(py, &to_string(value))
 }

@@ -9,14 +9,15 @@
 
 use pyo3::prelude::*;
 
+mod convert;
 mod decision;
-mod document;
 mod errors;
 mod feeds;
 mod frame;
 mod json;
 mod methodology;
 mod portfolio;
+mod prepared;
 mod quant;
 mod rating;
 
@@ -47,5 +48,7 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision::plan, m)?)?;
     m.add_function(wrap_pyfunction!(decision::history, m)?)?;
     m.add_function(wrap_pyfunction!(decision::change, m)?)?;
+    m.add_class::<prepared::PyPreparedPortfolio>()?;
+    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     Ok(())
 }

@@ -4,14 +4,28 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use risk_core::Methodology;
-
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyString;
+use risk_core::{Methodology, MethodologyFormat};
 
-use crate::document::read_file;
+use crate::convert::read_file;
 use crate::errors::{Failure, detached};
 use crate::json;
+
+/// Load a methodology given as str or bytes in `format` (`None`: told from the content),
+/// without the GIL; the core decodes bytes.
+fn load(
+    py: Python<'_>,
+    text: &Bound<'_, PyAny>,
+    format: Option<MethodologyFormat>,
+) -> PyResult<Methodology> {
+    if let Ok(s) = text.cast::<PyString>() {
+        let s: PyBackedStr = s.clone().try_into()?;
+        return detached(py, || Ok(Methodology::from_bytes(s.as_bytes(), format)?));
+    }
+    let bytes: Vec<u8> = text.extract()?;
+    detached(py, move || Ok(Methodology::from_bytes(&bytes, format)?))
+}
 
 /// A rating methodology: every number the engine uses (weights, priors, half-lives, bands, …),
 /// checked for consistency when loaded.
@@ -70,17 +84,8 @@ impl PyMethodology {
     /// 'nhs-caf-v1'
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let inner = if let Ok(s) = text.cast::<PyString>() {
-            let s: PyBackedStr = s.clone().try_into()?;
-            detached(py, || Ok(Methodology::from_json(&s)?))?
-        } else {
-            let bytes: Vec<u8> = text.extract()?;
-            detached(py, move || {
-                Ok(Methodology::from_json(&utf8_methodology(bytes)?)?)
-            })?
-        };
         Ok(PyMethodology {
-            inner: Arc::new(inner),
+            inner: Arc::new(load(py, text, Some(MethodologyFormat::Json))?),
         })
     }
 
@@ -91,17 +96,8 @@ impl PyMethodology {
     /// True
     #[staticmethod]
     fn from_toml(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let inner = if let Ok(s) = text.cast::<PyString>() {
-            let s: PyBackedStr = s.clone().try_into()?;
-            detached(py, || Ok(Methodology::from_toml(&s)?))?
-        } else {
-            let bytes: Vec<u8> = text.extract()?;
-            detached(py, move || {
-                Ok(Methodology::from_toml(&utf8_methodology(bytes)?)?)
-            })?
-        };
         Ok(PyMethodology {
-            inner: Arc::new(inner),
+            inner: Arc::new(load(py, text, Some(MethodologyFormat::Toml))?),
         })
     }
 
@@ -118,9 +114,7 @@ impl PyMethodology {
     #[staticmethod]
     fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let inner = detached(py, move || -> Result<Methodology, Failure> {
-            let bytes = read_file(&path)?;
-            let text = utf8_methodology(bytes)?;
-            Ok(Methodology::from_str_auto(&text)?)
+            Ok(Methodology::from_bytes(&read_file(&path)?, None)?)
         })?;
         Ok(PyMethodology {
             inner: Arc::new(inner),
@@ -176,16 +170,4 @@ impl PyMethodology {
             self.inner.version()
         )
     }
-}
-
-/// Methodology bytes as text; invalid UTF-8 is a `MethodologyError`.
-fn utf8_methodology(bytes: Vec<u8>) -> Result<String, Failure> {
-    String::from_utf8(bytes).map_err(|e| Failure::Raise {
-        class: "MethodologyError",
-        code: "invalid_methodology",
-        message: format!(
-            "invalid methodology: not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
-    })
 }

@@ -1,12 +1,24 @@
-//! `riskrating.Portfolio`: a parsed input document held in Rust.
+//! `riskrating.Portfolio`: a parsed input document held in Rust, and [`Document`], what every
+//! function taking a document accepts: a `Portfolio` object, JSON text (str), JSON bytes, a path
+//! (str or `os.PathLike`), or any JSON-serialisable Python value (a dict, typically).
+//!
+//! JSON text, bytes and files go straight to the Rust parser without the GIL: a large document
+//! never becomes Python objects. A dict is serialised once with `json.dumps` (through
+//! `riskrating._convert.dumps`, which also names the path of a NaN or an unserialisable value)
+//! and then parsed like text, so its problems carry the same JSON paths.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use pyo3::PyTypeInfo;
 use pyo3::prelude::*;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyString};
 use risk_core::Portfolio;
 
-use crate::document::Document;
-use crate::errors::detached;
+use crate::convert::{date_arg, is_path_like, looks_like_json, read_file};
+use crate::errors::{Failure, detached};
 use crate::json;
 
 /// A parsed portfolio document (section 1 of the methodology), held in Rust.
@@ -116,10 +128,83 @@ pub fn sample_portfolio(
         ..Default::default()
     };
     if let Some(d) = as_of {
-        config.as_of = crate::decision::date_arg(py, d, "as_of")?;
+        config.as_of = date_arg(py, d, "as_of")?;
     }
     let inner = detached(py, move || {
-        Ok(Arc::new(risk_core::sample::sample_portfolio(&config)))
+        Ok(Arc::new(risk_core::sample::checked_sample_portfolio(
+            &config,
+        )?))
     })?;
     Ok(PyPortfolio::new(inner))
+}
+
+/// A document as received, before parsing.
+pub enum Document {
+    /// Already parsed (a `riskrating.Portfolio`).
+    Parsed(Arc<Portfolio>),
+    /// JSON text.
+    Text(PyBackedStr),
+    /// JSON as bytes (UTF-8).
+    Bytes(PyBackedBytes),
+    /// A JSON file.
+    File(PathBuf),
+}
+
+impl Document {
+    /// Classify a Python argument. Dicts and other values are serialised to JSON text here
+    /// (this needs the GIL); everything else is only borrowed.
+    pub fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        if let Ok(p) = obj.cast::<PyPortfolio>() {
+            return Ok(Document::Parsed(p.get().inner.clone()));
+        }
+        if let Ok(s) = obj.cast::<PyString>() {
+            let text: PyBackedStr = s.clone().try_into()?;
+            return Ok(if looks_like_json(&text) {
+                Document::Text(text)
+            } else {
+                Document::File(PathBuf::from(&*text))
+            });
+        }
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Document::Bytes(b.clone().into()));
+        }
+        if obj.is_instance_of::<PyByteArray>() || obj.is_instance_of::<PyMemoryView>() {
+            // One flat copy into an immutable bytes object (the buffer could change otherwise).
+            let bytes = PyBytes::type_object(py).call1((obj,))?;
+            return Ok(Document::Bytes(bytes.cast_into::<PyBytes>()?.into()));
+        }
+        if is_path_like(obj)? {
+            return Ok(Document::File(obj.extract::<PathBuf>()?));
+        }
+        // A dict (or any JSON-serialisable value): serialise once, then parse like text.
+        static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let dumps = DUMPS.import(py, "riskrating._convert", "dumps")?;
+        let text = dumps.call1((obj,))?;
+        let text: PyBackedStr = text.cast_into::<PyString>()?.try_into()?;
+        Ok(Document::Text(text))
+    }
+
+    /// Parse (or share) the portfolio. Runs without the GIL.
+    pub fn load(&self) -> Result<Arc<Portfolio>, Failure> {
+        Ok(match self {
+            Document::Parsed(p) => p.clone(),
+            Document::Text(t) => Arc::new(risk_core::parse_portfolio(t)?),
+            Document::Bytes(b) => Arc::new(risk_core::parse_portfolio_bytes(b)?),
+            Document::File(path) => {
+                // Refuse an oversized file before reading it into memory.
+                if let Ok(meta) = std::fs::metadata(path) {
+                    let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+                    risk_core::Limits::default().check_bytes(len)?;
+                }
+                Arc::new(risk_core::parse_portfolio_bytes(&read_file(path)?)?)
+            }
+        })
+    }
+
+    /// Classify and parse in one step, parsing without the GIL.
+    pub fn parse(obj: &Bound<'_, PyAny>) -> PyResult<Arc<Portfolio>> {
+        let doc = Document::extract(obj)?;
+        detached(obj.py(), || doc.load())
+    }
 }

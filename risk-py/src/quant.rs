@@ -1,6 +1,6 @@
 //! `riskrating.quant`: Open FAIR Monte Carlo loss simulation. The engine simulates; this module
 //! converts scenarios in and results out (losses as one NumPy array, never per-trial Python
-//! floats) and maps `QuantError` to `SimulationError`.
+//! floats); `QuantError` becomes `SimulationError` through the one table in `errors.rs`.
 
 use std::sync::Arc;
 
@@ -9,28 +9,14 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 use risk_core::quant::{
-    Losses, Mode, QuantError, ReportOptions, Scenario, Simulation, SimulationInput,
+    DEFAULT_LEC_POINTS, DEFAULT_TRIALS, Losses, Measure, Mode, QuantError, ReportOptions,
+    Simulation, SimulationInput,
 };
 
-use crate::errors::{Failure, detached};
+use crate::errors::{Failure, core_error, detached, raise};
 use crate::frame::{Column, Frame};
 use crate::json;
 use crate::rating::PyPortfolioRating;
-
-/// A `QuantError` as `SimulationError`, with its code, path and (for structural problems)
-/// every problem found.
-pub fn simulation_error(py: Python<'_>, e: &QuantError) -> PyErr {
-    match e {
-        QuantError::Input(input) => crate::errors::problems_error(py, "SimulationError", input),
-        other => crate::errors::single(
-            py,
-            "SimulationError",
-            other.code(),
-            other.path(),
-            other.to_string(),
-        ),
-    }
-}
 
 /// Scenarios as JSON text: a list of dicts, one dict, or JSON text of a list.
 fn scenarios_text(scenarios: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -49,24 +35,32 @@ fn scenarios_text(scenarios: &Bound<'_, PyAny>) -> PyResult<String> {
         .map_err(|e| {
             // A value JSON cannot hold (NaN, an object) is a simulation input problem here.
             let py = scenarios.py();
-            let v = e.value(py);
-            let field = |name: &str| -> String {
-                v.getattr(name)
-                    .and_then(|x| x.extract())
-                    .unwrap_or_default()
-            };
-            match crate::errors::is_input_error(py, v) {
-                true => crate::errors::single(
-                    py,
-                    "SimulationError",
-                    &field("code"),
-                    &field("path"),
-                    v.to_string(),
-                ),
-                false => e,
+            match as_core_input_error(py, &e) {
+                Some(input) => core_error(py, &QuantError::Input(input).into()),
+                None => e,
             }
         })?
         .extract()
+}
+
+/// A `riskrating.InputError` raised by the Python helpers as the core's `InputError` (its first
+/// problem), so that it can be re-classed; `None` for any other exception.
+fn as_core_input_error(py: Python<'_>, e: &PyErr) -> Option<risk_core::InputError> {
+    let v = e.value(py);
+    if !crate::errors::is_input_error(py, v) {
+        return None;
+    }
+    let text = |name: &str| -> String {
+        v.getattr(name)
+            .and_then(|x| x.extract())
+            .unwrap_or_default()
+    };
+    let code = risk_core::ErrorCode::from_name(&text("code"))?;
+    Some(risk_core::InputError::single(
+        code,
+        text("path"),
+        v.to_string(),
+    ))
 }
 
 /// Simulate annual losses (Open FAIR Monte Carlo, in money) from loss scenarios.
@@ -101,7 +95,7 @@ fn scenarios_text(scenarios: &Bound<'_, PyAny>) -> PyResult<String> {
 /// ...
 /// riskrating.SimulationError: scenarios[0].primary_loss.mode: ...
 #[pyfunction]
-#[pyo3(signature = (scenarios, n = 100_000, seed = 0, mode = "compound", ratings = None))]
+#[pyo3(signature = (scenarios, n = DEFAULT_TRIALS, seed = 0, mode = "compound", ratings = None))]
 pub fn simulate(
     py: Python<'_>,
     scenarios: &Bound<'_, PyAny>,
@@ -111,97 +105,44 @@ pub fn simulate(
     ratings: Option<&Bound<'_, PyPortfolioRating>>,
 ) -> PyResult<PySimulation> {
     let text = scenarios_text(scenarios)?;
-    let mode = match mode {
-        "compound" => Mode::Compound,
-        "expected" => Mode::Expected,
-        other => {
-            return Err(crate::errors::single(
-                py,
-                "SimulationError",
-                "invalid_option",
-                "mode",
-                format!("mode: `{other}` is not a simulation mode (`compound` or `expected`)"),
-            ));
-        }
-    };
+    let mode: Mode = raise(py, mode.parse::<Mode>())?;
     let ratings = ratings.map(|r| r.get().shared.clone());
-    let sim = py
-        .detach(|| {
-            crate::errors::guarded(|| -> Result<Result<Simulation, QuantError>, Failure> {
-                let scenarios: Vec<Scenario> = match risk_core::parse::from_json_text(&text) {
-                    Ok(s) => s,
-                    Err(e) => return Ok(Err(QuantError::Input(prefix_paths(e)))),
-                };
-                let input = SimulationInput {
-                    trials: n,
-                    seed,
-                    mode,
-                    scenarios,
-                    ratings: Default::default(),
-                    report: ReportOptions::default(),
-                };
-                Ok(match &ratings {
-                    Some(r) => risk_core::quant::simulate_with_portfolio_rating(&input, &r.doc),
-                    None => risk_core::quant::simulate(&input),
-                })
-            })
-        })
-        .map_err(|f| f.into_pyerr(py))?
-        .map_err(|e| simulation_error(py, &e))?;
+    let sim = detached(py, || -> Result<Simulation, Failure> {
+        let input = SimulationInput {
+            trials: n,
+            seed,
+            mode,
+            scenarios: risk_core::quant::parse_scenarios(&text)?,
+            ratings: Default::default(),
+            report: ReportOptions::default(),
+        };
+        Ok(risk_core::quant::simulate_rated(
+            &input,
+            ratings.as_ref().map(|r| &r.doc),
+        )?)
+    })?;
     Ok(PySimulation {
         inner: Arc::new(sim),
     })
 }
 
-/// Paths of a scenario list parsed on its own (`[0].frequency`) as paths in the simulation
-/// input (`scenarios[0].frequency`).
-fn prefix_paths(e: risk_core::InputError) -> risk_core::InputError {
-    let problems = e
-        .problems()
-        .iter()
-        .map(|p| risk_core::Problem {
-            code: p.code,
-            path: if p.path.is_empty() {
-                "scenarios".to_owned()
-            } else if p.path.starts_with('[') {
-                format!("scenarios{}", p.path)
-            } else {
-                format!("scenarios.{}", p.path)
-            },
-            message: p.message.clone(),
-        })
-        .collect();
-    risk_core::InputError::from_problems(problems)
-}
-
-/// One level or many: a float gives a float, a sequence gives a NumPy array.
+/// One level or many: a float gives a float, a sequence gives a NumPy array. The core checks
+/// each level (paths `q`, `q[i]`).
 fn per_level<'py>(
     py: Python<'py>,
+    losses: &Losses,
     q: &Bound<'py, PyAny>,
-    name: &str,
-    f: impl Fn(f64) -> f64,
+    measure: Measure,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let check = |x: f64, path: String| -> PyResult<f64> {
-        if (0.0..=1.0).contains(&x) {
-            Ok(x)
-        } else {
-            Err(crate::errors::single(
-                py,
-                "SimulationError",
-                "invalid_probability",
-                &path,
-                format!("{path}: {name} level {x} must lie in [0, 1]"),
-            ))
-        }
-    };
     if q.is_instance_of::<PyFloat>() || q.is_instance_of::<PyInt>() {
-        let x = check(q.extract()?, "q".to_owned())?;
-        return Ok(PyFloat::new(py, f(x)).into_any());
+        let x = raise(py, losses.measure(measure, q.extract()?, "q"))?;
+        return Ok(PyFloat::new(py, x).into_any());
     }
-    let mut out = Vec::new();
-    for (i, x) in q.try_iter()?.enumerate() {
-        out.push(f(check(x?.extract()?, format!("q[{i}]"))?));
-    }
+    let levels = q
+        .try_iter()?
+        .map(|x| x?.extract::<f64>())
+        .collect::<PyResult<Vec<f64>>>()?;
+    let out = raise(py, losses.measures(measure, &levels, "q"))?;
     Ok(PyArray1::from_vec(py, out).into_any())
 }
 
@@ -233,10 +174,7 @@ impl PySimulation {
     /// ``compound`` or ``expected``.
     #[getter]
     fn mode(&self) -> &'static str {
-        match self.inner.mode {
-            Mode::Compound => "compound",
-            Mode::Expected => "expected",
-        }
+        self.inner.mode.as_str()
     }
     /// Mean annual loss.
     #[getter]
@@ -287,18 +225,15 @@ impl PySimulation {
         py: Python<'py>,
         q: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let inner = self.inner.clone();
-        per_level(py, q, "quantile", move |x| inner.total.percentile(x))
+        per_level(py, self.total(), q, Measure::Percentile)
     }
     /// Value at risk: the q-quantile of the annual loss.
     fn var<'py>(&self, py: Python<'py>, q: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let inner = self.inner.clone();
-        per_level(py, q, "VaR", move |x| inner.total.var(x))
+        per_level(py, self.total(), q, Measure::Var)
     }
     /// Tail value at risk: the mean annual loss at or beyond VaR(q).
     fn tvar<'py>(&self, py: Python<'py>, q: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let inner = self.inner.clone();
-        per_level(py, q, "TVaR", move |x| inner.total.tvar(x))
+        per_level(py, self.total(), q, Measure::Tvar)
     }
     /// The loss exceedance curve as a frame with columns ``loss`` and ``probability``
     /// (P(annual loss > loss)). ``points`` is a number of log-spaced points between the smallest
@@ -317,26 +252,20 @@ impl PySimulation {
         py: Python<'py>,
         points: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (loss, probability): (Vec<f64>, Vec<f64>) =
-            if points.is_none_or(|p| p.is_instance_of::<PyInt>()) {
-                let k: usize = match points {
-                    Some(p) => p.extract()?,
-                    None => 20,
-                };
-                let total = self.inner.clone();
-                py.detach(move || total.total.lec(k))
-                    .into_iter()
-                    .map(|p| (p.loss, p.probability))
-                    .unzip()
-            } else {
-                let xs: Vec<f64> = points.map(|p| p.extract()).transpose()?.unwrap_or_default();
-                let total = self.inner.clone();
-                py.detach(move || {
-                    xs.iter()
-                        .map(|&x| (x, total.total.exceedance_probability(x)))
-                        .unzip()
-                })
+        let curve = if points.is_none_or(|p| p.is_instance_of::<PyInt>()) {
+            let k: usize = match points {
+                Some(p) => p.extract()?,
+                None => DEFAULT_LEC_POINTS,
             };
+            let inner = self.inner.clone();
+            py.detach(move || inner.total.lec(k))
+        } else {
+            let xs: Vec<f64> = points.map(|p| p.extract()).transpose()?.unwrap_or_default();
+            let inner = self.inner.clone();
+            py.detach(move || inner.total.exceedance_at(&xs))
+        };
+        let (loss, probability): (Vec<f64>, Vec<f64>) =
+            curve.into_iter().map(|p| (p.loss, p.probability)).unzip();
         Frame::new()
             .col("loss", Column::F64(loss))
             .col("probability", Column::F64(probability))
@@ -346,8 +275,6 @@ impl PySimulation {
     /// the total mean), ``p95`` and ``tvar95``.
     fn scenarios_frame<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let s = &self.inner.scenarios;
-        let total = self.inner.total.mean();
-        let share = |m: f64| if total > 0.0 { m / total } else { 0.0 };
         Frame::new()
             .col(
                 "name",
@@ -368,7 +295,7 @@ impl PySimulation {
             .col("sd", Column::F64(s.iter().map(|x| x.losses.sd()).collect()))
             .col(
                 "mean_contribution",
-                Column::F64(s.iter().map(|x| share(x.losses.mean())).collect()),
+                Column::F64(self.inner.mean_contributions()),
             )
             .col(
                 "p95",
@@ -382,7 +309,7 @@ impl PySimulation {
     }
     /// The report document (total, per scenario and per organisation: mean, sd, percentiles,
     /// VaR/TVaR, exceedance probabilities and the loss exceedance curve) as a dict.
-    #[pyo3(signature = (percentiles = None, var_levels = None, thresholds = None, lec_points = 20))]
+    #[pyo3(signature = (percentiles = None, var_levels = None, thresholds = None, lec_points = DEFAULT_LEC_POINTS))]
     fn report<'py>(
         &self,
         py: Python<'py>,
@@ -391,19 +318,18 @@ impl PySimulation {
         thresholds: Option<Vec<f64>>,
         lec_points: usize,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mut options = ReportOptions::default();
-        if let Some(p) = percentiles {
-            options.percentiles = p;
-        }
-        if let Some(v) = var_levels {
-            options.var_levels = v;
-        }
-        if let Some(t) = thresholds {
-            options.thresholds = t;
-        }
-        options.lec_points = lec_points;
+        let default = ReportOptions::default();
+        let options = ReportOptions {
+            percentiles: percentiles.unwrap_or(default.percentiles),
+            var_levels: var_levels.unwrap_or(default.var_levels),
+            thresholds: thresholds.unwrap_or(default.thresholds),
+            lec_points,
+            include_losses: default.include_losses,
+        };
         let inner = self.inner.clone();
-        let text = detached(py, move || Ok(inner.report(&options).to_json()))?;
+        let text = detached(py, move || -> Result<String, Failure> {
+            Ok(inner.checked_report(&options)?.to_json())
+        })?;
         json::loads(py, &text)
     }
     fn __len__(&self) -> usize {

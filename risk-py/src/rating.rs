@@ -7,14 +7,15 @@ use std::sync::Arc;
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyString;
 use risk_core::{Methodology, PortfolioRating};
 
-use crate::document::Document;
 use crate::errors::{Failure, detached};
 use crate::frame::{Column, Frame};
 use crate::json;
 use crate::methodology::PyMethodology;
+use crate::portfolio::Document;
 
 /// Shared rating document plus an id → position index.
 pub struct Shared {
@@ -554,55 +555,12 @@ impl PyRating {
         )
     }
 
-    /// A compact HTML card for notebooks: score, band, interval and one bar per factor.
-    fn _repr_html_(&self) -> String {
-        let r = self.r();
-        let mut h = String::with_capacity(4096);
-        h.push_str(r#"<div class="riskrating-card" style="font-family:sans-serif;border:1px solid #ccc;border-radius:6px;padding:8px 12px;max-width:32em">"#);
-        h.push_str(&format!(
-            r#"<div style="font-size:1.1em"><b>{}</b> <span style="color:#666">{}</span></div>"#,
-            esc(&r.id),
-            esc(&r.peer_group)
-        ));
-        h.push_str(&format!(
-            r#"<div style="font-size:1.6em">{:.0} <span style="border:1px solid #333;border-radius:3px;padding:0 6px">{}</span></div>"#,
-            r.score,
-            esc(&r.band)
-        ));
-        h.push_str(&format!(
-            r#"<div>90% interval {:.0}–{:.0} · P(incident, 12 months) {:.1}% ({:.1}–{:.1}%) · coverage {:.0}% · basis {} · peer percentile {:.0}</div>"#,
-            r.interval[0],
-            r.interval[1],
-            100.0 * r.probability,
-            100.0 * r.probability_interval[0],
-            100.0 * r.probability_interval[1],
-            100.0 * r.coverage,
-            r.basis.as_str(),
-            r.peer_percentile
-        ));
-        h.push_str(r#"<div style="color:#666;font-size:0.8em;margin-top:6px">control effectiveness per factor: mean (tick) and 90% interval (bar), 0 to 1</div>"#);
-        h.push_str(r#"<table style="border-collapse:collapse;margin-top:2px">"#);
-        for f in &r.factors {
-            let lo = (100.0 * f.lower).clamp(0.0, 100.0);
-            let hi = (100.0 * f.upper).clamp(0.0, 100.0);
-            let mean = (100.0 * f.mean).clamp(0.0, 100.0);
-            h.push_str(&format!(
-                concat!(
-                    r#"<tr><td style="padding-right:8px;font-size:0.85em">{}</td>"#,
-                    r#"<td><div style="position:relative;width:160px;height:10px;background:#eee">"#,
-                    r#"<div style="position:absolute;left:{:.1}%;width:{:.1}%;height:10px;background:#9ecae1"></div>"#,
-                    r#"<div style="position:absolute;left:{:.1}%;width:2px;height:10px;background:#08519c"></div>"#,
-                    r#"</div></td><td style="font-size:0.85em;padding-left:6px">{:.2}</td></tr>"#
-                ),
-                esc(&f.id),
-                lo,
-                (hi - lo).max(0.5),
-                mean,
-                f.mean
-            ));
-        }
-        h.push_str("</table></div>");
-        h
+    /// A compact HTML card for notebooks (drawn by `riskrating._html.rating_card`).
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        static CARD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        CARD.import(slf.py(), "riskrating._html", "rating_card")?
+            .call1((slf,))?
+            .extract()
     }
 }
 
@@ -619,22 +577,6 @@ pub fn q(s: &str) -> String {
         }
     }
     out.push('\'');
-    out
-}
-
-/// HTML-escape text.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

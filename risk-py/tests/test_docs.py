@@ -17,7 +17,7 @@ def _modules() -> List[types.ModuleType]:
     import importlib
 
     names = ["riskrating", "riskrating._riskrating", "riskrating._exceptions",
-             "riskrating._convert", "riskrating._frames"]
+             "riskrating._convert", "riskrating._frames", "riskrating._html"]
     for extra in ("riskrating.plot", "riskrating.quant"):
         try:
             names.append(importlib.import_module(extra).__name__)

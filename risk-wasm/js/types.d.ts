@@ -108,7 +108,11 @@ export interface Attestation {
 
 // ---- Output document (methodology section 6.1) -------------------------------------------
 
-export type Band = "A" | "B" | "C" | "D" | "E" | "F";
+/**
+ * A band label. Bands are methodology data (the default methodology names them A–F; a custom
+ * one may name its own), so this is any string, not a fixed union.
+ */
+export type Band = string;
 export type Basis = "evidence" | "attestation" | "prior";
 export type DriverKind = "assessment" | "metric" | "finding" | "dependency";
 
@@ -136,7 +140,7 @@ export interface Rating {
    * Band letter from the methodology's bands (the default methodology uses A–F; a custom
    * methodology may name its own).
    */
-  band: Band | (string & {});
+  band: Band;
   /** 90% interval of the score, `[lo, hi]`. */
   interval: [number, number];
   /** Probability of a material incident in the next 12 months. */
@@ -200,46 +204,71 @@ export interface SupplierExposure {
 
 // ---- Validation and errors ----------------------------------------------------------------
 
-/** Machine-readable problem codes (snake_case). */
+/**
+ * Every code an error can carry (snake_case): the engine's list (`errorCodes()`); the tests fail
+ * when this union and that list differ.
+ */
 export type ErrorCode =
-  | "malformed_json"
-  | "invalid_encoding"
-  | "wrong_type"
-  | "unknown_field"
-  | "missing_field"
-  | "duplicate_key"
-  | "unknown_value"
-  | "empty_id"
-  | "duplicate_organisation"
-  | "duplicate_finding"
-  | "unknown_supplier"
-  | "self_dependency"
+  | "compressed"
+  | "duplicate_cve"
   | "duplicate_dependency"
-  | "invalid_control"
-  | "unmapped_control"
-  | "unknown_metric"
-  | "invalid_count"
-  | "invalid_trials"
-  | "successes_exceed_trials"
-  | "invalid_probability"
-  | "invalid_cvss_score"
-  | "invalid_cvss"
-  | "resolved_before_first_seen"
-  | "invalid_date"
-  | "invalid_number"
-  | "limit_exceeded"
+  | "duplicate_finding"
+  | "duplicate_key"
+  | "duplicate_organisation"
+  | "empty_id"
+  | "field_count"
+  | "internal_error"
   | "invalid_action"
-  | "unknown_organisation"
+  | "invalid_comment"
+  | "invalid_control"
+  | "invalid_count"
+  | "invalid_cve_id"
+  | "invalid_cvss"
+  | "invalid_cvss_score"
+  | "invalid_date"
+  | "invalid_encoding"
+  | "invalid_header"
   | "invalid_methodology"
-  | "internal_error";
+  | "invalid_number"
+  | "invalid_option"
+  | "invalid_parameter"
+  | "invalid_probability"
+  | "invalid_scenario"
+  | "invalid_trials"
+  | "limit_exceeded"
+  | "malformed_json"
+  | "missing_field"
+  | "missing_header"
+  | "not_a_number"
+  | "not_a_probability"
+  | "resolved_before_first_seen"
+  | "self_dependency"
+  | "successes_exceed_trials"
+  | "unknown_field"
+  | "unknown_metric"
+  | "unknown_organisation"
+  | "unknown_supplier"
+  | "unknown_value"
+  | "unmapped_control"
+  | "wrong_type";
 
-/** One problem in an input, with the JSON path of the offending item. */
+/** One problem, as the engine lists it for every kind of error. */
 export interface Problem {
   code: ErrorCode;
-  /** e.g. `"organisations[3].findings[0].cvss"`; `""` for the whole document. */
+  /** e.g. `"organisations[3].findings[0].cvss"`, `"line 4, field epss"`; `""` for the whole document. */
   path: string;
+  /** The last field name of the path (`"cvss"`), or `null`. */
+  field: string | null;
+  /** What is wrong (without the parser's position, which is in `line`/`column`). */
   message: string;
+  /** 1-based line in the text, when known. */
+  line?: number;
+  /** 1-based column in the text, when known. */
+  column?: number;
 }
+
+/** Every code the engine can report, sorted (the values of {@link ErrorCode}). */
+export function errorCodes(): ErrorCode[];
 
 /** What `validate` returns. */
 export interface ValidationReport {
@@ -253,6 +282,8 @@ export interface ValidationReport {
 /** Every error this package throws: a real `Error` with the first problem's code and path. */
 export interface RiskRatingError extends Error {
   name: "RiskRatingError";
+  /** Which part of the engine rejected the call. */
+  kind: "input" | "methodology" | "feed" | "simulation" | "internal" | "error";
   code: ErrorCode;
   path: string;
   /** Every problem found (for a rejected document or methodology). */
@@ -427,7 +458,7 @@ export interface History {
 export interface HistoryPoint {
   as_of: IsoDate;
   score: number;
-  band: Band | (string & {});
+  band: Band;
   interval: [number, number];
   basis: Basis;
 }
@@ -443,7 +474,7 @@ export function whatIf(
   methodology?: Json<Methodology> | null,
 ): WhatIf;
 
-/** The `k` actions (default 5) that raise one organisation's score most. */
+/** The `k` actions (default 5, the engine's `DEFAULT_PLAN_STEPS`) that raise one organisation's score most. */
 export function plan(
   document: Json<Portfolio>,
   organisation: string,
@@ -457,6 +488,71 @@ export function history(
   dates: Json<IsoDate[]>,
   methodology?: Json<Methodology> | null,
 ): History;
+
+/**
+ * What changed in one organisation's rating between two dates: the score change by factor,
+ * through suppliers and their interaction, and the evidence that entered, left or decayed.
+ */
+export function change(
+  document: Json<Portfolio>,
+  organisation: string,
+  start: IsoDate,
+  end: IsoDate,
+  methodology?: Json<Methodology> | null,
+): Change;
+
+/** The result of {@link change} (see the Rust `Change` document). */
+export interface Change {
+  organisation: string;
+  from: IsoDate;
+  to: IsoDate;
+  score_from: number;
+  score_to: number;
+  delta: number;
+  /** Per factor: its points at each date and the change. */
+  factors: Record<string, unknown>[];
+  supply_points: number;
+  interaction_points: number;
+  /** Evidence items that entered, left or decayed most (with their impact). */
+  entered: Record<string, unknown>[];
+  left: Record<string, unknown>[];
+  decayed: Record<string, unknown>[];
+}
+
+// ---- Methodologies and threat feeds ----------------------------------------------------------
+
+/** Load and check a methodology from JSON text; its document (any `methodology` argument). */
+export function methodologyFromJson(text: string): Methodology;
+/** Load and check a methodology from TOML text; its (JSON) document. */
+export function methodologyFromToml(text: string): Methodology;
+
+/** The CISA KEV catalogue (the JSON CISA publishes); `new KevCatalog()` is empty. */
+export class KevCatalog {
+  constructor();
+  static fromJson(text: string): KevCatalog;
+  readonly size: number;
+  has(cve: string): boolean;
+  meta(): { catalog_version?: string | null; date_released?: string | null; stated_count?: number | null; entries: number };
+  free(): void;
+}
+
+/** A day's FIRST EPSS scores (the CSV, decompressed); `new EpssScores()` is empty. */
+export class EpssScores {
+  constructor();
+  static fromCsv(text: string): EpssScores;
+  readonly size: number;
+  get(cve: string): { epss: number; percentile: number } | undefined;
+  meta(): { model_version?: string | null; score_date?: string | null; rows: number };
+  free(): void;
+}
+
+/** Set `kev`/`epss` on findings from the feeds (pass an empty one to use only the other). */
+export function enrich(
+  document: Json<Portfolio>,
+  kev: KevCatalog,
+  epss: EpssScores,
+  overwrite?: boolean | null,
+): { portfolio: Portfolio; report: Record<string, unknown> };
 
 // ---- Sample portfolios ------------------------------------------------------------------------
 
@@ -495,6 +591,8 @@ export class PreparedPortfolio {
   plan(organisation: string, k?: number | null): Plan;
   /** As {@link history}. */
   history(dates: Json<IsoDate[]>): History;
+  /** As {@link change}. */
+  change(organisation: string, start: IsoDate, end: IsoDate): Change;
   /** Release the module memory it holds; the object cannot be used afterwards. */
   free(): void;
 }

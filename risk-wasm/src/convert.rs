@@ -13,7 +13,7 @@ use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{self, js_error};
+use crate::error;
 
 #[wasm_bindgen(module = "/src/to_json.js")]
 extern "C" {
@@ -79,26 +79,21 @@ pub(crate) fn portfolio(value: &JsValue) -> Result<Portfolio, InputError> {
     risk_core::parse_portfolio(&json_text(value, "document")?)
 }
 
-/// The methodology to use: the default one when the argument is `undefined` or `null`.
+/// The methodology to use: the default one when the argument is `undefined` or `null`; a
+/// string is JSON or TOML text (the core tells which), an object the JSON document.
 pub(crate) fn methodology(value: &JsValue) -> Result<Methodology, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Methodology::default());
     }
-    let text = json_text(value, "methodology").map_err(|e| error::from_core(&e.into()))?;
-    Methodology::from_json(&text).map_err(|e| error::from_core(&e.into()))
+    let text = json_text(value, "methodology").map_err(error::core)?;
+    Methodology::from_str_auto(&text).map_err(error::core)
 }
 
 /// A serde value as a plain JavaScript value (objects, arrays, numbers, strings, booleans, null).
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            js_error(
-                "internal_error",
-                "",
-                &format!("could not build the result: {e}"),
-            )
-        })
+        .map_err(|e| error::internal(&format!("could not build the result: {e}")))
 }
 
 /// A short description of a JavaScript value's type for messages.
@@ -126,13 +121,14 @@ pub(crate) fn string(value: &JsValue, what: &str) -> Result<String, InputError> 
     })
 }
 
-/// A whole-number argument in `[0, 2^32)`, or `default` when `undefined` or `null`.
-pub(crate) fn count(value: &JsValue, what: &str, default: u32) -> Result<u32, InputError> {
+/// A whole-number argument in `[0, 2^32)`, or `default` (the core's) when `undefined` or
+/// `null`.
+pub(crate) fn count(value: &JsValue, what: &str, default: usize) -> Result<usize, InputError> {
     if value.is_undefined() || value.is_null() {
         return Ok(default);
     }
     match value.as_f64() {
-        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as usize),
         Some(n) => Err(InputError::single(
             ErrorCode::InvalidCount,
             what,
@@ -151,85 +147,52 @@ pub(crate) fn count(value: &JsValue, what: &str, default: u32) -> Result<u32, In
 
 /// What-if actions given as an array of objects or as JSON text, with paths `actions[i].field`.
 pub(crate) fn actions(value: &JsValue) -> Result<Vec<risk_core::Action>, InputError> {
-    let text = json_text(value, "actions").map_err(|e| prefixed(e, "actions"))?;
+    let text = json_text(value, "actions").map_err(|e| e.under("actions"))?;
     risk_core::parse_actions(&text)
 }
 
 /// Dates (`YYYY-MM-DD`) given as an array of strings or as JSON text, with paths `dates[i]`.
 pub(crate) fn dates(value: &JsValue) -> Result<Vec<risk_core::Date>, InputError> {
-    let text = json_text(value, "dates").map_err(|e| prefixed(e, "dates"))?;
-    risk_core::parse::from_json_text::<Vec<risk_core::Date>>(&text)
-        .map_err(|e| prefixed(e, "dates"))
+    let text = json_text(value, "dates").map_err(|e| e.under("dates"))?;
+    risk_core::parse::from_json_text::<Vec<risk_core::Date>>(&text).map_err(|e| e.under("dates"))
 }
 
-/// The same problem with its path under `root` (`[2]` becomes `dates[2]`, `""` becomes `dates`).
-fn prefixed(error: InputError, root: &str) -> InputError {
-    let first = error.first();
-    InputError::single(
-        first.code,
-        format!("{root}{}", first.path),
-        first.message.clone(),
-    )
-}
-
-/// The options of `samplePortfolio`: every field optional, unknown fields rejected.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SampleOptions {
-    organisations: Option<usize>,
-    seed: Option<u64>,
-    as_of: Option<risk_core::Date>,
+/// One date (`YYYY-MM-DD`) argument; `what` is its name and error path.
+pub(crate) fn date(value: &JsValue, what: &str) -> Result<risk_core::Date, InputError> {
+    let text = string(value, what)?;
+    text.parse::<risk_core::Date>().map_err(|e| {
+        InputError::single(
+            ErrorCode::InvalidDate,
+            what,
+            format!("invalid date `{text}`: {e}"),
+        )
+    })
 }
 
 /// A sample configuration from `{organisations, seed, as_of}` (an object or JSON text; each field
-/// optional, defaults from [`SampleConfig::default`](risk_core::sample::SampleConfig)), with
-/// paths `config.field`. The organisation count is held to the default document limits.
+/// optional), checked by the core, with paths `config.field`.
 pub(crate) fn sample_config(
     value: &JsValue,
 ) -> Result<risk_core::sample::SampleConfig, InputError> {
-    let mut config = risk_core::sample::SampleConfig::default();
     if value.is_undefined() || value.is_null() {
-        return Ok(config);
+        return Ok(risk_core::sample::SampleConfig::default());
     }
-    let text = json_text(value, "config").map_err(|e| prefixed(e, "config"))?;
-    let options: SampleOptions = risk_core::parse::from_json_text(&text).map_err(|e| {
-        let p = e.first();
-        // serde_path_to_error writes `?` for a position it cannot name (inside a broken object).
-        let path = match p.path.as_str() {
-            "" | "?" => "config".to_owned(),
-            inner => format!("config.{inner}"),
-        };
-        InputError::single(p.code, path, p.message.clone())
-    })?;
-    let max = risk_core::Limits::default().max_organisations;
-    if let Some(n) = options.organisations {
-        if n > max {
-            return Err(InputError::single(
-                ErrorCode::LimitExceeded,
-                "config.organisations",
-                format!("a sample of {n} organisations is over the limit of {max}"),
-            ));
-        }
-        config.organisations = n;
-    }
-    if let Some(seed) = options.seed {
-        config.seed = seed;
-    }
-    if let Some(as_of) = options.as_of {
-        config.as_of = as_of;
-    }
-    Ok(config)
+    let text = json_text(value, "config").map_err(|e| e.under("config"))?;
+    risk_core::sample::SampleConfig::from_json(&text).map_err(|e| e.under("config"))
 }
 
 /// A rating document (as `ratePortfolio` returns it), with paths under `rating`.
 pub(crate) fn portfolio_rating(value: &JsValue) -> Result<risk_core::PortfolioRating, InputError> {
-    let text = json_text(value, "rating").map_err(|e| prefixed(e, "rating"))?;
-    risk_core::parse::from_json_text(&text).map_err(|e| {
-        let p = e.first();
-        let path = match p.path.as_str() {
-            "" | "?" => "rating".to_owned(),
-            inner => format!("rating.{inner}"),
-        };
-        InputError::single(p.code, path, p.message.clone())
-    })
+    let text = json_text(value, "rating").map_err(|e| e.under("rating"))?;
+    risk_core::parse::from_json_text(&text).map_err(|e| e.under("rating"))
+}
+
+/// An optional rating document: `None` when `undefined` or `null`.
+pub(crate) fn optional_rating(
+    value: &JsValue,
+) -> Result<Option<risk_core::PortfolioRating>, InputError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    portfolio_rating(value).map(Some)
 }

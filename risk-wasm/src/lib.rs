@@ -10,6 +10,7 @@
 
 mod convert;
 mod error;
+mod feeds;
 
 use wasm_bindgen::prelude::*;
 
@@ -27,13 +28,9 @@ fn install_panic_hook() {
         std::panic::set_hook(Box::new(|info| {
             console_error_panic_hook::hook(info);
             wasm_bindgen::handler::schedule_reinit();
-            wasm_bindgen::throw_val(error::js_error(
-                "internal_error",
-                "",
-                &format!(
-                    "riskrating internal error (please report it): {info}; the module has been reset"
-                ),
-            ));
+            wasm_bindgen::throw_val(error::internal(&format!(
+                "riskrating internal error (please report it): {info}; the module has been reset"
+            )));
         }));
     });
 }
@@ -52,6 +49,36 @@ pub fn panic_for_test() {
 pub fn version() -> String {
     install_panic_hook();
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Every error code the engine can report, sorted: the values of `RiskRatingError.code` (and
+/// of the TypeScript `ErrorCode` union, which the tests check against this list).
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    install_panic_hook();
+    risk_core::error::error_codes()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Load and check a methodology from JSON text; returns its document (what every function's
+/// `methodology` argument accepts). Throws with code `invalid_methodology` naming each field.
+#[wasm_bindgen(js_name = methodologyFromJson)]
+pub fn methodology_from_json(text: &str) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let m = risk_core::Methodology::from_str_format(text, risk_core::MethodologyFormat::Json)
+        .map_err(error::core)?;
+    convert::to_js(m.doc())
+}
+
+/// Load and check a methodology from TOML text; returns its (JSON) document.
+#[wasm_bindgen(js_name = methodologyFromToml)]
+pub fn methodology_from_toml(text: &str) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let m = risk_core::Methodology::from_str_format(text, risk_core::MethodologyFormat::Toml)
+        .map_err(error::core)?;
+    convert::to_js(m.doc())
 }
 
 /// The default methodology (`nhs-caf-v1`) as a document that `ratePortfolio` and the other
@@ -82,7 +109,7 @@ fn inputs(
 pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
     install_panic_hook();
     let (portfolio, methodology) = inputs(&document, &methodology)?;
-    let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
+    let rating = risk_core::rate(&portfolio, &methodology).map_err(error::core)?;
     convert::to_js(&rating)
 }
 
@@ -94,7 +121,7 @@ pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue
 pub fn rate_portfolio_json(document: JsValue, methodology: JsValue) -> Result<String, JsValue> {
     install_panic_hook();
     let (portfolio, methodology) = inputs(&document, &methodology)?;
-    let rating = risk_core::rate(&portfolio, &methodology).map_err(|e| error::from_core(&e))?;
+    let rating = risk_core::rate(&portfolio, &methodology).map_err(error::core)?;
     Ok(rating.to_json())
 }
 
@@ -110,26 +137,29 @@ pub fn validate(document: JsValue, methodology: JsValue) -> Result<JsValue, JsVa
     let methodology = convert::methodology(&methodology)?;
     let checked = convert::portfolio(&document)
         .and_then(|portfolio| risk_core::validate(&portfolio, &methodology).map(drop));
-    let report = match &checked {
+    let report = match checked {
         Ok(()) => ValidationReport {
             ok: true,
-            errors: &[],
+            errors: Vec::new(),
             omitted: 0,
         },
-        Err(e) => ValidationReport {
-            ok: false,
-            errors: e.problems(),
-            omitted: e.omitted(),
-        },
+        Err(e) => {
+            let e = risk_core::Error::from(e);
+            ValidationReport {
+                ok: false,
+                errors: e.problems(),
+                omitted: e.omitted(),
+            }
+        }
     };
     convert::to_js(&report)
 }
 
-/// What `validate` returns.
+/// What `validate` returns: the problems in the shape every thrown error's `problems` has.
 #[derive(serde::Serialize)]
-struct ValidationReport<'a> {
+struct ValidationReport {
     ok: bool,
-    errors: &'a [risk_core::Problem],
+    errors: Vec<risk_core::error::ErrorProblem>,
     omitted: usize,
 }
 
@@ -150,12 +180,12 @@ pub fn what_if(
     let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
     let actions = convert::actions(&actions).map_err(input_error)?;
     let result = risk_core::what_if(&portfolio, &methodology, &organisation, &actions)
-        .map_err(|e| error::from_core(&e))?;
+        .map_err(error::core)?;
     convert::to_js(&result)
 }
 
-/// The improvement plan for one organisation (methodology section 8): the `k` actions (5 when
-/// omitted) that raise its score most, each with its own gain, and the score with all of them.
+/// The improvement plan for one organisation (methodology section 8): the `k` actions (the
+/// core's `DEFAULT_PLAN_STEPS`, 5, when omitted) that raise its score most, each with its own gain, and the score with all of them.
 #[wasm_bindgen]
 pub fn plan(
     document: JsValue,
@@ -166,9 +196,10 @@ pub fn plan(
     install_panic_hook();
     let (portfolio, methodology) = inputs(&document, &methodology)?;
     let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
-    let k = convert::count(&k, "k", 5).map_err(input_error)?;
-    let result = risk_core::plan(&portfolio, &methodology, &organisation, k as usize)
-        .map_err(|e| error::from_core(&e))?;
+    let k =
+        convert::count(&k, "k", risk_core::decision::DEFAULT_PLAN_STEPS).map_err(input_error)?;
+    let result =
+        risk_core::plan(&portfolio, &methodology, &organisation, k).map_err(error::core)?;
     convert::to_js(&result)
 }
 
@@ -183,13 +214,29 @@ pub fn history(
     install_panic_hook();
     let (portfolio, methodology) = inputs(&document, &methodology)?;
     let dates = convert::dates(&dates).map_err(input_error)?;
-    let result =
-        risk_core::history(&portfolio, &methodology, &dates).map_err(|e| error::from_core(&e))?;
+    let result = risk_core::history(&portfolio, &methodology, &dates).map_err(error::core)?;
     convert::to_js(&result)
 }
 
 fn input_error(error: risk_core::InputError) -> JsValue {
-    error::from_core(&error.into())
+    error::core(error)
+}
+
+/// What changed in one organisation's rating between two dates (`YYYY-MM-DD`): the score change
+/// broken down by factor, through suppliers and their interaction, and the evidence items that
+/// entered, left or decayed most.
+#[wasm_bindgen]
+pub fn change(
+    document: JsValue,
+    organisation: JsValue,
+    start: JsValue,
+    end: JsValue,
+    methodology: JsValue,
+) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let (portfolio, methodology) = inputs(&document, &methodology)?;
+    let prepared = risk_core::validate(&portfolio, &methodology).map_err(input_error)?;
+    PreparedPortfolio { prepared }.change(organisation, start, end)
 }
 
 /// A deterministic sample portfolio shaped like the health and care system in England (every
@@ -201,7 +248,7 @@ fn input_error(error: risk_core::InputError) -> JsValue {
 pub fn sample_portfolio(config: JsValue) -> Result<JsValue, JsValue> {
     install_panic_hook();
     let config = convert::sample_config(&config).map_err(input_error)?;
-    convert::to_js(&risk_core::sample::sample_portfolio(&config))
+    convert::to_js(&risk_core::sample::checked_sample_portfolio(&config).map_err(input_error)?)
 }
 
 /// A portfolio parsed and checked once, kept in the module, then rated, changed (what-if),
@@ -247,11 +294,9 @@ impl PreparedPortfolio {
     pub fn plan(&self, organisation: JsValue, k: JsValue) -> Result<JsValue, JsValue> {
         install_panic_hook();
         let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
-        let k = convert::count(&k, "k", 5).map_err(input_error)?;
-        let result = self
-            .prepared
-            .plan(&organisation, k as usize)
+        let k = convert::count(&k, "k", risk_core::decision::DEFAULT_PLAN_STEPS)
             .map_err(input_error)?;
+        let result = self.prepared.plan(&organisation, k).map_err(input_error)?;
         convert::to_js(&result)
     }
 
@@ -260,6 +305,24 @@ impl PreparedPortfolio {
         install_panic_hook();
         let dates = convert::dates(&dates).map_err(input_error)?;
         convert::to_js(&self.prepared.history(&dates))
+    }
+
+    /// As `change`, without re-checking the document.
+    pub fn change(
+        &self,
+        organisation: JsValue,
+        start: JsValue,
+        end: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        install_panic_hook();
+        let organisation = convert::string(&organisation, "organisation").map_err(input_error)?;
+        let start = convert::date(&start, "start").map_err(input_error)?;
+        let end = convert::date(&end, "end").map_err(input_error)?;
+        let result = self
+            .prepared
+            .change(&organisation, start, end)
+            .map_err(input_error)?;
+        convert::to_js(&result)
     }
 }
 
@@ -275,17 +338,9 @@ impl PreparedPortfolio {
 #[wasm_bindgen]
 pub fn simulate(input: JsValue, rating: JsValue) -> Result<JsValue, JsValue> {
     install_panic_hook();
-    use risk_core::quant;
     let text = convert::json_text(&input, "simulation input").map_err(input_error)?;
-    let report = if rating.is_undefined() || rating.is_null() {
-        quant::simulate_json(&text).map_err(|e| error::from_quant(&e))?
-    } else {
-        let rating = convert::portfolio_rating(&rating).map_err(input_error)?;
-        let input =
-            quant::parse_simulation_input_unchecked(&text).map_err(|e| error::from_quant(&e))?;
-        quant::simulate_with_portfolio_rating(&input, &rating)
-            .map_err(|e| error::from_quant(&e))?
-            .report(&input.report)
-    };
+    let rating = convert::optional_rating(&rating).map_err(input_error)?;
+    let report =
+        risk_core::quant::simulate_json_rated(&text, rating.as_ref()).map_err(error::core)?;
     convert::to_js(&report)
 }

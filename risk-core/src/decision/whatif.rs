@@ -483,6 +483,7 @@ pub fn parse_actions(text: &str) -> Result<Vec<Action>, InputError> {
         }
     }
     crate::input::parse::from_json_text::<Vec<Action>>(text).map_err(|e| {
+        let e = e.under("actions");
         let p = e.first();
         InputError::single(
             if p.code == ErrorCode::MalformedJson {
@@ -490,7 +491,7 @@ pub fn parse_actions(text: &str) -> Result<Vec<Action>, InputError> {
             } else {
                 ErrorCode::InvalidAction
             },
-            format!("actions{}", p.path),
+            p.path.clone(),
             p.message.clone(),
         )
     })

@@ -104,6 +104,16 @@ pub enum Feed {
     Epss,
 }
 
+impl Feed {
+    /// The feed's short name in the bindings: `kev` or `epss`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feed::Kev => "kev",
+            Feed::Epss => "epss",
+        }
+    }
+}
+
 impl fmt::Display for Feed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -193,6 +203,44 @@ pub enum FeedErrorKind {
     },
 }
 
+impl FeedErrorKind {
+    /// The code of every kind, as [`FeedErrorKind::code`] gives them.
+    pub const CODES: &'static [&'static str] = &[
+        "invalid_encoding",
+        "compressed",
+        "malformed_json",
+        "missing_field",
+        "wrong_type",
+        "invalid_cve_id",
+        "duplicate_cve",
+        "invalid_comment",
+        "missing_header",
+        "invalid_header",
+        "field_count",
+        "not_a_number",
+        "not_a_probability",
+    ];
+
+    /// The machine-readable snake_case code of this kind of problem.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FeedErrorKind::InvalidEncoding { .. } => "invalid_encoding",
+            FeedErrorKind::Compressed => "compressed",
+            FeedErrorKind::MalformedJson { .. } => "malformed_json",
+            FeedErrorKind::MissingField { .. } => "missing_field",
+            FeedErrorKind::WrongType { .. } => "wrong_type",
+            FeedErrorKind::InvalidCveId { .. } => "invalid_cve_id",
+            FeedErrorKind::DuplicateCve { .. } => "duplicate_cve",
+            FeedErrorKind::InvalidComment { .. } => "invalid_comment",
+            FeedErrorKind::MissingHeader => "missing_header",
+            FeedErrorKind::InvalidHeader { .. } => "invalid_header",
+            FeedErrorKind::FieldCount { .. } => "field_count",
+            FeedErrorKind::NotANumber { .. } => "not_a_number",
+            FeedErrorKind::NotAProbability { .. } => "not_a_probability",
+        }
+    }
+}
+
 /// A feed was rejected: which feed, where, and what is wrong.
 ///
 /// [`FeedError::path`] is the place in words: `line 17, field epss` in an EPSS file, the JSON
@@ -271,6 +319,11 @@ impl FeedError {
     pub fn kind(&self) -> &FeedErrorKind {
         &self.kind
     }
+
+    /// The machine-readable code of the problem (`not_a_probability`, `invalid_cve_id`, …).
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
 }
 
 impl fmt::Display for FeedError {
@@ -334,8 +387,9 @@ pub struct KevMeta {
     pub entries: usize,
 }
 
-/// The CISA Known Exploited Vulnerabilities catalogue, indexed by CVE id.
-#[derive(Debug, Clone, PartialEq)]
+/// The CISA Known Exploited Vulnerabilities catalogue, indexed by CVE id (`Default`: empty,
+/// which enriches nothing).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KevCatalog {
     meta: KevMeta,
     entries: BTreeMap<String, KevEntry>,
@@ -506,8 +560,8 @@ pub struct EpssMeta {
     pub rows: usize,
 }
 
-/// A day's EPSS scores, indexed by CVE id.
-#[derive(Debug, Clone, PartialEq)]
+/// A day's EPSS scores, indexed by CVE id (`Default`: empty, which enriches nothing).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EpssScores {
     meta: EpssMeta,
     scores: BTreeMap<String, EpssScore>,

@@ -177,6 +177,39 @@ pub(crate) fn unique_keys<'de, D: Deserializer<'de>>(
     de.deserialize_map(V)
 }
 
+impl Methodology {
+    /// Parse and check a methodology from bytes in `format`; the bytes must be UTF-8 (a
+    /// byte-order mark is dropped), else a [`MethodologyError`] naming the offset.
+    ///
+    /// ```
+    /// use risk_core::{Methodology, MethodologyFormat};
+    /// let m = Methodology::default();
+    /// assert_eq!(Methodology::from_bytes(m.to_json().as_bytes(), Some(MethodologyFormat::Json)).unwrap(), m);
+    /// let err = Methodology::from_bytes(b"id = \"\xff\"", None).unwrap_err();
+    /// assert!(err.to_string().contains("not valid UTF-8"));
+    /// ```
+    ///
+    /// # Errors
+    /// Invalid UTF-8, else as [`Methodology::from_str_format`]; `None` tells the format by
+    /// [`MethodologyFormat::detect`].
+    pub fn from_bytes(
+        bytes: &[u8],
+        format: Option<MethodologyFormat>,
+    ) -> Result<Self, MethodologyError> {
+        let text = core::str::from_utf8(bytes).map_err(|e| {
+            one_problem(
+                String::new(),
+                format!(
+                    "not valid UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
+            )
+        })?;
+        let format = format.unwrap_or_else(|| MethodologyFormat::detect(text));
+        Methodology::from_str_format(text, format)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,6 +108,48 @@ impl QuantError {
         }
     }
 
+    /// The code of every variant but `Input` (whose codes are [`crate::ErrorCode`]'s).
+    pub const CODES: &'static [&'static str] = &[
+        "invalid_parameter",
+        "invalid_probability",
+        "invalid_trials",
+        "invalid_scenario",
+        "unknown_organisation",
+        "invalid_option",
+    ];
+
+    /// The same error with its path under `root` (see [`InputError::under`]).
+    pub fn under(self, root: &str) -> Self {
+        use crate::error::path_under;
+        match self {
+            QuantError::Input(e) => QuantError::Input(e.under(root)),
+            QuantError::InvalidParameter { path, message } => QuantError::InvalidParameter {
+                path: path_under(root, &path),
+                message,
+            },
+            QuantError::InvalidProbability { path, message } => QuantError::InvalidProbability {
+                path: path_under(root, &path),
+                message,
+            },
+            QuantError::InvalidTrials { path, message } => QuantError::InvalidTrials {
+                path: path_under(root, &path),
+                message,
+            },
+            QuantError::InvalidScenario { path, message } => QuantError::InvalidScenario {
+                path: path_under(root, &path),
+                message,
+            },
+            QuantError::UnknownOrganisation { path, id } => QuantError::UnknownOrganisation {
+                path: path_under(root, &path),
+                id,
+            },
+            QuantError::InvalidOption { path, message } => QuantError::InvalidOption {
+                path: path_under(root, &path),
+                message,
+            },
+        }
+    }
+
     pub(crate) fn parameter(path: impl Into<String>, message: impl Into<String>) -> Self {
         QuantError::InvalidParameter {
             path: path.into(),

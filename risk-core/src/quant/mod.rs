@@ -41,6 +41,7 @@
 //! ```
 
 mod distribution;
+mod entry;
 mod error;
 mod random;
 mod results;
@@ -48,6 +49,10 @@ mod scenario;
 mod simulate;
 
 pub use distribution::{Distribution, Support, Z90};
+pub use entry::{
+    DEFAULT_LEC_POINTS, DEFAULT_TRIALS, Measure, parse_scenarios, simulate_json_rated,
+    simulate_rated,
+};
 pub use error::QuantError;
 pub use results::{
     Exceedance, LecPoint, LossSummary, Losses, OrganisationLosses, OrganisationReport, Quantile,

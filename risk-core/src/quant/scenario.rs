@@ -274,7 +274,7 @@ fn default_levels() -> Vec<f64> {
 }
 
 fn default_lec_points() -> usize {
-    20
+    crate::quant::DEFAULT_LEC_POINTS
 }
 
 impl Default for ReportOptions {
@@ -291,10 +291,12 @@ impl Default for ReportOptions {
 
 impl ReportOptions {
     pub(crate) fn validate(&self, path: &str) -> Result<(), QuantError> {
+        // Under `path` (`report`), or the option's own name when checked on its own.
+        let at = |rest: &str| crate::error::path_under(path, rest);
         for (i, q) in self.percentiles.iter().enumerate() {
             if !(0.0..=1.0).contains(q) {
                 return Err(QuantError::probability(
-                    format!("{path}.percentiles[{i}]"),
+                    at(&format!("percentiles[{i}]")),
                     format!("quantile level {q} must lie in [0, 1]"),
                 ));
             }
@@ -302,7 +304,7 @@ impl ReportOptions {
         for (i, q) in self.var_levels.iter().enumerate() {
             if !(*q >= 0.0 && *q < 1.0) {
                 return Err(QuantError::probability(
-                    format!("{path}.var_levels[{i}]"),
+                    at(&format!("var_levels[{i}]")),
                     format!("VaR level {q} must lie in [0, 1)"),
                 ));
             }
@@ -310,14 +312,14 @@ impl ReportOptions {
         for (i, x) in self.thresholds.iter().enumerate() {
             if !x.is_finite() {
                 return Err(QuantError::InvalidOption {
-                    path: format!("{path}.thresholds[{i}]"),
+                    path: at(&format!("thresholds[{i}]")),
                     message: "a threshold must be a finite number".into(),
                 });
             }
         }
         if self.lec_points > MAX_LEC_POINTS {
             return Err(QuantError::InvalidOption {
-                path: format!("{path}.lec_points"),
+                path: at("lec_points"),
                 message: format!("at most {MAX_LEC_POINTS} points"),
             });
         }

@@ -1857,6 +1857,72 @@ fn add_cycles(ctx: &Ctx, orgs: &mut [Organisation]) {
     }
 }
 
+/// The options of a sample as the bindings take them: every field optional (the defaults of
+/// [`SampleConfig::default`]), unknown fields rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SampleOptions {
+    organisations: Option<usize>,
+    seed: Option<u64>,
+    as_of: Option<Date>,
+}
+
+impl SampleConfig {
+    /// A configuration from JSON text `{organisations, seed, as_of}` (each optional), checked
+    /// as [`SampleConfig::check`].
+    ///
+    /// ```
+    /// use risk_core::sample::SampleConfig;
+    /// let c = SampleConfig::from_json(r#"{"seed": 7}"#).unwrap();
+    /// assert_eq!((c.organisations, c.seed), (300, 7));
+    /// assert_eq!(SampleConfig::from_json(r#"{"colour": 1}"#).unwrap_err().path(), "colour");
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::InputError`] for malformed JSON, an unknown field or a wrong type, or a size
+    /// over the limit.
+    pub fn from_json(text: &str) -> Result<Self, crate::InputError> {
+        let options: SampleOptions = crate::input::parse::from_json_text(text)?;
+        let default = SampleConfig::default();
+        let config = SampleConfig {
+            organisations: options.organisations.unwrap_or(default.organisations),
+            seed: options.seed.unwrap_or(default.seed),
+            as_of: options.as_of.unwrap_or(default.as_of),
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Check the size against the default document limits (a sample must be a document the
+    /// other functions accept): [`crate::ErrorCode::LimitExceeded`] at `organisations`.
+    ///
+    /// # Errors
+    /// More organisations than [`crate::Limits::default`] allows.
+    pub fn check(&self) -> Result<(), crate::InputError> {
+        let max = crate::Limits::default().max_organisations;
+        if self.organisations > max {
+            return Err(crate::InputError::single(
+                crate::ErrorCode::LimitExceeded,
+                "organisations",
+                format!(
+                    "a sample of {} organisations is over the limit of {max}",
+                    self.organisations
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// [`sample_portfolio`] after [`SampleConfig::check`]: what the bindings call.
+///
+/// # Errors
+/// As [`SampleConfig::check`].
+pub fn checked_sample_portfolio(config: &SampleConfig) -> Result<Portfolio, crate::InputError> {
+    config.check()?;
+    Ok(sample_portfolio(config))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,14 @@ from __future__ import annotations
 
 from . import quant
 from ._frames import from_frames
-from ._exceptions import FeedError, InputError, MethodologyError, RiskError, SimulationError
+from ._exceptions import (
+    ERROR_CODES,
+    FeedError,
+    InputError,
+    MethodologyError,
+    RiskError,
+    SimulationError,
+)
 from ._riskrating import (
     Driver,
     EpssScores,
@@ -35,6 +42,7 @@ from ._riskrating import (
     Plan,
     Portfolio,
     PortfolioRating,
+    PreparedPortfolio,
     Rating,
     WhatIf,
     __version__,
@@ -49,6 +57,7 @@ from ._riskrating import (
 )
 
 __all__ = [
+    "ERROR_CODES",
     "Driver",
     "EpssScores",
     "FactorRating",
@@ -61,6 +70,7 @@ __all__ = [
     "Plan",
     "Portfolio",
     "PortfolioRating",
+    "PreparedPortfolio",
     "Rating",
     "RiskError",
     "SimulationError",

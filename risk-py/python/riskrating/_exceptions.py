@@ -2,14 +2,69 @@
 
 Every error the engine reports is a :class:`RiskError`; each carries a machine-readable
 ``code``, the JSON ``path`` of the (first) offending item, and ``errors``: every problem found,
-each a dict with ``code``, ``path`` and ``message``.
+each a dict with ``code``, ``path``, ``field`` and ``message``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-__all__ = ["RiskError", "InputError", "FeedError", "MethodologyError", "SimulationError"]
+__all__ = [
+    "ERROR_CODES",
+    "RiskError",
+    "InputError",
+    "FeedError",
+    "MethodologyError",
+    "SimulationError",
+]
+
+ERROR_CODES: Tuple[str, ...] = (
+    "compressed",
+    "duplicate_cve",
+    "duplicate_dependency",
+    "duplicate_finding",
+    "duplicate_key",
+    "duplicate_organisation",
+    "empty_id",
+    "field_count",
+    "internal_error",
+    "invalid_action",
+    "invalid_comment",
+    "invalid_control",
+    "invalid_count",
+    "invalid_cve_id",
+    "invalid_cvss",
+    "invalid_cvss_score",
+    "invalid_date",
+    "invalid_encoding",
+    "invalid_header",
+    "invalid_methodology",
+    "invalid_number",
+    "invalid_option",
+    "invalid_parameter",
+    "invalid_probability",
+    "invalid_scenario",
+    "invalid_trials",
+    "limit_exceeded",
+    "malformed_json",
+    "missing_field",
+    "missing_header",
+    "not_a_number",
+    "not_a_probability",
+    "resolved_before_first_seen",
+    "self_dependency",
+    "successes_exceed_trials",
+    "unknown_field",
+    "unknown_metric",
+    "unknown_organisation",
+    "unknown_supplier",
+    "unknown_value",
+    "unmapped_control",
+    "wrong_type",
+)
+"""Every code an error can carry (``RiskError.code`` and each ``errors[i]["code"]``), sorted.
+The engine owns the list (``risk_core::error::error_codes``); the test suite fails when this one
+differs from it."""
 
 
 class RiskError(Exception):
@@ -26,8 +81,10 @@ class RiskError(Exception):
     """Machine-readable code of the (first) problem, e.g. ``unknown_field``."""
     path: str
     """JSON path of the (first) problem, e.g. ``organisations[3].findings[0].cvss``."""
-    errors: List[Dict[str, str]]
-    """Every problem found: dicts with ``code``, ``path`` and ``message``."""
+    errors: List[Dict[str, Any]]
+    """Every problem found, as the engine lists them: dicts with ``code``, ``path``, ``field``
+    (the last field name of the path, or ``None``) and ``message`` (plus ``line`` and ``column``
+    when the parser knows them)."""
     omitted: int
     """How many further problems were found but not listed in ``errors``."""
 
@@ -37,7 +94,7 @@ class RiskError(Exception):
         *,
         code: str = "error",
         path: str = "",
-        errors: Optional[List[Dict[str, str]]] = None,
+        errors: Optional[List[Dict[str, Any]]] = None,
         omitted: int = 0,
     ) -> None:
         super().__init__(message)
@@ -62,7 +119,7 @@ def _rebuild(
     message: str,
     code: str,
     path: str,
-    errors: List[Dict[str, str]],
+    errors: List[Dict[str, Any]],
     omitted: int,
 ) -> RiskError:
     err: RiskError = cls(message, code=code, path=path, errors=errors, omitted=omitted)
@@ -126,7 +183,7 @@ def _rebuild_feed(
     message: str,
     code: str,
     path: str,
-    errors: List[Dict[str, str]],
+    errors: List[Dict[str, Any]],
     feed: str,
     line: Optional[int],
     field: Optional[str],

@@ -28,7 +28,6 @@ _COUNTS = ("successes", "trials")
 _PATH = re.compile(
     r"^organisations\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?(?:\.(\w+))?)?"
 )
-_FIELD_IN_MESSAGE = re.compile(r"(?:missing|unknown) field `(\w+)`")
 
 # Where each organisation-level item came from: (frame, row label) per (org, list, position).
 _Origin = Tuple[str, Any]
@@ -224,7 +223,7 @@ def _locate(
     """The same problems, each located by frame, row and column."""
     located = []
     for p in e.errors:
-        frame, row, column = _where(p["path"], p["message"], org_rows, origins)
+        frame, row, column = _where(p["path"], p.get("field"), org_rows, origins)
         q = dict(p, frame=frame)
         if row is not None:
             q["row"] = row
@@ -237,8 +236,9 @@ def _locate(
         where += f", row {first['row']!r}"
     if "column" in first:
         where += f", column {first['column']!r}"
-    message = re.sub(r" at line \d+ column \d+$", "", first["message"])
-    text = f"{where}: {message} ({first['code']})"
+    # The core's message says what is wrong; the place in the generated JSON text (its
+    # `line`/`column`) means nothing to someone holding frames, so it is left out.
+    text = f"{where}: {first['message']} ({first['code']})"
     more = len(located) - 1 + e.omitted
     if more:
         text += f" (and {more} more problem{'s' if more > 1 else ''})"
@@ -247,11 +247,11 @@ def _locate(
 
 def _where(
     path: str,
-    message: str,
+    named: Optional[str],
     org_rows: List[Any],
     origins: Dict[Tuple[int, str, int], _Origin],
 ) -> Tuple[str, Any, Optional[str]]:
-    named = _FIELD_IN_MESSAGE.search(message)
+    """Frame, row label and column of a problem, from its path (and the field the core names)."""
     if path == "as_of" or path == "":
         return ("as_of" if path == "as_of" else "organisations", None, None)
     m = _PATH.match(path)
@@ -260,9 +260,9 @@ def _where(
     i, field, j, sub = int(m.group(1)), m.group(2), m.group(3), m.group(4)
     if field in _ITEM_FRAMES and j is not None:
         frame, row = origins.get((i, field, int(j)), (field, None))
-        column = sub or (named.group(1) if named else None)
+        column = sub or named
         return (frame, row, column)
     row = org_rows[i] if i < len(org_rows) else None
     if field == "attestation":
-        return ("organisations", row, sub or (named.group(1) if named else None))
-    return ("organisations", row, field or (named.group(1) if named else None))
+        return ("organisations", row, sub or named)
+    return ("organisations", row, field or named)

@@ -18,12 +18,14 @@ __all__ = [
     "Plan",
     "Portfolio",
     "PortfolioRating",
+    "PreparedPortfolio",
     "Rating",
     "Simulation",
     "WhatIf",
     "__version__",
     "change",
     "enrich",
+    "error_codes",
     "history",
     "plan",
     "rate",
@@ -238,7 +240,7 @@ def what_if(
     methodology: Optional[Methodology] = None,
 ) -> WhatIf: ...
 def plan(
-    document: _Document, organisation: str, k: int = 10, methodology: Optional[Methodology] = None
+    document: _Document, organisation: str, k: int = ..., methodology: Optional[Methodology] = None
 ) -> Plan: ...
 def history(
     document: _Document, dates: Iterable[_Date], methodology: Optional[Methodology] = None
@@ -250,6 +252,24 @@ def change(
     end: _Date,
     methodology: Optional[Methodology] = None,
 ) -> Dict[str, Any]: ...
+def error_codes() -> List[str]: ...
+
+@final
+class PreparedPortfolio:
+    """A portfolio checked once; rate, what-if, plan, history and change without re-checking."""
+
+    def __new__(cls, document: _Document, methodology: Optional[Methodology] = None) -> PreparedPortfolio: ...
+    @property
+    def as_of(self) -> str: ...
+    def __len__(self) -> int: ...
+    def rate(self) -> PortfolioRating: ...
+    def what_if(
+        self, organisation: str, actions: Union[Dict[str, Any], List[Dict[str, Any]], str]
+    ) -> WhatIf: ...
+    def plan(self, organisation: str, k: int = ...) -> Plan: ...
+    def history(self, dates: Iterable[_Date]) -> History: ...
+    def change(self, organisation: str, start: _Date, end: _Date) -> Dict[str, Any]: ...
+
 def sample_portfolio(n: int = 300, seed: int = 42, as_of: Optional[_Date] = None) -> Portfolio: ...
 
 @final
@@ -330,13 +350,13 @@ class Simulation:
         percentiles: Optional[Sequence[float]] = None,
         var_levels: Optional[Sequence[float]] = None,
         thresholds: Optional[Sequence[float]] = None,
-        lec_points: int = 20,
+        lec_points: int = ...,
     ) -> Dict[str, Any]: ...
     def __len__(self) -> int: ...
 
 def simulate(
     scenarios: Union[Dict[str, Any], Sequence[Dict[str, Any]], str],
-    n: int = 100_000,
+    n: int = ...,
     seed: int = 0,
     mode: str = "compound",
     ratings: Optional[PortfolioRating] = None,

@@ -1,0 +1,104 @@
+//! The ground floor of the binding: Python arguments to what the core takes (dates, actions
+//! and other JSON values as text, paths, files). It imports no class module of this crate, so
+//! every class module can use it without an import loop:
+//!
+//! ```text
+//! json, errors, frame, convert          (ground floor)
+//!   ↑
+//! methodology, portfolio                (classes over core inputs)
+//!   ↑
+//! rating → decision, feeds, quant       (classes over core outputs)
+//!   ↑
+//! prepared                              (a checked portfolio and the calls on it)
+//! ```
+
+use std::path::Path;
+
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDate, PyDateTime, PyDict, PyList, PyString};
+use risk_core::{Date, Error, ErrorCode, InputError};
+
+use crate::errors::{Failure, core_error};
+
+/// Whether a `str` argument is JSON text rather than a path: its first non-blank character opens
+/// a JSON value (`{`, `[`, `"`) or it is blank. Anything else is a file name.
+pub fn looks_like_json(s: &str) -> bool {
+    let t = s.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    matches!(t.chars().next(), None | Some('{' | '[' | '"'))
+}
+
+/// `os.PathLike` (pathlib.Path and friends).
+pub fn is_path_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    static PATH_LIKE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let path_like = PATH_LIKE.import(obj.py(), "os", "PathLike")?;
+    obj.is_instance(path_like)
+}
+
+/// Read a whole file (the binding's only I/O: the engine has none).
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::io(path, e))
+}
+
+/// Actions as JSON text: a JSON str as is; a dict (one action) or a list of dicts serialised.
+pub fn actions_text(actions: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(s) = actions.cast::<PyString>() {
+        let text: PyBackedStr = s.clone().try_into()?;
+        return Ok(text.to_string());
+    }
+    static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let dumps = DUMPS.import(actions.py(), "riskrating._convert", "dumps")?;
+    let value = if actions.is_instance_of::<PyDict>() {
+        PyList::new(actions.py(), [actions])?.into_any()
+    } else {
+        actions.clone()
+    };
+    dumps.call1((value, "actions"))?.extract()
+}
+
+/// A date argument (str `YYYY-MM-DD`, `datetime.date`, `datetime.datetime` or a pandas
+/// Timestamp) as a core date; an invalid one is an `InputError` at `path`.
+pub fn date_arg(py: Python<'_>, value: &Bound<'_, PyAny>, path: &str) -> PyResult<Date> {
+    let text: String = if value.is_instance_of::<PyString>() {
+        value.extract()?
+    } else if value.is_instance_of::<PyDateTime>() {
+        value
+            .call_method0("date")?
+            .call_method0("isoformat")?
+            .extract()?
+    } else if value.is_instance_of::<PyDate>() {
+        value.call_method0("isoformat")?.extract()?
+    } else {
+        return Err(core_error(
+            py,
+            &Error::from(InputError::single(
+                ErrorCode::WrongType,
+                path,
+                format!(
+                    "expected a date (`YYYY-MM-DD` or datetime.date), not {}",
+                    value.get_type().name()?
+                ),
+            )),
+        ));
+    };
+    text.parse::<Date>().map_err(|e| {
+        core_error(
+            py,
+            &Error::from(InputError::single(
+                ErrorCode::InvalidDate,
+                path,
+                format!("invalid date `{text}`: {e}"),
+            )),
+        )
+    })
+}
+
+/// A sequence of date arguments, the i-th checked at path `dates[i]`.
+pub fn dates_arg(py: Python<'_>, dates: &Bound<'_, PyAny>) -> PyResult<Vec<Date>> {
+    dates
+        .try_iter()?
+        .enumerate()
+        .map(|(i, d)| date_arg(py, &d?, &format!("dates[{i}]")))
+        .collect()
+}
