@@ -161,7 +161,6 @@ def main():
         return 0
 
     ensure_venv()
-    import numpy as np  # noqa: F401  (the venv's numpy is only needed in the workers)
 
     out_dir = Path(args.out).parent
     out_dir.mkdir(parents=True, exist_ok=True)
