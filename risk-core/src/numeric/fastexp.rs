@@ -285,7 +285,7 @@ const SHIFT: f64 = 6_755_399_441_055_744.0;
 /// eˣ within 1 ulp, the same bits on every platform (see the module documentation).
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {
-    if !(x.abs() <= 708.0) {
+    if x.is_nan() || x.abs() > 708.0 {
         return libm::exp(x);
     }
     let z = x * INV_LN2_N;
