@@ -162,19 +162,17 @@ def main() -> None:
     assert diff < 1e-9, f"pandas and riskrating disagree on internal probabilities by {diff}"
     print(f"portfolio: {args.portfolio} ({size / 1e6:.1f} MB, {len(ref)} organisations); internal probabilities agree to {diff:.1e}")
 
-    def timed(fn) -> list[float]:
-        out = []
-        for _ in range(args.repeat):
-            t = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - t)
-        return out
+    def timed(fn) -> float:
+        """One call, timed (issue 14: earlier versions ran five calls and kept one)."""
+        t = time.perf_counter()
+        fn()
+        return time.perf_counter() - t
 
-    # Alternate to share any machine noise fairly.
+    # One call of each per iteration, alternating to share any machine noise fairly.
     t_rr, t_pd = [], []
     for _ in range(args.repeat):
-        t_rr += timed(lambda: riskrating.rate(args.portfolio))[:1]
-        t_pd += timed(lambda: pandas_rating(args.portfolio))[:1]
+        t_rr.append(timed(lambda: riskrating.rate(args.portfolio)))
+        t_pd.append(timed(lambda: pandas_rating(args.portfolio)))
     med_rr, med_pd = statistics.median(t_rr), statistics.median(t_pd)
     print(f"riskrating.rate(path)   full rating (supply chain, quantiles, drivers, peers): median {med_rr * 1e3:8.1f} ms over {len(t_rr)} runs")
     print(f"pandas/NumPy notebook   internal part only:                                   median {med_pd * 1e3:8.1f} ms over {len(t_pd)} runs")

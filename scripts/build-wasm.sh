@@ -10,8 +10,8 @@
 # Force one with RISKRATING_WASM_TOOLCHAIN=rustup|debian.
 #
 # `build-wasm.sh --panic-test` instead builds, for the tests only, a Node build with the
-# `panic-test` feature (an export that panics on purpose) into risk-wasm/pkg-panic-test/, in its
-# own target directory so the two builds do not rebuild each other.
+# `panic-test` feature (an export that panics on purpose) into risk-wasm/pkg-panic-test/, sharing
+# the target directory (only risk-wasm and the link are rebuilt).
 #
 # wasm-bindgen-cli is installed at exactly the wasm-bindgen version in Cargo.lock.
 # Idempotent: cargo and the version checks make a second run fast. Exits non-zero on failure.
@@ -36,8 +36,9 @@ RUSTUP_TARGET_DIR="$ROOT/target"
 DEBIAN_TARGET_DIR="$ROOT/target/wasm-debian"
 if [ "$PANIC_TEST" = 1 ]; then
     FEATURES=(--features panic-test)
-    RUSTUP_TARGET_DIR="$ROOT/target/wasm-panic-test"
-    DEBIAN_TARGET_DIR="$ROOT/target/wasm-debian-panic-test"
+    # The same target directory as the package build: only risk-wasm itself and the LTO link are
+    # built again (std from source, serde and risk-core are shared), which saves a whole build
+    # in every fresh CI run (issue 14). A later package build re-links risk-wasm likewise.
 fi
 
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi

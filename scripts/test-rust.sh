@@ -15,8 +15,8 @@ cargo test -p risk-core --locked
 echo "== the TypeScript declarations agree with the Rust types (schema feature)"
 cargo test -p risk-core --locked --features schema --test typescript_types
 
-echo "== the parallel build gives identical figures (conformance vectors, exact to 1e-12)"
-cargo test -p risk-core --locked --features parallel --test vectors --test spec_example
+echo "== the whole risk-core suite again with --features parallel (vectors, golden_draws, ...)"
+cargo test -p risk-core --locked --features parallel
 
 echo "== rustdoc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p risk-core --no-deps --locked --quiet

@@ -92,17 +92,47 @@ def test_deterministic_by_seed():
     assert np.array_equal(quant.simulate(json.dumps(SCENARIOS), n=10_000, seed=5).losses, a.losses)
 
 
+def _pert_pyfair_moments(low, mode, high):
+    mean = (low + 4 * mode + high) / 6
+    sd = (high - low) / 6
+    return mean, sd * sd + mean * mean  # E[X], E[X²]
+
+
+def _within_4_se(xs, mean, var):
+    """Sample mean within 4 SE of `mean`, sample variance within 4 SE of `var` (SE of the
+    variance from the sample's fourth central moment)."""
+    n = len(xs)
+    m, v = xs.mean(), xs.var(ddof=1)
+    se_m = np.sqrt(var / n)
+    se_v = np.sqrt((((xs - m) ** 4).mean() - v * v) / n)
+    assert abs(m - mean) <= 4 * se_m, (m, mean, se_m)
+    assert abs(v - var) <= 4 * se_v, (v, var, se_v)
+
+
 def test_expected_mode_and_from_rating(small):
-    e = quant.simulate([{"name": "a", "frequency": {"lef": {"type": "pert_pyfair", "low": 0.1, "mode": 0.5, "high": 2}},
-                         "primary_loss": {"type": "pert_pyfair", "low": 1e4, "mode": 5e4, "high": 5e5}}],
-                       n=50_000, seed=1, mode="expected")
-    assert e.mode == "expected" and e.mean > 0
+    lef, lm = (0.1, 0.5, 2.0), (1e4, 5e4, 5e5)
+    e = quant.simulate([{"name": "a", "frequency": {"lef": {"type": "pert_pyfair", "low": lef[0], "mode": lef[1], "high": lef[2]}},
+                         "primary_loss": {"type": "pert_pyfair", "low": lm[0], "mode": lm[1], "high": lm[2]}}],
+                       n=200_000, seed=1, mode="expected")
+    assert e.mode == "expected"
+    # Analytic: LEF and LM independent, E[XY] = E[X]E[Y], Var(XY) = E[X²]E[Y²] − (E[X]E[Y])².
+    (mx, x2), (my, y2) = _pert_pyfair_moments(*lef), _pert_pyfair_moments(*lm)
+    _within_4_se(e.losses, mx * my, x2 * y2 - (mx * my) ** 2)
+
     result = riskrating.rate(small)
-    p = result["RBS"].probability
+    lo, hi = result["RBS"].probability_interval
     s = quant.simulate([{"name": "breach", "frequency": {"from_rating": "RBS"}, "primary_loss": 1.0}],
                        n=200_000, seed=3, ratings=result)
-    # With a unit loss per event, the mean loss is the mean event count, near −ln(1 − P).
-    assert abs(s.mean - (-np.log1p(-p))) < 0.05
+    # Unit loss per event: the loss is N ~ Poisson(λ), λ = softplus(m + sZ), logit P ~ N(m, s²)
+    # with the rating's 90% interval as its 5% and 95% points. E[N] = E[λ] and
+    # Var N = E[λ] + Var λ, by quadrature over Z (trapezoid, 20,001 points on [−10, 10]).
+    logit = lambda p: np.log(p) - np.log1p(-p)  # noqa: E731
+    m, sd = (logit(lo) + logit(hi)) / 2, (logit(hi) - logit(lo)) / (2 * 1.6448536269514722)
+    z = np.linspace(-10, 10, 20_001)
+    w = np.exp(-z * z / 2) / np.sqrt(2 * np.pi)
+    lam = np.logaddexp(0.0, m + sd * z)
+    e1, e2 = np.trapezoid(lam * w, z), np.trapezoid(lam * lam * w, z)
+    _within_4_se(s.losses, e1, e1 + e2 - e1 * e1)
     assert s.scenarios_frame()["organisation"].tolist() == ["RBS"]
 
 

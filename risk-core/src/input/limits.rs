@@ -23,12 +23,16 @@ pub struct Limits {
     pub max_string_bytes: usize,
 }
 
+/// The defaults fit real data on a 24 GiB machine with room to spare: peak memory while rating
+/// is about 8 times the document's size (the national sample: 31 MB of JSON, 253 MB peak), so a
+/// 2 GiB document stays near 16 GiB; 2,000,000 items in one list (a large trust's scanner
+/// export is 10⁵–10⁶ findings) is about 300 MB of JSON. Measured by `benches/peak_memory.sh`.
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_document_bytes: 512 << 20,
+            max_document_bytes: 2 << 30,
             max_organisations: 1_000_000,
-            max_items_per_list: 100_000,
+            max_items_per_list: 2_000_000,
             max_dependency_edges: 10_000_000,
             max_string_bytes: 4096,
         }

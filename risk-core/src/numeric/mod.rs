@@ -2,4 +2,5 @@
 //! and the Beta quantile.
 
 pub(crate) mod beta;
+pub(crate) mod fastexp;
 pub(crate) mod maths;

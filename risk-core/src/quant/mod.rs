@@ -11,9 +11,11 @@
 //! - [`Mode::Compound`] (default): per trial year, λ is drawn, N ~ Poisson(λ) events happen, and
 //!   each has its own loss draws. [`Mode::Expected`]: loss = LEF × LM per trial, as pyfair.
 //! - Determinism: ChaCha8 seeded by `seed`, one stream per (scenario, chunk of
-//!   [`CHUNK_TRIALS`] trials): the same document and seed give the same losses, whatever the
+//!   [`CHUNK_TRIALS`] trials), whose first 256 bits seed that chunk's xoshiro256++ generator:
+//!   the same document and seed give the same losses, whatever the
 //!   thread count (the optional `parallel` feature runs chunks on rayon with identical output).
-//!   Every transcendental function on the sampling path comes from `libm` (pure Rust), so the
+//!   Every transcendental function on the sampling path comes from `libm` (pure Rust) or the
+//!   table-driven `exp` in plain f64 arithmetic of `numeric::fastexp`, so the
 //!   same seed gives the same bits on every platform, wasm included. (`statrs`'s own Beta,
 //!   gamma, normal and Poisson samplers call the platform's `ln`/`exp`/`powf`, so they are used
 //!   for parameter checks and as test references, not for sampling; its triangular sampler,

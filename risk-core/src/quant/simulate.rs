@@ -1,4 +1,5 @@
-//! The Monte Carlo engine: deterministic, chunked, one ChaCha8 stream per (scenario, chunk).
+//! The Monte Carlo engine: deterministic, chunked, one generator per (scenario, chunk), seeded
+//! from the ChaCha8 stream of that (scenario, chunk).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,8 @@ use super::random::Gen;
 use super::results::{Losses, OrganisationLosses, ScenarioLosses, Simulation};
 use super::scenario::{Frequency, Mode, RatingLink, Scenario, SimulationInput, validate};
 
-/// Trials per chunk. Each chunk of each scenario draws from its own ChaCha8 stream
+/// Trials per chunk. Each chunk of each scenario draws from its own xoshiro256++ generator seeded
+/// by its own ChaCha8 stream
 /// (`stream = scenario_index · 2³² + chunk_index` of the ChaCha8 key that
 /// `ChaCha8Rng::seed_from_u64(seed)` sets), so results depend only on the seed and the document,
 /// never on how chunks are scheduled, and adding a scenario leaves the others' draws unchanged.
