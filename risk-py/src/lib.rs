@@ -19,6 +19,7 @@ mod methodology;
 mod portfolio;
 mod quant;
 mod rating;
+mod split;
 
 /// Native part of the `riskrating` package; import `riskrating`, not this module.
 #[pymodule]
@@ -47,5 +48,10 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision::plan, m)?)?;
     m.add_function(wrap_pyfunction!(decision::history, m)?)?;
     m.add_function(wrap_pyfunction!(decision::change, m)?)?;
+    m.add_function(wrap_pyfunction!(split::table_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(split::portfolio_from_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(split::portfolio_to_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(split::rate_internal, m)?)?;
+    m.add_function(wrap_pyfunction!(split::rate_from_internal, m)?)?;
     Ok(())
 }

@@ -831,3 +831,22 @@ pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
     tables.insert("dependencies".into(), t);
     tables
 }
+
+/// [`portfolio_from_tables`] with `as_of` as text `YYYY-MM-DD`.
+///
+/// # Errors
+/// [`InputError`]: `invalid_date` at `as_of`, or every problem of the tables.
+pub fn portfolio_from_tables_at(
+    as_of: &str,
+    tables: &Tables,
+    methodology: &Methodology,
+) -> Result<Portfolio, InputError> {
+    let date: Date = as_of.parse().map_err(|_| {
+        InputError::single(
+            ErrorCode::InvalidDate,
+            "as_of",
+            format!("`{}` is not a date YYYY-MM-DD", clip(as_of, 40)),
+        )
+    })?;
+    portfolio_from_tables(date, tables, methodology)
+}

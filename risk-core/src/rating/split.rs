@@ -388,3 +388,28 @@ fn check_internal(
     }
     Ok(())
 }
+
+/// Read per-organisation results written as JSON text (one [`InternalRating`] each).
+///
+/// # Errors
+/// [`InputError`] `malformed_json` at `internal[k]` for the first text that is not one.
+pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::InputError> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            serde_json::from_str(t).map_err(|e| {
+                crate::InputError::single(
+                    crate::ErrorCode::MalformedJson,
+                    format!("internal[{k}]"),
+                    format!("not a per-organisation result: {e}"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// One per-organisation result as compact JSON text (reads back bit for bit).
+pub fn internal_to_json(r: &InternalRating) -> String {
+    serde_json::to_string(r).expect("an internal rating always serialises (numbers are finite)")
+}
