@@ -16,26 +16,20 @@ use crate::methodology::PyMethodology;
 use crate::portfolio::PyPortfolio;
 use crate::rating::{PyPortfolioRating, Shared};
 
+/// (column, type, required).
+type SchemaColumn = (&'static str, &'static str, bool);
+
 /// The table schema: ``[(table, [(column, type, required), …]), …]`` with type one of
 /// ``"text"``, ``"date"``, ``"number"``, ``"integer"``, ``"flag"``.
 #[pyfunction]
-pub fn table_schema() -> Vec<(&'static str, Vec<(&'static str, &'static str, bool)>)> {
+pub fn table_schema() -> Vec<(&'static str, Vec<SchemaColumn>)> {
     tables::TABLES
         .iter()
         .map(|t| {
             let cols = t
                 .columns
                 .iter()
-                .map(|c| {
-                    let ty = match c.ty {
-                        ColumnType::Text => "text",
-                        ColumnType::Date => "date",
-                        ColumnType::Number => "number",
-                        ColumnType::Integer => "integer",
-                        ColumnType::Flag => "flag",
-                    };
-                    (c.name, ty, c.required)
-                })
+                .map(|c| (c.name, c.ty.as_str(), c.required))
                 .collect();
             (t.name, cols)
         })

@@ -50,6 +50,19 @@ pub enum ColumnType {
     Flag,
 }
 
+impl ColumnType {
+    /// The type's name: `text`, `date`, `number`, `integer` or `flag`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Date => "date",
+            ColumnType::Number => "number",
+            ColumnType::Integer => "integer",
+            ColumnType::Flag => "flag",
+        }
+    }
+}
+
 /// One column of a table schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ColumnSpec {
