@@ -108,3 +108,26 @@ def test_pinned_as_of_and_unknown_supplier_on_the_driver(session: Any) -> None:
     q = riskrating.Portfolio({**p.to_dict(), "as_of": "2025-12-31"})
     got = spark.rate_result(as_of="2025-12-31", **frames(session, arrow.portfolio_to_arrow(p)))
     assert got.to_json() == riskrating.rate(q).to_json()
+
+
+def test_spark_notebook_runs(tmp_path: Any) -> None:
+    """examples/notebooks/spark.ipynb runs headlessly top to bottom. Its kernel is another process,
+    so it has a SparkSession of its own (the one exception to one session per run)."""
+    import shutil
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = Path(__file__).resolve().parents[2] / "examples" / "notebooks" / "spark.ipynb"
+    copy = tmp_path / notebook.name
+    shutil.copy(notebook, copy)
+    nb = nbformat.read(copy, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    texts = [o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("identical to the single-process rating" in t for t in texts)
