@@ -366,6 +366,9 @@ pub enum Error {
     /// A loss-simulation input was rejected ([`crate::quant`]).
     #[error(transparent)]
     Simulation(#[from] crate::quant::QuantError),
+    /// Per-organisation results that do not fit the graph ([`crate::rating::split`]).
+    #[error(transparent)]
+    Split(#[from] crate::rating::split::SplitError),
 }
 
 impl Error {
@@ -376,6 +379,7 @@ impl Error {
             Error::Methodology(_) => INVALID_METHODOLOGY,
             Error::Feed(e) => e.code(),
             Error::Simulation(e) => e.code(),
+            Error::Split(e) => e.code(),
         }
     }
 
@@ -386,6 +390,7 @@ impl Error {
             Error::Methodology(e) => e.path(),
             Error::Feed(e) => e.path(),
             Error::Simulation(e) => e.path(),
+            Error::Split(e) => e.path(),
         }
     }
 

@@ -78,6 +78,36 @@ pub use decision::whatif::{
     Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if,
 };
 pub use input::limits::Limits;
+pub use rating::split::{InternalFactor, InternalItem, InternalRating, SplitError};
+
+/// The per-organisation half of [`rate`] ([`rating::split`]): one [`InternalRating`] per
+/// organisation, in input order. Dependency edges are ignored, so a process holding only some
+/// organisations (whose suppliers are elsewhere) can rate them.
+///
+/// # Errors
+/// [`Error::Input`] listing every problem of the organisations' evidence.
+pub fn rate_internal(
+    portfolio: &Portfolio,
+    methodology: &Methodology,
+) -> Result<Vec<InternalRating>, Error> {
+    let evidence = rating::split::without_dependencies(portfolio);
+    Ok(validate(&evidence, methodology)?.rate_internal())
+}
+
+/// The graph half of [`rate`] ([`rating::split`]): `graph` supplies the organisations, peer
+/// groups and dependencies (its evidence is ignored), `internal` one result per organisation.
+/// `rate_from_internal(p, m, &rate_internal(p, m)?)` equals `rate(p, m)` bit for bit.
+///
+/// # Errors
+/// [`Error::Input`] for a bad graph, [`Error::Split`] for results that do not fit it.
+pub fn rate_from_internal(
+    graph: &Portfolio,
+    methodology: &Methodology,
+    internal: &[InternalRating],
+) -> Result<PortfolioRating, Error> {
+    let graph = rating::split::graph_only(graph);
+    Ok(validate(&graph, methodology)?.rate_from_internal(internal)?)
+}
 
 /// The README's Rust examples, run as doctests.
 #[doc = include_str!("../../README.md")]

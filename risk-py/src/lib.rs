@@ -20,6 +20,7 @@ mod portfolio;
 mod prepared;
 mod quant;
 mod rating;
+mod split;
 
 /// Native part of the `riskrating` package; import `riskrating`, not this module.
 #[pymodule]
@@ -50,5 +51,10 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision::change, m)?)?;
     m.add_class::<prepared::PyPreparedPortfolio>()?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(split::table_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(split::portfolio_from_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(split::portfolio_to_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(split::rate_internal, m)?)?;
+    m.add_function(wrap_pyfunction!(split::rate_from_internal, m)?)?;
     Ok(())
 }

@@ -7,3 +7,4 @@ pub mod document;
 pub mod limits;
 pub mod parse;
 pub(crate) mod strict;
+pub mod tables;

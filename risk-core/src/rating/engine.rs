@@ -10,7 +10,7 @@ use crate::rating::output::{
     Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
     SupplierExposure,
 };
-use crate::rating::validate::{PFinding, Prepared, PreparedOrg};
+use crate::rating::validate::{PDep, PFinding, Prepared, PreparedOrg};
 
 /// One counted evidence item's contribution to a factor.
 #[derive(Debug, Clone, Copy)]
@@ -364,19 +364,19 @@ pub(crate) type QuantileCache = BTreeMap<(u64, u64), (f64, f64)>;
 
 /// `(0..n).map(f)`, in parallel with the `parallel` feature; the output is identical either way.
 #[cfg(feature = "parallel")]
-fn par_map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+pub(crate) fn par_map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
     use rayon::prelude::*;
     (0..n).into_par_iter().with_min_len(64).map(f).collect()
 }
 
 #[cfg(not(feature = "parallel"))]
-fn par_map<T>(n: usize, f: impl Fn(usize) -> T) -> Vec<T> {
+pub(crate) fn par_map<T>(n: usize, f: impl Fn(usize) -> T) -> Vec<T> {
     (0..n).map(f).collect()
 }
 
 /// As [`par_map`], giving each worker its own [`QuantileCache`].
 #[cfg(feature = "parallel")]
-fn par_map_with_cache<T: Send>(
+pub(crate) fn par_map_with_cache<T: Send>(
     n: usize,
     f: impl Fn(usize, &mut QuantileCache) -> T + Sync + Send,
 ) -> Vec<T> {
@@ -389,18 +389,24 @@ fn par_map_with_cache<T: Send>(
 }
 
 #[cfg(not(feature = "parallel"))]
-fn par_map_with_cache<T>(n: usize, f: impl Fn(usize, &mut QuantileCache) -> T) -> Vec<T> {
+pub(crate) fn par_map_with_cache<T>(
+    n: usize,
+    f: impl Fn(usize, &mut QuantileCache) -> T,
+) -> Vec<T> {
     let mut cache = QuantileCache::new();
     (0..n).map(|i| f(i, &mut cache)).collect()
 }
 
 #[cfg(feature = "parallel")]
-fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+pub(crate) fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
     rayon::join(a, b)
 }
 
 #[cfg(not(feature = "parallel"))]
-fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+pub(crate) fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
     (a(), b())
 }
 
@@ -478,7 +484,7 @@ impl Prepared {
         });
 
         let peer_groups = peer_groups(m, &mut ratings);
-        let suppliers = suppliers(self, replaced);
+        let suppliers = supplier_exposure(self, replaced);
         PortfolioRating {
             as_of,
             methodology: m.id().to_owned(),
@@ -497,20 +503,78 @@ fn rate_org(
     as_of: Date,
     b: &Beliefs,
     int: &Internal,
-    [ps, ps_lo, ps_hi]: [f64; 3],
+    ps3: [f64; 3],
     p_final: &[f64],
     quantile_cache: &mut QuantileCache,
 ) -> OrgResult {
-    let doc = m.doc();
-    let p = combine(int.p, ps);
-    let p_lo = combine(int.p_lo, ps_lo);
-    let p_hi = combine(int.p_hi, ps_hi);
-    let s = score(m, p);
-    let weight_sum = m.index().weight_sum;
+    let own = own_factors(m, b, int, quantile_cache);
+    let without = items_without(m, b, int);
+    let item = |k: usize| {
+        let it = &b.items[k];
+        let reference: &str = match it.kind {
+            DriverKind::Assessment => &o.assessments[it.index].control,
+            DriverKind::Metric => &o.metrics[it.index].metric,
+            DriverKind::Finding => &o.findings[it.index].id,
+            DriverKind::Dependency => &o.deps[it.index].supplier_id,
+        };
+        (it.kind, reference, without[k])
+    };
+    OrgResult {
+        rating: finish_org(
+            m,
+            OrgHead {
+                id: &o.id,
+                peer_group: &o.peer_group,
+                basis: basis_of(b, o),
+                p: [int.p, int.p_lo, int.p_hi],
+                coverage: own.coverage,
+            },
+            own.factors,
+            &own.perfect,
+            (b.items.len(), item),
+            |k| {
+                let it = &b.items[k];
+                crate::rating::reasons::reason(m, o, as_of, it.kind, it.index, p_final)
+            },
+            &o.deps,
+            ps3,
+            p_final,
+        ),
+    }
+}
 
-    // Factors.
+/// What an organisation's rating rests on.
+pub(crate) fn basis_of(b: &Beliefs, o: &PreparedOrg) -> Basis {
+    if b.counted {
+        Basis::Evidence
+    } else if o.has_attestation {
+        Basis::Attestation
+    } else {
+        Basis::Prior
+    }
+}
+
+/// The factor ratings of an organisation before the supply chain (`points` left at 0), the
+/// internal probability each factor would give if it were perfect, and the coverage.
+pub(crate) struct OwnFactors {
+    pub factors: Vec<FactorRating>,
+    pub perfect: Vec<f64>,
+    pub coverage: f64,
+}
+
+/// Factor beliefs, quantiles and coverage: everything about factors that does not depend on the
+/// supply chain.
+pub(crate) fn own_factors(
+    m: &Methodology,
+    b: &Beliefs,
+    int: &Internal,
+    quantile_cache: &mut QuantileCache,
+) -> OwnFactors {
+    let doc = m.doc();
+    let weight_sum = m.index().weight_sum;
     let [q_lo, q_hi] = doc.factor_quantiles;
     let mut coverage = 0.0;
+    let mut perfect = Vec::with_capacity(doc.factors.len());
     let factors: Vec<FactorRating> = doc
         .factors
         .iter()
@@ -527,7 +591,7 @@ fn rate_org(
                     )
                 });
             let eta_perfect = int.eta - def.weight * (1.0 - mu);
-            let points = score(m, combine(logistic(eta_perfect), ps)) - s;
+            perfect.push(logistic(eta_perfect));
             coverage += def.weight * (b.added[f] / doc.coverage_saturation).min(1.0);
             FactorRating {
                 id: def.id.clone(),
@@ -535,7 +599,7 @@ fn rate_org(
                 lower,
                 upper,
                 evidence: b.added[f],
-                points,
+                points: 0.0,
             }
         })
         .collect();
@@ -544,22 +608,74 @@ fn rate_org(
     } else {
         0.0
     };
+    OwnFactors {
+        factors,
+        perfect,
+        coverage,
+    }
+}
+
+/// The internal probability without each counted item, in item order.
+pub(crate) fn items_without(m: &Methodology, b: &Beliefs, int: &Internal) -> Vec<f64> {
+    let doc = m.doc();
+    b.items
+        .iter()
+        .map(|it| {
+            let f = it.factor;
+            let (mu, _) = beta_moments(b.alpha[f], b.beta[f]);
+            let (mu_wo, _) = beta_moments(b.alpha[f] - it.da, b.beta[f] - it.db);
+            let w = doc.factors[f].weight;
+            let eta_wo = int.eta + w * (mu - mu_wo);
+            logistic(eta_wo)
+        })
+        .collect()
+}
+
+/// The per-organisation figures [`finish_org`] starts from.
+pub(crate) struct OrgHead<'a> {
+    pub id: &'a str,
+    pub peer_group: &'a str,
+    pub basis: Basis,
+    /// Internal probability: mid, lower, upper.
+    pub p: [f64; 3],
+    pub coverage: f64,
+}
+
+/// The rating of one organisation from its own figures and the supply chain's: combined
+/// probability, score, factor points and the drivers (own items and dependency edges).
+/// `items` is (count, item k → (kind, reference, internal probability without it)).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finish_org<'a>(
+    m: &Methodology,
+    head: OrgHead<'_>,
+    mut factors: Vec<FactorRating>,
+    perfect: &[f64],
+    (n_items, item): (usize, impl Fn(usize) -> (DriverKind, &'a str, f64)),
+    item_reason: impl Fn(usize) -> String,
+    deps: &'a [PDep],
+    [ps, ps_lo, ps_hi]: [f64; 3],
+    p_final: &[f64],
+) -> Rating {
+    let doc = m.doc();
+    let [int_p, int_p_lo, int_p_hi] = head.p;
+    let p = combine(int_p, ps);
+    let p_lo = combine(int_p_lo, ps_lo);
+    let p_hi = combine(int_p_hi, ps_hi);
+    let s = score(m, p);
+    for (fr, &pp) in factors.iter_mut().zip(perfect) {
+        fr.points = score(m, combine(pp, ps)) - s;
+    }
 
     // Drivers: every counted item and every dependency edge.
-    let mut cands: Vec<(DriverKind, usize, f64)> = Vec::with_capacity(b.items.len() + o.deps.len());
-    for it in &b.items {
-        let f = it.factor;
-        let (mu, _) = beta_moments(b.alpha[f], b.beta[f]);
-        let (mu_wo, _) = beta_moments(b.alpha[f] - it.da, b.beta[f] - it.db);
-        let w = doc.factors[f].weight;
-        let eta_wo = int.eta + w * (mu - mu_wo);
-        let s_wo = score(m, combine(logistic(eta_wo), ps));
-        cands.push((it.kind, it.index, s - s_wo));
+    let mut cands: Vec<(DriverKind, usize, f64)> = Vec::with_capacity(n_items + deps.len());
+    for k in 0..n_items {
+        let (kind, _, p_wo) = item(k);
+        let s_wo = score(m, combine(p_wo, ps));
+        cands.push((kind, k, s - s_wo));
     }
-    if !o.deps.is_empty() {
+    if !deps.is_empty() {
         // Product of all edges but one, from prefix and suffix products (no division).
-        let terms: Vec<f64> = o
-            .deps
+        let terms: Vec<f64> = deps
             .iter()
             .map(|d| 1.0 - d.coupling * p_final[d.supplier])
             .collect();
@@ -570,19 +686,17 @@ fn rate_org(
         let mut prefix = 1.0;
         for k in 0..terms.len() {
             let ps_wo = 1.0 - prefix * suffix[k + 1];
-            let s_wo = score(m, combine(int.p, ps_wo));
+            let s_wo = score(m, combine(int_p, ps_wo));
             cands.push((DriverKind::Dependency, k, s - s_wo));
             prefix *= terms[k];
         }
     }
     let min_impact = doc.drivers.min_impact;
     cands.retain(|c| c.2.abs() >= min_impact);
-    let reference = |c: &(DriverKind, usize, f64)| -> &str {
+    let reference = |c: &(DriverKind, usize, f64)| -> &'a str {
         match c.0 {
-            DriverKind::Assessment => &o.assessments[c.1].control,
-            DriverKind::Metric => &o.metrics[c.1].metric,
-            DriverKind::Finding => &o.findings[c.1].id,
-            DriverKind::Dependency => &o.deps[c.1].supplier_id,
+            DriverKind::Dependency => &deps[c.1].supplier_id,
+            _ => item(c.1).1,
         }
     };
     sort_desc_with_ties(
@@ -603,34 +717,30 @@ fn rate_org(
             kind: c.0,
             reference: reference(c).to_owned(),
             impact: c.2,
-            reason: crate::rating::reasons::reason(m, o, as_of, c.0, c.1, p_final),
+            reason: match c.0 {
+                DriverKind::Dependency => {
+                    crate::rating::reasons::dependency_reason(&deps[c.1], p_final)
+                }
+                _ => item_reason(c.1),
+            },
         })
         .collect();
 
-    let basis = if b.counted {
-        Basis::Evidence
-    } else if o.has_attestation {
-        Basis::Attestation
-    } else {
-        Basis::Prior
-    };
-    OrgResult {
-        rating: Rating {
-            id: o.id.clone(),
-            peer_group: o.peer_group.clone(),
-            score: s,
-            band: band(m, s).to_owned(),
-            interval: [score(m, p_hi), score(m, p_lo)],
-            probability: p,
-            probability_interval: [p_lo, p_hi],
-            internal_probability: int.p,
-            supply_probability: ps,
-            basis,
-            coverage,
-            peer_percentile: 0.0,
-            factors,
-            drivers,
-        },
+    Rating {
+        id: head.id.to_owned(),
+        peer_group: head.peer_group.to_owned(),
+        score: s,
+        band: band(m, s).to_owned(),
+        interval: [score(m, p_hi), score(m, p_lo)],
+        probability: p,
+        probability_interval: [p_lo, p_hi],
+        internal_probability: int_p,
+        supply_probability: ps,
+        basis: head.basis,
+        coverage: head.coverage,
+        peer_percentile: 0.0,
+        factors,
+        drivers,
     }
 }
 
@@ -643,7 +753,7 @@ pub(crate) fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Peer-group statistics, and each rating's peer percentile (section 7).
-fn peer_groups(m: &Methodology, ratings: &mut [Rating]) -> Vec<PeerGroupStats> {
+pub(crate) fn peer_groups(m: &Methodology, ratings: &mut [Rating]) -> Vec<PeerGroupStats> {
     let tol = m.doc().tie_tolerance;
     let mut groups: BTreeMap<&[u8], Vec<f64>> = BTreeMap::new();
     for r in ratings.iter() {
@@ -683,7 +793,10 @@ fn peer_groups(m: &Methodology, ratings: &mut [Rating]) -> Vec<PeerGroupStats> {
 }
 
 /// Supplier concentration (section 7), summed in id order so it does not depend on input order.
-fn suppliers(prep: &Prepared, replaced: Option<(usize, &PreparedOrg)>) -> Vec<SupplierExposure> {
+pub(crate) fn supplier_exposure(
+    prep: &Prepared,
+    replaced: Option<(usize, &PreparedOrg)>,
+) -> Vec<SupplierExposure> {
     let n = prep.orgs.len();
     let mut dependents = vec![0usize; n];
     let mut exposure = vec![0.0f64; n];

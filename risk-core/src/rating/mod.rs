@@ -5,4 +5,5 @@
 pub(crate) mod engine;
 pub mod output;
 pub(crate) mod reasons;
+pub mod split;
 pub mod validate;

@@ -4,7 +4,7 @@ use crate::input::date::Date;
 use crate::methodology::Methodology;
 use crate::rating::engine::sla_days;
 use crate::rating::output::DriverKind;
-use crate::rating::validate::PreparedOrg;
+use crate::rating::validate::{PDep, PreparedOrg};
 
 fn fmt_num(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 {
@@ -109,16 +109,18 @@ pub(crate) fn reason(
                 f.criticality.as_str()
             )
         }
-        DriverKind::Dependency => {
-            let d = &o.deps[index];
-            format!(
-                "depends on {} ({} criticality, {} access, coupling {:.2}), whose incident probability is {:.1}%",
-                d.supplier_id,
-                d.criticality.as_str(),
-                d.access.as_str(),
-                d.coupling,
-                100.0 * p_final[d.supplier],
-            )
-        }
+        DriverKind::Dependency => dependency_reason(&o.deps[index], p_final),
     }
+}
+
+/// The reason text of a dependency edge, given the final supply-chain iterate.
+pub(crate) fn dependency_reason(d: &PDep, p_final: &[f64]) -> String {
+    format!(
+        "depends on {} ({} criticality, {} access, coupling {:.2}), whose incident probability is {:.1}%",
+        d.supplier_id,
+        d.criticality.as_str(),
+        d.access.as_str(),
+        d.coupling,
+        100.0 * p_final[d.supplier],
+    )
 }

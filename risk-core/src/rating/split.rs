@@ -1,0 +1,415 @@
+//! The rating pipeline split where the model splits, so that it can run beyond one process.
+//!
+//! * [`Prepared::rate_internal`] (per organisation, independent of every other organisation):
+//!   evidence → factor beliefs → internal probability with its interval, coverage and the
+//!   organisation's own driver candidates. Its result, [`InternalRating`], is a small serde type
+//!   that can cross a process boundary (JSON reads back bit for bit).
+//! * [`Prepared::rate_from_internal`] (over the graph): the supply-chain fixed point, scores,
+//!   peer groups, supplier exposure and dependency drivers, from the per-organisation results and
+//!   the dependency graph.
+//!
+//! `rate_from_internal(rate_internal(p))` equals [`Prepared::rate`] bit for bit: both halves run
+//! the same functions as `rate` does, in the same order.
+//!
+//! ```
+//! use risk_core::{parse_portfolio, validate, Methodology};
+//! let doc = parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [
+//!   {"id": "A", "dependencies": [{"supplier": "B", "criticality": "high", "access": "data"}],
+//!    "metrics": [{"metric": "mfa_coverage", "successes": 90, "trials": 100,
+//!                 "observed_on": "2025-09-01"}]},
+//!   {"id": "B"}]}"#).unwrap();
+//! let m = Methodology::default();
+//! // Per organisation: the evidence alone (no dependencies needed).
+//! let evidence = risk_core::rating::split::without_dependencies(&doc);
+//! let internal = validate(&evidence, &m).unwrap().rate_internal();
+//! // Over the graph: ids and dependencies alone (no evidence needed).
+//! let graph = risk_core::rating::split::graph_only(&doc);
+//! let split = validate(&graph, &m).unwrap().rate_from_internal(&internal).unwrap();
+//! assert_eq!(split, risk_core::rate(&doc, &m).unwrap());
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::clip;
+use crate::input::date::Date;
+use crate::input::document::Portfolio;
+use crate::methodology::Methodology;
+use crate::rating::engine::{
+    OrgHead, QuantileCache, basis_of, beliefs, finish_org, fixed_point_with, internal,
+    items_without, join, own_factors, par_map, par_map_with_cache, peer_groups, supplier_exposure,
+    supply_probability,
+};
+use crate::rating::output::{Basis, DriverKind, FactorRating, PortfolioRating, Rating};
+use crate::rating::validate::Prepared;
+
+/// The per-organisation half of a rating: everything that depends on the organisation's own
+/// evidence only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InternalRating {
+    /// Organisation id.
+    pub id: String,
+    /// The date rated at (checked against the graph half's).
+    pub as_of: Date,
+    /// Methodology id (checked against the graph half's).
+    pub methodology: String,
+    /// Methodology version (checked against the graph half's).
+    pub methodology_version: String,
+    /// What the rating rests on.
+    pub basis: Basis,
+    /// Share of the model backed by evidence, 0–1.
+    pub coverage: f64,
+    /// Probability from the organisation's own controls.
+    pub internal_probability: f64,
+    /// Its 90% interval.
+    pub internal_interval: [f64; 2],
+    /// Per-factor beliefs, in methodology order.
+    pub factors: Vec<InternalFactor>,
+    /// Every counted evidence item, in the engine's order (the graph half picks the drivers).
+    pub items: Vec<InternalItem>,
+}
+
+/// One factor of an [`InternalRating`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InternalFactor {
+    /// Factor id.
+    pub id: String,
+    /// Mean effectiveness μ.
+    pub mean: f64,
+    /// 5% quantile of the belief.
+    pub lower: f64,
+    /// 95% quantile of the belief.
+    pub upper: f64,
+    /// Evidence weight added to the prior.
+    pub evidence: f64,
+    /// The internal probability if this factor were perfect.
+    pub perfect_probability: f64,
+}
+
+/// One counted evidence item of an [`InternalRating`]: a driver candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InternalItem {
+    /// Kind of item (never `dependency`).
+    pub kind: DriverKind,
+    /// Control id, metric name or finding id.
+    pub reference: String,
+    /// The item in words.
+    pub reason: String,
+    /// The internal probability without this item.
+    pub probability_without: f64,
+}
+
+/// The graph half was given per-organisation results that do not fit its graph.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message} ({code})")]
+pub struct SplitError {
+    code: &'static str,
+    path: String,
+    message: String,
+}
+
+impl SplitError {
+    fn new(code: &'static str, path: String, message: String) -> Self {
+        SplitError {
+            code,
+            path,
+            message,
+        }
+    }
+
+    /// Machine-readable code: `unknown_organisation` (a result for an organisation not in the
+    /// graph), `missing_organisation` (an organisation of the graph without a result),
+    /// `duplicate_organisation`, or `internal_mismatch` (rated at another date, with another
+    /// methodology, or with other factors).
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// Path of the offending result, e.g. `internal[3].as_of`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong, in words.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// A copy of a portfolio without its dependency edges: all the per-organisation half needs
+/// (and what an executor holding only some organisations can validate).
+pub fn without_dependencies(portfolio: &Portfolio) -> Portfolio {
+    let mut p = portfolio.clone();
+    for o in &mut p.organisations {
+        o.dependencies.clear();
+    }
+    p
+}
+
+/// A copy of a portfolio without its evidence (assessments, metrics, findings): all the graph
+/// half needs.
+pub fn graph_only(portfolio: &Portfolio) -> Portfolio {
+    let mut p = portfolio.clone();
+    for o in &mut p.organisations {
+        o.assessments.clear();
+        o.metrics.clear();
+        o.findings.clear();
+    }
+    p
+}
+
+impl Prepared {
+    /// The per-organisation half of [`Prepared::rate`], for every organisation in input order.
+    /// Dependencies are not used: validate the portfolio without them
+    /// ([`without_dependencies`]) when the suppliers are elsewhere.
+    pub fn rate_internal(&self) -> Vec<InternalRating> {
+        par_map_with_cache(self.orgs.len(), |i, cache| self.rate_internal_one(i, cache))
+    }
+
+    fn rate_internal_one(&self, i: usize, cache: &mut QuantileCache) -> InternalRating {
+        let m = &self.methodology;
+        let as_of = self.as_of;
+        let o = &self.orgs[i];
+        let b = beliefs(o, as_of, m);
+        let int = internal(&b, m);
+        let own = own_factors(m, &b, &int, cache);
+        let without = items_without(m, &b, &int);
+        let items = b
+            .items
+            .iter()
+            .zip(without)
+            .map(|(it, p_wo)| InternalItem {
+                kind: it.kind,
+                reference: match it.kind {
+                    DriverKind::Assessment => o.assessments[it.index].control.clone(),
+                    DriverKind::Metric => o.metrics[it.index].metric.clone(),
+                    DriverKind::Finding => o.findings[it.index].id.clone(),
+                    DriverKind::Dependency => o.deps[it.index].supplier_id.clone(),
+                },
+                reason: crate::rating::reasons::reason(m, o, as_of, it.kind, it.index, &[]),
+                probability_without: p_wo,
+            })
+            .collect();
+        InternalRating {
+            id: o.id.clone(),
+            as_of,
+            methodology: m.id().to_owned(),
+            methodology_version: m.version().to_owned(),
+            basis: basis_of(&b, o),
+            coverage: own.coverage,
+            internal_probability: int.p,
+            internal_interval: [int.p_lo, int.p_hi],
+            factors: own
+                .factors
+                .into_iter()
+                .zip(own.perfect)
+                .map(|(f, perfect_probability)| InternalFactor {
+                    id: f.id,
+                    mean: f.mean,
+                    lower: f.lower,
+                    upper: f.upper,
+                    evidence: f.evidence,
+                    perfect_probability,
+                })
+                .collect(),
+            items,
+        }
+    }
+
+    /// The graph half of [`Prepared::rate`]: this portfolio supplies the organisations, their
+    /// peer groups and dependency graph (its evidence is not used; see [`graph_only`]),
+    /// `internal` one result per organisation in any order.
+    ///
+    /// # Errors
+    /// [`SplitError`] when `internal` does not hold exactly one result per organisation, or a
+    /// result was computed at another date, with another methodology or other factors.
+    pub fn rate_from_internal(
+        &self,
+        internal: &[InternalRating],
+    ) -> Result<PortfolioRating, SplitError> {
+        let m = &self.methodology;
+        let n = self.orgs.len();
+        let mut slot: Vec<Option<usize>> = vec![None; n];
+        for (k, r) in internal.iter().enumerate() {
+            check_internal(m, self.as_of, k, r)?;
+            let i = self.by_id.get(&r.id).copied().ok_or_else(|| {
+                SplitError::new(
+                    "unknown_organisation",
+                    format!("internal[{k}].id"),
+                    format!(
+                        "no organisation of the graph has the id `{}`",
+                        clip(&r.id, 60)
+                    ),
+                )
+            })?;
+            if slot[i].replace(k).is_some() {
+                return Err(SplitError::new(
+                    "duplicate_organisation",
+                    format!("internal[{k}].id"),
+                    format!("a second result for organisation `{}`", clip(&r.id, 60)),
+                ));
+            }
+        }
+        let mut by_org: Vec<&InternalRating> = Vec::with_capacity(n);
+        for (i, s) in slot.iter().enumerate() {
+            match s {
+                Some(k) => by_org.push(&internal[*k]),
+                None => {
+                    return Err(SplitError::new(
+                        "missing_organisation",
+                        format!("organisations[{i}].id"),
+                        format!(
+                            "no per-organisation result for `{}`",
+                            clip(&self.orgs[i].id, 60)
+                        ),
+                    ));
+                }
+            }
+        }
+
+        let p_mid: Vec<f64> = by_org.iter().map(|r| r.internal_probability).collect();
+        let p_lo: Vec<f64> = by_org.iter().map(|r| r.internal_interval[0]).collect();
+        let p_hi: Vec<f64> = by_org.iter().map(|r| r.internal_interval[1]).collect();
+        let (fp_mid, (fp_lo, fp_hi)) = join(
+            || fixed_point_with(self, &p_mid, None),
+            || {
+                join(
+                    || fixed_point_with(self, &p_lo, None),
+                    || fixed_point_with(self, &p_hi, None),
+                )
+            },
+        );
+        let mut ratings: Vec<Rating> = par_map(n, |i| {
+            let o = &self.orgs[i];
+            let r = by_org[i];
+            let ps = [
+                supply_probability(o, &fp_mid),
+                supply_probability(o, &fp_lo),
+                supply_probability(o, &fp_hi),
+            ];
+            let factors = r
+                .factors
+                .iter()
+                .map(|f| FactorRating {
+                    id: f.id.clone(),
+                    mean: f.mean,
+                    lower: f.lower,
+                    upper: f.upper,
+                    evidence: f.evidence,
+                    points: 0.0,
+                })
+                .collect();
+            let perfect: Vec<f64> = r.factors.iter().map(|f| f.perfect_probability).collect();
+            let item = |k: usize| {
+                let it = &r.items[k];
+                (it.kind, it.reference.as_str(), it.probability_without)
+            };
+            finish_org(
+                m,
+                OrgHead {
+                    id: &o.id,
+                    peer_group: &o.peer_group,
+                    basis: r.basis,
+                    p: [r.internal_probability, p_lo[i], p_hi[i]],
+                    coverage: r.coverage,
+                },
+                factors,
+                &perfect,
+                (r.items.len(), item),
+                |k| r.items[k].reason.clone(),
+                &o.deps,
+                ps,
+                &fp_mid,
+            )
+        });
+        let peer_groups = peer_groups(m, &mut ratings);
+        let suppliers = supplier_exposure(self, None);
+        Ok(PortfolioRating {
+            as_of: self.as_of,
+            methodology: m.id().to_owned(),
+            methodology_version: m.version().to_owned(),
+            ratings,
+            peer_groups,
+            suppliers,
+        })
+    }
+}
+
+fn check_internal(
+    m: &Methodology,
+    as_of: Date,
+    k: usize,
+    r: &InternalRating,
+) -> Result<(), SplitError> {
+    let mismatch = |field: &str, message: String| {
+        Err(SplitError::new(
+            "internal_mismatch",
+            format!("internal[{k}].{field}"),
+            message,
+        ))
+    };
+    if r.as_of != as_of {
+        return mismatch(
+            "as_of",
+            format!("rated at {} but the graph is rated at {as_of}", r.as_of),
+        );
+    }
+    if r.methodology != m.id() || r.methodology_version != m.version() {
+        return mismatch(
+            "methodology",
+            format!(
+                "rated with {} {} but the graph uses {} {}",
+                clip(&r.methodology, 60),
+                clip(&r.methodology_version, 60),
+                m.id(),
+                m.version()
+            ),
+        );
+    }
+    let defs = &m.doc().factors;
+    if r.factors.len() != defs.len() || r.factors.iter().zip(defs).any(|(f, d)| f.id != d.id) {
+        return mismatch(
+            "factors",
+            "the factors are not the methodology's, in its order".into(),
+        );
+    }
+    for (j, it) in r.items.iter().enumerate() {
+        if it.kind == DriverKind::Dependency {
+            return mismatch(
+                &format!("items[{j}].kind"),
+                "dependency edges belong to the graph half".into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Read per-organisation results written as JSON text (one [`InternalRating`] each).
+///
+/// # Errors
+/// [`InputError`] `malformed_json` at `internal[k]` for the first text that is not one.
+pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::InputError> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            serde_json::from_str(t).map_err(|e| {
+                crate::InputError::single(
+                    crate::ErrorCode::MalformedJson,
+                    format!("internal[{k}]"),
+                    format!("not a per-organisation result: {e}"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// One per-organisation result as compact JSON text (reads back bit for bit).
+pub fn internal_to_json(r: &InternalRating) -> String {
+    serde_json::to_string(r).expect("an internal rating always serialises (numbers are finite)")
+}

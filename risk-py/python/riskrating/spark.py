@@ -1,0 +1,132 @@
+"""Ratings on Spark: a Spark DataFrame of evidence in, a Spark DataFrame of ratings out.
+
+The per-organisation half of the rating (evidence → factor beliefs → internal probability,
+:func:`riskrating.rate_internal`) runs on the executors in ``mapInArrow``, the evidence hashed by
+``organisation`` so that each organisation's rows meet in one partition; the graph half
+(supply-chain fixed point, scores, peer groups, supplier exposure,
+:func:`riskrating.rate_from_internal`) runs on the driver from a few numbers per organisation.
+The result equals :func:`riskrating.rate` on the same evidence bit for bit. ``as_of`` and the
+methodology are pinned in the job (shipped to the executors, checked again on the driver), never
+taken from an executor's clock.
+
+Tables are the long tables of :mod:`riskrating.arrow` (``organisations`` required, then
+``assessments``, ``metrics``, ``findings``, ``dependencies``), as Spark DataFrames. A bad row fails
+the job with :class:`riskrating.InputError` text naming the table, row (within its partition),
+column and organisation; nothing is returned then (the result is assembled on the driver only
+after every partition succeeded).
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import reduce
+from typing import Any, Dict, Iterator, List, Optional
+
+from ._riskrating import (
+    Methodology,
+    PortfolioRating,
+    rate_from_internal,
+    rate_internal,
+    table_schema,
+)
+from .arrow import portfolio_from_arrow, rating_to_arrow
+
+__all__ = ["rate", "rate_result"]
+
+_SPARK_TYPES = {"text": "string", "date": "string", "number": "double", "integer": "bigint", "flag": "boolean"}
+_EVIDENCE = ("organisations", "assessments", "metrics", "findings")
+_TABLE = "__riskrating_table"
+
+
+def _internal_job(frames: Dict[str, Any], as_of: str, methodology_json: str, partitions: Optional[int]) -> Any:
+    """The Spark DataFrame ``(organisation, internal)`` of per-organisation results (lazy)."""
+    F = importlib.import_module("pyspark.sql.functions")
+
+    types = {t: {c: ty for c, ty, _ in cols} for t, cols in table_schema()}
+    columns: Dict[str, List[str]] = {}
+    parts = []
+    for name in _EVIDENCE:
+        df = frames.get(name)
+        if df is None:
+            continue
+        columns[name] = list(df.columns)
+        sel = [
+            F.col(c).cast(_SPARK_TYPES[types[name][c]] if c in types[name] else "string").alias(c)
+            for c in df.columns
+        ]
+        parts.append(df.select(*sel, F.lit(name).alias(_TABLE)))
+    long = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), parts)
+    n = partitions or long.sparkSession.sparkContext.defaultParallelism
+    long = long.repartition(n, "organisation")
+
+    def per_partition(batches: Iterator[Any]) -> Iterator[Any]:
+        pa = importlib.import_module("pyarrow")
+        pc = importlib.import_module("pyarrow.compute")
+
+        from . import Methodology as M
+        from . import rate_internal as ri
+        from .arrow import portfolio_from_arrow as pfa
+
+        t = pa.Table.from_batches(list(batches))
+        if t.num_rows == 0:
+            return
+        tables = {name: t.filter(pc.equal(t[_TABLE], name)).select(cols) for name, cols in columns.items()}
+        m = M.from_json(methodology_json)
+        portfolio = pfa(as_of, tables.pop("organisations"), methodology=m, **tables)
+        out = ri(portfolio, m)
+        yield pa.RecordBatch.from_pydict(
+            {"organisation": [i for i, _ in out], "internal": [j for _, j in out]},
+            schema=pa.schema([("organisation", pa.string()), ("internal", pa.string())]),
+        )
+
+    return long.mapInArrow(per_partition, "organisation string, internal string")
+
+
+def rate_result(
+    organisations: Any,
+    assessments: Any = None,
+    metrics: Any = None,
+    findings: Any = None,
+    dependencies: Any = None,
+    *,
+    as_of: str,
+    methodology: Optional[Methodology] = None,
+    partitions: Optional[int] = None,
+) -> PortfolioRating:
+    """Rate Spark DataFrames of evidence; the whole :class:`PortfolioRating` on the driver
+    (drivers, factors, peer groups, suppliers), equal to :func:`riskrating.rate` bit for bit."""
+    m = methodology or Methodology.default()
+    frames = {"organisations": organisations, "assessments": assessments, "metrics": metrics, "findings": findings}
+    internal = _internal_job(frames, str(as_of), m.to_json(), partitions).select("internal").toArrow()
+    graph_tables: Dict[str, Any] = {}
+    if dependencies is not None:
+        graph_tables["dependencies"] = dependencies.toArrow()
+    orgs = organisations.toArrow()
+    graph = portfolio_from_arrow(str(as_of), orgs, methodology=m, **graph_tables)
+    return rate_from_internal(graph, internal.column("internal").to_pylist(), m)
+
+
+def rate(
+    organisations: Any,
+    assessments: Any = None,
+    metrics: Any = None,
+    findings: Any = None,
+    dependencies: Any = None,
+    *,
+    as_of: str,
+    methodology: Optional[Methodology] = None,
+    partitions: Optional[int] = None,
+) -> Any:
+    """Rate Spark DataFrames of evidence; a Spark DataFrame of ratings, one row per organisation
+    with the columns of :meth:`PortfolioRating.to_frame`."""
+    result = rate_result(
+        organisations,
+        assessments,
+        metrics,
+        findings,
+        dependencies,
+        as_of=as_of,
+        methodology=methodology,
+        partitions=partitions,
+    )
+    return organisations.sparkSession.createDataFrame(rating_to_arrow(result))
