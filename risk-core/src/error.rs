@@ -321,6 +321,9 @@ pub enum Error {
     /// A loss-simulation input was rejected ([`crate::quant`]).
     #[error(transparent)]
     Simulation(#[from] crate::quant::QuantError),
+    /// A telemetry export was refused as a whole ([`crate::ingest`]).
+    #[error(transparent)]
+    Ingest(#[from] crate::ingest::IngestError),
 }
 
 impl Error {
@@ -331,6 +334,7 @@ impl Error {
             Error::Methodology(_) => "invalid_methodology",
             Error::Feed(_) => "invalid_feed",
             Error::Simulation(e) => e.code(),
+            Error::Ingest(e) => e.code(),
         }
     }
 
@@ -341,6 +345,7 @@ impl Error {
             Error::Methodology(e) => e.path(),
             Error::Feed(e) => e.path(),
             Error::Simulation(e) => e.path(),
+            Error::Ingest(e) => e.path(),
         }
     }
 }
