@@ -6,7 +6,7 @@ use std::collections::btree_map::Entry;
 use super::{IngestOptions, IngestProblem, IngestReport, Ingested, SkipReason};
 use crate::input::date::Date;
 use crate::input::document::{
-    AssetCriticality, Assessment, Finding, FindingKind, MetricObservation, Organisation, Outcome,
+    Assessment, AssetCriticality, Finding, FindingKind, MetricObservation, Organisation, Outcome,
     Portfolio,
 };
 
@@ -87,7 +87,14 @@ impl State {
         }
     }
 
-    pub fn problem(&mut self, at: At<'_>, path: String, code: &str, message: String, skipped: bool) {
+    pub fn problem(
+        &mut self,
+        at: At<'_>,
+        path: String,
+        code: &str,
+        message: String,
+        skipped: bool,
+    ) {
         if self.report.problems.len() < self.options.limits.max_problems {
             self.report.problems.push(IngestProblem {
                 source: crate::error::clip(at.source, 200),

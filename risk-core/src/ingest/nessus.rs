@@ -224,9 +224,12 @@ pub(crate) fn read<R: BufRead>(
         };
         match ev {
             Event::DocType(_) => {
-                return Err(fail!(IngestErrorKind::XmlDtdRefused, "the XML has a DOCTYPE; a Nessus export has none, and entity declarations \
+                return Err(fail!(
+                    IngestErrorKind::XmlDtdRefused,
+                    "the XML has a DOCTYPE; a Nessus export has none, and entity declarations \
                      are never expanded here"
-                        .to_owned()));
+                        .to_owned()
+                ));
             }
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(ev, Event::Empty(_));
@@ -234,14 +237,20 @@ pub(crate) fn read<R: BufRead>(
                 if !seen_root {
                     seen_root = true;
                     if name != "NessusClientData_v2" {
-                        return Err(fail!(IngestErrorKind::NotNessus, format!(
+                        return Err(fail!(
+                            IngestErrorKind::NotNessus,
+                            format!(
                                 "the root element is `{}`, not NessusClientData_v2 (Nessus v2)",
                                 crate::error::clip(&name, 40)
-                            )));
+                            )
+                        ));
                     }
                 }
                 if stack.len() + 1 > limits.max_depth {
-                    return Err(fail!(IngestErrorKind::LimitExceeded, format!("elements nested deeper than {}", limits.max_depth)));
+                    return Err(fail!(
+                        IngestErrorKind::LimitExceeded,
+                        format!("elements nested deeper than {}", limits.max_depth)
+                    ));
                 }
                 let parent = stack.last().map(String::as_str).unwrap_or("");
                 let attr = |key: &str| -> Result<Option<String>, IngestError> {
@@ -335,29 +344,25 @@ pub(crate) fn read<R: BufRead>(
                     &report_name,
                 );
             }
-            Event::Text(t) => {
-                if collect != Collect::None {
-                    let s = t.decode().map_err(|e| {
-                        fail!(IngestErrorKind::InvalidEncoding, e.to_string())
-                    })?;
-                    text.push_str(&s);
-                }
+            Event::Text(t) if collect != Collect::None => {
+                let s = t
+                    .decode()
+                    .map_err(|e| fail!(IngestErrorKind::InvalidEncoding, e.to_string()))?;
+                text.push_str(&s);
             }
-            Event::CData(t) => {
-                if collect != Collect::None {
-                    let s = t.decode().map_err(|e| {
-                        fail!(IngestErrorKind::InvalidEncoding, e.to_string())
-                    })?;
-                    text.push_str(&s);
-                }
+            Event::CData(t) if collect != Collect::None => {
+                let s = t
+                    .decode()
+                    .map_err(|e| fail!(IngestErrorKind::InvalidEncoding, e.to_string()))?;
+                text.push_str(&s);
             }
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c.to_string()),
                     Ok(None) => {
-                        let name = r.decode().map_err(|e| {
-                            fail!(IngestErrorKind::InvalidEncoding, e.to_string())
-                        })?;
+                        let name = r
+                            .decode()
+                            .map_err(|e| fail!(IngestErrorKind::InvalidEncoding, e.to_string()))?;
                         quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
                     }
                     Err(_) => None,
@@ -370,32 +375,44 @@ pub(crate) fn read<R: BufRead>(
                     }
                     None => {
                         let name = String::from_utf8_lossy(&r).into_owned();
-                        return Err(fail!(IngestErrorKind::XmlUndefinedEntity, format!(
+                        return Err(fail!(
+                            IngestErrorKind::XmlUndefinedEntity,
+                            format!(
                                 "entity `&{};` is not one of XML's predefined entities",
                                 crate::error::clip(&name, 40)
-                            )));
+                            )
+                        ));
                     }
                 }
             }
             Event::Eof => {
                 if !seen_root {
-                    return Err(fail!(IngestErrorKind::NotNessus, "no root element: not a Nessus v2 export".to_owned()));
+                    return Err(fail!(
+                        IngestErrorKind::NotNessus,
+                        "no root element: not a Nessus v2 export".to_owned()
+                    ));
                 }
                 if !stack.is_empty() {
-                    return Err(fail!(IngestErrorKind::MalformedXml, format!(
+                    return Err(fail!(
+                        IngestErrorKind::MalformedXml,
+                        format!(
                             "the input ends inside <{}> (truncated input?)",
                             stack.last().map(String::as_str).unwrap_or("")
-                        )));
+                        )
+                    ));
                 }
                 return Ok(());
             }
             _ => {}
         }
         if text.len() > limits.max_record_bytes {
-            return Err(fail!(IngestErrorKind::LimitExceeded, format!(
+            return Err(fail!(
+                IngestErrorKind::LimitExceeded,
+                format!(
                     "a text node is larger than the limit of {} bytes",
                     limits.max_record_bytes
-                )));
+                )
+            ));
         }
         buf.clear();
     }
@@ -503,7 +520,10 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
             }
         }
         (_, Some(s)) => match parse_host_start(s) {
-            Some(d) => Ok((d, i64::from(d.days_since(Date::from_ymd(1970, 1, 1).unwrap_or(d))) * 86_400_000)),
+            Some(d) => Ok((
+                d,
+                d.days_since(Date::from_ymd(1970, 1, 1).unwrap_or(d)) * 86_400_000,
+            )),
             None => Err(format!(
                 "HOST_START `{}` is not a date like `Tue Sep 30 10:00:00 2025`",
                 crate::error::clip(s, 40)
@@ -591,7 +611,10 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
                     bad = Some((
                         "cvss3_base_score",
                         "invalid_cvss_score",
-                        format!("`{}` is not a CVSS score in [0, 10]", crate::error::clip(s, 40)),
+                        format!(
+                            "`{}` is not a CVSS score in [0, 10]",
+                            crate::error::clip(s, 40)
+                        ),
                     ))
                 }
             }
@@ -604,7 +627,10 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
                     bad = Some((
                         "epss_score",
                         "invalid_probability",
-                        format!("`{}` is not a probability in [0, 1]", crate::error::clip(s, 40)),
+                        format!(
+                            "`{}` is not a probability in [0, 1]",
+                            crate::error::clip(s, 40)
+                        ),
                     ))
                 }
             }
@@ -616,7 +642,10 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
                 bad = Some((
                     "cve",
                     "invalid_cve",
-                    format!("`{}` is not a CVE id CVE-YYYY-NNNN", crate::error::clip(c, 40)),
+                    format!(
+                        "`{}` is not a CVE id CVE-YYYY-NNNN",
+                        crate::error::clip(c, 40)
+                    ),
                 ));
                 break;
             }
@@ -649,12 +678,7 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
         };
         let mut any_new = false;
         for cve in cves {
-            let kev = it.kev
-                || state
-                    .options
-                    .kev
-                    .as_ref()
-                    .is_some_and(|k| k.contains(&cve));
+            let kev = it.kev || state.options.kev.as_ref().is_some_and(|k| k.contains(&cve));
             let uid = format!("{asset}\u{1f}{cve}");
             any_new |= state.add_vuln(
                 &org,

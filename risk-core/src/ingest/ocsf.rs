@@ -65,10 +65,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+use super::SkipReason;
 use super::collect::{At, Check, Device, State, Vuln, date_from_millis};
 use super::error::IngestError;
 use super::records::JsonRecords;
-use super::SkipReason;
 use crate::feeds::is_cve_id;
 use crate::input::document::{AssetCriticality, Outcome};
 
@@ -250,7 +250,7 @@ fn classify(e: &serde_json::Error) -> &'static str {
         Category::Io => "read_error",
         Category::Data => {
             let m = e.to_string();
-            if m.starts_with("invalid type") {
+            if m.starts_with("invalid type") || m.starts_with("invalid length") {
                 "wrong_type"
             } else if m.starts_with("missing field") {
                 "missing_field"
@@ -289,6 +289,20 @@ fn parse_opt<T: DeserializeOwned>(raw: Option<&RawValue>, prefix: &str) -> Resul
         None => Ok(None),
         Some(r) => parse::<Option<T>>(r.get(), prefix),
     }
+}
+
+/// As [`parse_opt`] for an OCSF object: serde would also take a JSON array for a struct.
+fn parse_obj<T: DeserializeOwned>(raw: Option<&RawValue>, prefix: &str) -> Result<Option<T>, Bad> {
+    if let Some(r) = raw
+        && r.get().starts_with('[')
+    {
+        return Err(bad(
+            prefix,
+            "wrong_type",
+            "invalid type: sequence, expected an object",
+        ));
+    }
+    parse_opt(raw, prefix)
 }
 
 fn parse_version(v: &str) -> Option<(u32, u32)> {
@@ -404,7 +418,7 @@ fn event(state: &mut State, bytes: &[u8], prefix: &str, at: At<'_>) -> Result<Ou
 
     // Schema version.
     let meta_path = join(prefix, "metadata");
-    let metadata: Metadata = parse_opt(head.metadata, &meta_path)?
+    let metadata: Metadata = parse_obj(head.metadata, &meta_path)?
         .ok_or_else(|| bad(&meta_path, "missing_field", "missing field `metadata`"))?;
     let vpath = join(&meta_path, "version");
     let version_text = metadata
@@ -454,7 +468,7 @@ fn event(state: &mut State, bytes: &[u8], prefix: &str, at: At<'_>) -> Result<Ou
     }
 
     let max_str = state.options.limits.max_string_bytes;
-    let device: Option<DeviceObj> = parse_opt(head.device, &join(prefix, "device"))?;
+    let device: Option<DeviceObj> = parse_obj(head.device, &join(prefix, "device"))?;
     if let Some(d) = &device
         && d.agent_list.is_some()
     {
@@ -464,7 +478,7 @@ fn event(state: &mut State, bytes: &[u8], prefix: &str, at: At<'_>) -> Result<Ou
             &join(prefix, "device.agent_list"),
         )?;
     }
-    let cloud: Option<Cloud> = parse_opt(head.cloud, &join(prefix, "cloud"))?;
+    let cloud: Option<Cloud> = parse_obj(head.cloud, &join(prefix, "cloud"))?;
 
     match class {
         2002 => {
@@ -482,7 +496,7 @@ fn event(state: &mut State, bytes: &[u8], prefix: &str, at: At<'_>) -> Result<Ou
             let fi = finding_info(&head, prefix)?;
             let uid = finding_uid(&fi, prefix, max_str)?;
             let cpath = join(prefix, "compliance");
-            let c: Compliance = parse_opt(head.compliance, &cpath)?
+            let c: Compliance = parse_obj(head.compliance, &cpath)?
                 .ok_or_else(|| bad(&cpath, "missing_field", "missing field `compliance`"))?;
             let is_caf = c.standards.iter().flatten().any(|s| {
                 let up = s.to_ascii_uppercase();
@@ -601,7 +615,10 @@ fn unattributable(
     if let Some(t) = &metadata.tenant_uid {
         keys.push(format!("tenant_uid `{}`", crate::error::clip(t, 60)));
     }
-    if let Some(a) = cloud.as_ref().and_then(|c| c.account.as_ref()?.uid.as_ref()) {
+    if let Some(a) = cloud
+        .as_ref()
+        .and_then(|c| c.account.as_ref()?.uid.as_ref())
+    {
         keys.push(format!("cloud.account.uid `{}`", crate::error::clip(a, 60)));
     }
     if let Some(d) = device {
@@ -629,7 +646,11 @@ fn attribute(
     device: &Option<DeviceObj>,
 ) -> Option<String> {
     let a = &state.options.attribution;
-    if let Some(org) = metadata.tenant_uid.as_ref().and_then(|t| a.tenant_uid.get(t)) {
+    if let Some(org) = metadata
+        .tenant_uid
+        .as_ref()
+        .and_then(|t| a.tenant_uid.get(t))
+    {
         return Some(org.clone());
     }
     if let Some(org) = cloud
@@ -656,7 +677,7 @@ fn attribute(
 
 fn finding_info(head: &Head<'_>, prefix: &str) -> Result<FindingInfo, Bad> {
     let fpath = join(prefix, "finding_info");
-    parse_opt(head.finding_info, &fpath)?
+    parse_obj(head.finding_info, &fpath)?
         .ok_or_else(|| bad(&fpath, "missing_field", "missing field `finding_info`"))
 }
 
@@ -713,7 +734,7 @@ fn vulnerability_finding(
     {
         check_since(version, "resources[].hostname", &rpath)?;
     }
-    let resource: Option<Resource> = parse_opt(head.resource, &join(prefix, "resource"))?;
+    let resource: Option<Resource> = parse_obj(head.resource, &join(prefix, "resource"))?;
     let all_res: Vec<&Resource> = resources.iter().chain(resource.as_ref()).collect();
 
     // Asset.
@@ -903,13 +924,15 @@ fn vulnerability_finding(
                 let ep = format!("{p}.cve.epss.score");
                 let value = match &e.score {
                     Some(NumberOrString::Number(x)) => Some(*x),
-                    Some(NumberOrString::String(s)) => Some(s.trim().parse::<f64>().map_err(|_| {
-                        bad(
-                            &ep,
-                            "invalid_probability",
-                            format!("`{}` is not a number", crate::error::clip(s, 40)),
-                        )
-                    })?),
+                    Some(NumberOrString::String(s)) => {
+                        Some(s.trim().parse::<f64>().map_err(|_| {
+                            bad(
+                                &ep,
+                                "invalid_probability",
+                                format!("`{}` is not a number", crate::error::clip(s, 40)),
+                            )
+                        })?)
+                    }
                     None => None,
                 };
                 if let Some(x) = value {

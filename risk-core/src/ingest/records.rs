@@ -10,7 +10,10 @@ use super::error::{IngestError, IngestErrorKind};
 enum Mode {
     Start,
     /// Inside a top-level array; `expect_value` after `[` or `,`.
-    Array { expect_value: bool, first: bool },
+    Array {
+        expect_value: bool,
+        first: bool,
+    },
     Lines,
     Done,
 }
