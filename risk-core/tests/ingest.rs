@@ -28,10 +28,10 @@ fn options() -> IngestOptions {
 
 fn ingest_fixtures() -> Ingested {
     let files = [
-        "ocsf-findings.jsonl",
-        "ocsf-inventory.json",
-        "ocsf-compliance.jsonl",
-        "scan.nessus",
+        "exports/ocsf-findings.jsonl",
+        "exports/ocsf-inventory.json",
+        "exports/ocsf-compliance.jsonl",
+        "exports/scan.nessus",
     ];
     let bytes: Vec<Vec<u8>> = files.iter().map(|f| fixture(f)).collect();
     let sources: Vec<Source<'_>> = files
@@ -120,23 +120,23 @@ fn the_report_counts_every_record_by_reason() {
     assert_eq!(
         p,
         vec![
-            ("ocsf-findings.jsonl", 5, 6, "[5]", "unattributable"),
+            ("exports/ocsf-findings.jsonl", 5, 6, "[5]", "unattributable"),
             (
-                "ocsf-findings.jsonl",
+                "exports/ocsf-findings.jsonl",
                 9,
                 10,
                 "[9].vulnerabilities[0].cve.cvss[0].vector_string",
                 "invalid_cvss"
             ),
             (
-                "ocsf-findings.jsonl",
+                "exports/ocsf-findings.jsonl",
                 10,
                 11,
                 "[10].class_uid",
                 "field_not_in_version"
             ),
             (
-                "scan.nessus",
+                "exports/scan.nessus",
                 4,
                 50,
                 "NessusClientData_v2/Report/ReportHost[2]/ReportItem[0]",
@@ -327,7 +327,7 @@ fn hostile_xml_is_refused_with_typed_errors() {
     big.push_str("\"/></NessusClientData_v2>");
     assert_eq!(nessus_err(&big).kind(), IngestErrorKind::LimitExceeded);
     // Truncated, not Nessus, malformed.
-    let t = std::str::from_utf8(&fixture("scan.nessus"))
+    let t = std::str::from_utf8(&fixture("exports/scan.nessus"))
         .unwrap()
         .to_owned();
     let e = nessus_err(&t[..t.len() / 2]);
@@ -359,7 +359,7 @@ fn nessus_report_name_attribution_and_kev_feed() {
         KevCatalog::from_json(r#"{"vulnerabilities": [{"cveID": "CVE-2023-4966"}]}"#).unwrap(),
     );
     let mut ing = Ingester::new(o);
-    ing.read_nessus(&fixture("scan.nessus")[..], "scan.nessus")
+    ing.read_nessus(&fixture("exports/scan.nessus")[..], "scan.nessus")
         .unwrap();
     let out = ing.finish().unwrap();
     // Every host goes to the report's organisation, the unattributable kiosk too.
