@@ -14,6 +14,7 @@ mod document;
 mod errors;
 mod feeds;
 mod frame;
+mod ingest;
 mod json;
 mod methodology;
 mod portfolio;
@@ -47,5 +48,6 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision::plan, m)?)?;
     m.add_function(wrap_pyfunction!(decision::history, m)?)?;
     m.add_function(wrap_pyfunction!(decision::change, m)?)?;
+    m.add_function(wrap_pyfunction!(ingest::ingest, m)?)?;
     Ok(())
 }

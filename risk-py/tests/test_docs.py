@@ -18,7 +18,7 @@ def _modules() -> List[types.ModuleType]:
 
     names = ["riskrating", "riskrating._riskrating", "riskrating._exceptions",
              "riskrating._convert", "riskrating._frames"]
-    for extra in ("riskrating.plot", "riskrating.quant"):
+    for extra in ("riskrating.plot", "riskrating.quant", "riskrating.ingest"):
         try:
             names.append(importlib.import_module(extra).__name__)
         except ImportError:

@@ -322,6 +322,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format named `ocsf` or `nessus`; `None` for any other name.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "ocsf" => Some(Format::Ocsf),
+            "nessus" => Some(Format::Nessus),
+            _ => None,
+        }
+    }
+
     /// The format of bytes by their first non-blank character: `<` is XML (Nessus), anything
     /// else OCSF JSON.
     pub fn detect(bytes: &[u8]) -> Format {
@@ -401,16 +410,38 @@ pub struct Source<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Ingest several inputs held in memory (what the bindings call).
+/// Ingest several inputs held in memory.
 ///
 /// # Errors
 /// [`Error::Ingest`] for the first input refused as a whole.
 pub fn ingest(sources: &[Source<'_>], options: IngestOptions) -> Result<Ingested, Error> {
+    ingest_readers(
+        sources.iter().map(|s| (s.name.to_owned(), s.format, s.bytes)),
+        options,
+    )
+}
+
+/// Ingest several streamed inputs, each `(name, format, reader)`; a `None` format is
+/// [detected](Format::detect) from the input's first bytes. What the bindings call: they open
+/// the files, the core reads them.
+///
+/// # Errors
+/// [`Error::Ingest`] for the first input refused as a whole.
+pub fn ingest_readers<R: BufRead>(
+    sources: impl IntoIterator<Item = (String, Option<Format>, R)>,
+    options: IngestOptions,
+) -> Result<Ingested, Error> {
     let mut ing = Ingester::new(options);
-    for s in sources {
-        match s.format.unwrap_or_else(|| Format::detect(s.bytes)) {
-            Format::Ocsf => ing.read_ocsf(s.bytes, s.name)?,
-            Format::Nessus => ing.read_nessus(s.bytes, s.name)?,
+    for (name, format, mut reader) in sources {
+        let format = match format {
+            Some(f) => f,
+            None => Format::detect(reader.fill_buf().map_err(|e| {
+                IngestError::new(IngestErrorKind::Read, &name, None, None, "", e.to_string())
+            })?),
+        };
+        match format {
+            Format::Ocsf => ing.read_ocsf(reader, &name)?,
+            Format::Nessus => ing.read_nessus(reader, &name)?,
         }
     }
     Ok(ing.finish()?)

@@ -22,9 +22,16 @@ True
 
 from __future__ import annotations
 
-from . import quant
+from . import ingest, quant
 from ._frames import from_frames
-from ._exceptions import FeedError, InputError, MethodologyError, RiskError, SimulationError
+from ._exceptions import (
+    FeedError,
+    IngestError,
+    InputError,
+    MethodologyError,
+    RiskError,
+    SimulationError,
+)
 from ._riskrating import (
     Driver,
     EpssScores,
@@ -54,6 +61,7 @@ __all__ = [
     "FactorRating",
     "FeedError",
     "History",
+    "IngestError",
     "InputError",
     "KevCatalog",
     "Methodology",
@@ -70,6 +78,7 @@ __all__ = [
     "enrich",
     "from_frames",
     "history",
+    "ingest",
     "plan",
     "quant",
     "rate",

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-__all__ = ["RiskError", "InputError", "FeedError", "MethodologyError", "SimulationError"]
+__all__ = [
+    "RiskError",
+    "InputError",
+    "FeedError",
+    "MethodologyError",
+    "SimulationError",
+    "IngestError",
+]
 
 
 class RiskError(Exception):
@@ -146,3 +153,26 @@ class SimulationError(RiskError):
 
 for _cls in (RiskError, InputError, FeedError, MethodologyError, SimulationError):
     _cls.__module__ = "riskrating"
+
+
+class IngestError(InputError):
+    """A telemetry export (OCSF events, a Nessus file) was refused as a whole.
+
+    Problems with single records do not raise: they are listed in the ingest report. This is for
+    an input that cannot be read on: malformed or truncated framing (``malformed_json``,
+    ``malformed_xml``), a size or nesting limit (``limit_exceeded``), hostile XML
+    (``xml_dtd_refused``, ``xml_undefined_entity``), or not a Nessus file (``not_nessus``).
+    ``source`` names the input, ``record`` (0-based) and ``line`` (1-based) say where when known,
+    ``path`` is the JSON path (``[12]``) or XML element path.
+
+    >>> try:
+    ...     riskrating.ingest.nessus(b"<!DOCTYPE x [<!ENTITY a 'b'>]><NessusClientData_v2/>",
+    ...                              as_of="2025-09-30")
+    ... except riskrating.IngestError as e:
+    ...     print(e.code, e.source, e.line)
+    xml_dtd_refused data 1
+    """
+
+    source: str
+    record: Optional[int]
+    line: Optional[int]

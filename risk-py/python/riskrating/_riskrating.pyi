@@ -341,3 +341,9 @@ def simulate(
     mode: str = "compound",
     ratings: Optional[PortfolioRating] = None,
 ) -> Simulation: ...
+
+def ingest(
+    sources: List[Tuple[str, Optional[str], Optional[str], Optional[bytes]]],
+    options: str,
+    kev: Optional[KevCatalog] = None,
+) -> Tuple[Portfolio, str]: ...
