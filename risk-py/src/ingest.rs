@@ -28,8 +28,7 @@ pub fn ingest(
 ) -> PyResult<(PyPortfolio, String)> {
     let kev = kev.map(|k| k.inner.clone());
     let (portfolio, report) = detached(py, move || -> Result<_, Failure> {
-        let mut options =
-            IngestOptions::from_json(&options).map_err(risk_core::Error::from)?;
+        let mut options = IngestOptions::from_json(&options).map_err(risk_core::Error::from)?;
         options.kev = kev.map(|k| (*k).clone());
         let mut readers: Vec<(String, Option<Format>, Box<dyn BufRead + Send>)> = Vec::new();
         for (name, format, path, data) in sources {

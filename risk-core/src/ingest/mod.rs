@@ -416,7 +416,9 @@ pub struct Source<'a> {
 /// [`Error::Ingest`] for the first input refused as a whole.
 pub fn ingest(sources: &[Source<'_>], options: IngestOptions) -> Result<Ingested, Error> {
     ingest_readers(
-        sources.iter().map(|s| (s.name.to_owned(), s.format, s.bytes)),
+        sources
+            .iter()
+            .map(|s| (s.name.to_owned(), s.format, s.bytes)),
         options,
     )
 }
