@@ -27,7 +27,9 @@ fn peak_mib() -> f64 {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: ingest_bench FILE [--tenants N] [--no-rate]");
+    let path = args
+        .next()
+        .expect("usage: ingest_bench FILE [--tenants N] [--no-rate]");
     let mut tenants = 10usize;
     let mut do_rate = true;
     while let Some(a) = args.next() {

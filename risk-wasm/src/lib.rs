@@ -10,6 +10,7 @@
 
 mod convert;
 mod error;
+mod ingest;
 
 use wasm_bindgen::prelude::*;
 
