@@ -48,6 +48,32 @@ QUANT_SEEDS = [
 ]
 
 
+# Hostile and edge inputs for the ingest parsers (small versions: the corpus stays small).
+INGEST_OCSF_SEEDS = [
+    b"[]", b"", b"[" * 40 + b"]" * 40, b'[{"class_uid": 2002},', b'{"class_uid": "2002"}',
+    b'{"class_uid": 2002, "time": 1756684800000, "metadata": {"version": "1.1.0",'
+    b' "tenant_uid": "t"}, "finding_info": {"uid": "u"}, "device": {"uid": "h",'
+    b' "agent_list": [{"type_id": 1}]}, "vulnerabilities": [{"cve": {"uid": "CVE-2024-3400"}}]}',
+    b'{"class_uid": 5001, "time": 1756684800000, "metadata": {"version": "1.5.0",'
+    b' "tenant_uid": "t"}, "device": {"uid": "d", "type_id": 7, "vlan_uid": "vlan-120"}}',
+    b'{"class_uid": 2003, "time": 1756684800000, "metadata": {"version": "1.5.0",'
+    b' "tenant_uid": "t"}, "finding_info": {"uid": "c"}, "compliance": {"control": "Z9.a",'
+    b' "standards": ["CAF"], "status_id": 3}}',
+]
+INGEST_NESSUS_SEEDS = [
+    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+    b"<NessusClientData_v2>&b;</NessusClientData_v2>",
+    b"<NessusClientData_v2>" + b"<a>" * 40 + b"</a>" * 40 + b"</NessusClientData_v2>",
+    b'<NessusClientData_v2><Report name="r"><ReportHost name="h"><HostProperties>'
+    b'<tag name="HOST_START">Tue Sep 23 10:00:00 2025</tag></HostProperties>'
+    b'<ReportItem severity="4" pluginFamily="F"><cve>CVE-2024-3400</cve>'
+    b"<cvss3_vector>CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H</cvss3_vector>"
+    b"<epss_score>0.5</epss_score><cisa-known-exploited/></ReportItem></ReportHost></Report>"
+    b"</NessusClientData_v2>",
+    b"<NessusClientData_v2><Report",
+]
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     vectors = ROOT / "tests" / "vectors"
@@ -79,6 +105,19 @@ def main():
     put("feeds", (ROOT / "risk-core" / "data" / "kev-excerpt.json").read_bytes())
     for doc in QUANT_SEEDS:
         put("quant", json.dumps(doc, indent=1).encode())
+
+    exports = ROOT / "tests" / "fixtures" / "ingest" / "exports"
+    for p in sorted(exports.glob("ocsf-*")):
+        put("ingest_ocsf", p.read_bytes())
+        # One seed per event, so the fuzzer mutates small inputs.
+        for line in p.read_text().splitlines():
+            if line.strip().startswith("{"):
+                put("ingest_ocsf", line.encode())
+    for seed in INGEST_OCSF_SEEDS:
+        put("ingest_ocsf", seed)
+    put("ingest_nessus", (exports / "scan.nessus").read_bytes())
+    for seed in INGEST_NESSUS_SEEDS:
+        put("ingest_nessus", seed)
 
     for t in sorted(OUT.iterdir()):
         print(t.name, len(list(t.iterdir())), "seeds")

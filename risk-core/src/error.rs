@@ -369,6 +369,9 @@ pub enum Error {
     /// Per-organisation results that do not fit the graph ([`crate::rating::split`]).
     #[error(transparent)]
     Split(#[from] crate::rating::split::SplitError),
+    /// A telemetry export was refused as a whole ([`crate::ingest`]).
+    #[error(transparent)]
+    Ingest(#[from] crate::ingest::IngestError),
 }
 
 impl Error {
@@ -380,6 +383,7 @@ impl Error {
             Error::Feed(e) => e.code(),
             Error::Simulation(e) => e.code(),
             Error::Split(e) => e.code(),
+            Error::Ingest(e) => e.code(),
         }
     }
 
@@ -391,6 +395,7 @@ impl Error {
             Error::Feed(e) => e.path(),
             Error::Simulation(e) => e.path(),
             Error::Split(e) => e.path(),
+            Error::Ingest(e) => e.path(),
         }
     }
 
@@ -469,7 +474,8 @@ pub const INTERNAL_ERROR: &str = "internal_error";
 /// Every error code the engine (and a binding, for [`INTERNAL_ERROR`]) can report, sorted and
 /// without repeats: the input codes ([`ErrorCode::ALL`]), [`INVALID_METHODOLOGY`], the feed
 /// codes ([`crate::feeds::FeedErrorKind::CODES`]), the simulation codes
-/// ([`crate::quant::QuantError::CODES`]) and [`INTERNAL_ERROR`]. The bindings' tests check
+/// ([`crate::quant::QuantError::CODES`]), the split codes ([`crate::rating::split::SplitError::CODES`]),
+/// the ingest codes ([`crate::ingest::IngestErrorKind::CODES`]) and [`INTERNAL_ERROR`]. The bindings' tests check
 /// their lists (the TypeScript `ErrorCode` union, the Python `ERROR_CODES`) against it.
 ///
 /// ```
@@ -482,6 +488,8 @@ pub fn error_codes() -> Vec<&'static str> {
     codes.push(INVALID_METHODOLOGY);
     codes.extend_from_slice(crate::feeds::FeedErrorKind::CODES);
     codes.extend_from_slice(crate::quant::QuantError::CODES);
+    codes.extend_from_slice(crate::rating::split::SplitError::CODES);
+    codes.extend_from_slice(crate::ingest::IngestErrorKind::CODES);
     codes.push(INTERNAL_ERROR);
     codes.sort_unstable();
     codes.dedup();

@@ -10,6 +10,7 @@
 pub mod decision;
 pub mod error;
 pub mod feeds;
+pub mod ingest;
 pub mod input;
 pub mod methodology;
 mod numeric;

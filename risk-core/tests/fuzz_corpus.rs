@@ -70,6 +70,16 @@ fn feeds_corpus() {
     replay("feeds", checks::check_feeds);
 }
 
+#[test]
+fn ingest_ocsf_corpus() {
+    replay("ingest_ocsf", checks::check_ingest_ocsf);
+}
+
+#[test]
+fn ingest_nessus_corpus() {
+    replay("ingest_nessus", checks::check_ingest_nessus);
+}
+
 /// The checks themselves catch what they claim to: a rating out of its bounds fails them.
 #[test]
 fn checks_reject_out_of_bounds_ratings() {

@@ -26,6 +26,7 @@ fn class_of(e: &Error) -> &'static str {
         Error::Methodology(_) => "MethodologyError",
         Error::Feed(_) => "FeedError",
         Error::Simulation(_) => "SimulationError",
+        Error::Ingest(_) => "IngestError",
         _ => "RiskError",
     }
 }
@@ -37,11 +38,13 @@ fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, P
     static METHODOLOGY: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static SIMULATION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static FEED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static INGEST: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     let cell = match name {
         "InputError" => &INPUT,
         "MethodologyError" => &METHODOLOGY,
         "SimulationError" => &SIMULATION,
         "FeedError" => &FEED,
+        "IngestError" => &INGEST,
         _ => &RISK,
     };
     cell.import(py, "riskrating._exceptions", name)
@@ -68,6 +71,11 @@ pub fn core_error(py: Python<'_>, e: &Error) -> PyErr {
             value.setattr("feed", f.feed().as_str())?;
             value.setattr("line", f.line())?;
             value.setattr("field", f.field())?;
+        }
+        if let Error::Ingest(i) = e {
+            value.setattr("source", i.source_name())?;
+            value.setattr("record", i.record())?;
+            value.setattr("line", i.line())?;
         }
         Ok(PyErr::from_value(value))
     };

@@ -49,7 +49,7 @@ impl FeedSource {
 /// riskrating.FeedError: KEV catalogue: vulnerabilities[0].cveID: `CVE-24` is not a CVE id of the form CVE-YYYY-NNNN (4 to 19 digits)
 #[pyclass(name = "KevCatalog", module = "riskrating", frozen)]
 pub struct PyKevCatalog {
-    inner: Arc<KevCatalog>,
+    pub(crate) inner: Arc<KevCatalog>,
 }
 
 #[pymethods]

@@ -14,6 +14,7 @@ mod decision;
 mod errors;
 mod feeds;
 mod frame;
+mod ingest;
 mod json;
 mod methodology;
 mod portfolio;
@@ -56,5 +57,6 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split::portfolio_to_tables, m)?)?;
     m.add_function(wrap_pyfunction!(split::rate_internal, m)?)?;
     m.add_function(wrap_pyfunction!(split::rate_from_internal, m)?)?;
+    m.add_function(wrap_pyfunction!(ingest::ingest, m)?)?;
     Ok(())
 }

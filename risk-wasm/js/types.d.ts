@@ -218,6 +218,7 @@ export type ErrorCode =
   | "empty_id"
   | "field_count"
   | "internal_error"
+  | "internal_mismatch"
   | "invalid_action"
   | "invalid_comment"
   | "invalid_control"
@@ -231,16 +232,21 @@ export type ErrorCode =
   | "invalid_methodology"
   | "invalid_number"
   | "invalid_option"
+  | "invalid_options"
   | "invalid_parameter"
   | "invalid_probability"
   | "invalid_scenario"
   | "invalid_trials"
   | "limit_exceeded"
   | "malformed_json"
+  | "malformed_xml"
   | "missing_field"
   | "missing_header"
+  | "missing_organisation"
   | "not_a_number"
   | "not_a_probability"
+  | "not_nessus"
+  | "read_error"
   | "resolved_before_first_seen"
   | "self_dependency"
   | "successes_exceed_trials"
@@ -250,7 +256,9 @@ export type ErrorCode =
   | "unknown_supplier"
   | "unknown_value"
   | "unmapped_control"
-  | "wrong_type";
+  | "wrong_type"
+  | "xml_dtd_refused"
+  | "xml_undefined_entity";
 
 /** One problem, as the engine lists it for every kind of error. */
 export interface Problem {
@@ -686,3 +694,69 @@ export interface SimulationReport {
  * give the same figures as Rust and Python.
  */
 export function simulate(input: Json<SimulationInput>, rating?: PortfolioRating | string | null): SimulationReport;
+
+/** Attribution maps for ingest: identifiers events carry → organisation ids. Never guessed. */
+export interface IngestAttribution {
+  /** OCSF `metadata.tenant_uid`. */
+  tenant_uid?: Record<string, string>;
+  /** OCSF `cloud.account.uid`. */
+  cloud_account_uid?: Record<string, string>;
+  /** DNS domain of OCSF `device.domain`/`device.hostname` or Nessus `host-fqdn` (parents match). */
+  device_domain?: Record<string, string>;
+  /** Nessus `Report@name`. */
+  nessus_report?: Record<string, string>;
+}
+
+/** Ingest options. */
+export interface IngestOptions {
+  as_of: string;
+  attribution?: IngestAttribution;
+  /** VLAN/subnet/zone ids of segmented medical/IoT networks (for `iomt_segmentation`). */
+  segmented_networks?: string[];
+  compliance_assurance?: "self_assessed" | "peer_reviewed" | "independent_audit";
+  limits?: { max_record_bytes?: number; max_depth?: number; max_string_bytes?: number; max_problems?: number };
+}
+
+/** One problem with one record of an export. */
+export interface IngestProblem {
+  source: string;
+  record: number;
+  line: number;
+  /** JSON path (`[3].vulnerabilities[0].cve.uid`) or XML element path. */
+  path: string;
+  code: string;
+  message: string;
+  /** Whether the record was skipped (else a default was used). */
+  skipped: boolean;
+}
+
+/** What an ingest read and made of it: `records_read = records_used + Σ skipped`. */
+export interface IngestReport {
+  records_read: number;
+  records_used: number;
+  skipped: Partial<Record<
+    "unsupported_class" | "detection_finding" | "unattributable" | "duplicate" | "outside_window"
+    | "not_caf_control" | "informational" | "no_cve" | "invalid", number>>;
+  by_class: Record<string, number>;
+  by_plugin_family: Record<string, number>;
+  findings: number;
+  findings_collapsed: number;
+  metrics: number;
+  assessments: number;
+  problems: IngestProblem[];
+  problems_omitted: number;
+  notes: string[];
+}
+
+/** The evidence of an ingest (a portfolio document with evidence only) and its report. */
+export interface Ingested {
+  portfolio: Portfolio;
+  report: IngestReport;
+}
+
+/** Ingest OCSF 1.x events (JSON array or JSON lines). Throws an `Error` with `code`/`path` for an export refused as a whole. */
+export function ingestOcsf(data: string | Uint8Array, options: Json<IngestOptions>, kev?: unknown): Ingested;
+/** Ingest a Nessus v2 (`.nessus`) export. */
+export function ingestNessus(data: string | Uint8Array, options: Json<IngestOptions>, kev?: unknown): Ingested;
+/** Ingest several exports (format detected per file), e.g. files dropped on the portal. */
+export function ingestFiles(files: { name: string; data: string | Uint8Array }[], options: Json<IngestOptions>, kev?: unknown): Ingested;

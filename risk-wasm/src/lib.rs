@@ -11,6 +11,7 @@
 mod convert;
 mod error;
 mod feeds;
+mod ingest;
 
 use wasm_bindgen::prelude::*;
 

@@ -114,6 +114,14 @@ pub struct SplitError {
 }
 
 impl SplitError {
+    /// Every code a [`SplitError`] can carry.
+    pub const CODES: &'static [&'static str] = &[
+        "unknown_organisation",
+        "missing_organisation",
+        "duplicate_organisation",
+        "internal_mismatch",
+    ];
+
     fn new(code: &'static str, path: String, message: String) -> Self {
         SplitError {
             code,

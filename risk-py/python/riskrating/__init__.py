@@ -22,11 +22,12 @@ True
 
 from __future__ import annotations
 
-from . import quant
+from . import ingest, quant
 from ._frames import from_frames
 from ._exceptions import (
     ERROR_CODES,
     FeedError,
+    IngestError,
     InputError,
     MethodologyError,
     RiskError,
@@ -68,6 +69,7 @@ __all__ = [
     "FactorRating",
     "FeedError",
     "History",
+    "IngestError",
     "InputError",
     "KevCatalog",
     "Methodology",
@@ -85,6 +87,7 @@ __all__ = [
     "enrich",
     "from_frames",
     "history",
+    "ingest",
     "plan",
     "portfolio_from_tables",
     "portfolio_to_tables",

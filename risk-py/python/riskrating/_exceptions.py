@@ -16,6 +16,7 @@ __all__ = [
     "FeedError",
     "MethodologyError",
     "SimulationError",
+    "IngestError",
 ]
 
 ERROR_CODES: Tuple[str, ...] = (
@@ -28,6 +29,7 @@ ERROR_CODES: Tuple[str, ...] = (
     "empty_id",
     "field_count",
     "internal_error",
+    "internal_mismatch",
     "invalid_action",
     "invalid_comment",
     "invalid_control",
@@ -41,16 +43,21 @@ ERROR_CODES: Tuple[str, ...] = (
     "invalid_methodology",
     "invalid_number",
     "invalid_option",
+    "invalid_options",
     "invalid_parameter",
     "invalid_probability",
     "invalid_scenario",
     "invalid_trials",
     "limit_exceeded",
     "malformed_json",
+    "malformed_xml",
     "missing_field",
     "missing_header",
+    "missing_organisation",
     "not_a_number",
     "not_a_probability",
+    "not_nessus",
+    "read_error",
     "resolved_before_first_seen",
     "self_dependency",
     "successes_exceed_trials",
@@ -61,6 +68,8 @@ ERROR_CODES: Tuple[str, ...] = (
     "unknown_value",
     "unmapped_control",
     "wrong_type",
+    "xml_dtd_refused",
+    "xml_undefined_entity",
 )
 """Every code an error can carry (``RiskError.code`` and each ``errors[i]["code"]``), sorted.
 The engine owns the list (``risk_core::error::error_codes``); the test suite fails when this one
@@ -203,3 +212,26 @@ class SimulationError(RiskError):
 
 for _cls in (RiskError, InputError, FeedError, MethodologyError, SimulationError):
     _cls.__module__ = "riskrating"
+
+
+class IngestError(InputError):
+    """A telemetry export (OCSF events, a Nessus file) was refused as a whole.
+
+    Problems with single records do not raise: they are listed in the ingest report. This is for
+    an input that cannot be read on: malformed or truncated framing (``malformed_json``,
+    ``malformed_xml``), a size or nesting limit (``limit_exceeded``), hostile XML
+    (``xml_dtd_refused``, ``xml_undefined_entity``), or not a Nessus file (``not_nessus``).
+    ``source`` names the input, ``record`` (0-based) and ``line`` (1-based) say where when known,
+    ``path`` is the JSON path (``[12]``) or XML element path.
+
+    >>> try:
+    ...     riskrating.ingest.nessus(b"<!DOCTYPE x [<!ENTITY a 'b'>]><NessusClientData_v2/>",
+    ...                              as_of="2025-09-30")
+    ... except riskrating.IngestError as e:
+    ...     print(e.code, e.source, e.line)
+    xml_dtd_refused data 1
+    """
+
+    source: str
+    record: Optional[int]
+    line: Optional[int]

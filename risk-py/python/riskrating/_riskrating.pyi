@@ -372,3 +372,8 @@ def rate_internal(portfolio: Portfolio, methodology: Optional[Methodology] = Non
 def rate_from_internal(
     graph: Portfolio, internal: List[str], methodology: Optional[Methodology] = None
 ) -> PortfolioRating: ...
+def ingest(
+    sources: List[Tuple[str, Optional[str], Optional[str], Optional[bytes]]],
+    options: str,
+    kev: Optional[KevCatalog] = None,
+) -> Tuple[Portfolio, str]: ...

@@ -1,0 +1,337 @@
+//! The evidence collected so far, deduplicated, and how it becomes a portfolio at the end.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use super::{IngestOptions, IngestProblem, IngestReport, Ingested, SkipReason};
+use crate::input::date::Date;
+use crate::input::document::{
+    Assessment, AssetCriticality, Finding, FindingKind, MetricObservation, Organisation, Outcome,
+    Portfolio,
+};
+
+/// The date of an OCSF timestamp (milliseconds since 1970-01-01 UTC), if representable.
+pub(crate) fn date_from_millis(ms: i64) -> Option<Date> {
+    let days = ms.div_euclid(86_400_000);
+    Date::from_ymd(1970, 1, 1)?.add_days(days)
+}
+
+/// One vulnerability finding as read (OCSF 2002 or a Nessus item), before (asset, CVE) collapse.
+#[derive(Debug, Clone)]
+pub(crate) struct Vuln {
+    /// Event time in ms (Nessus: scan start); the latest report of a finding wins.
+    pub time: i64,
+    pub asset: String,
+    /// CVE id, or else the finding's own uid.
+    pub key: String,
+    pub cve: Option<String>,
+    pub cvss: Option<String>,
+    pub cvss_score: Option<f64>,
+    pub epss: Option<f64>,
+    pub kev: bool,
+    pub internet_facing: bool,
+    pub criticality: AssetCriticality,
+    pub first_seen: Date,
+    pub resolved_on: Option<Date>,
+}
+
+/// One device of an inventory (OCSF 5001), latest state.
+#[derive(Debug, Clone)]
+pub(crate) struct Device {
+    pub time: i64,
+    pub managed: bool,
+    /// A server, desktop, laptop or virtual machine: a device that can run an EDR agent.
+    pub edr_eligible: bool,
+    pub has_edr: bool,
+    pub iot: bool,
+    pub segmented: bool,
+}
+
+/// One compliance check (OCSF 2003), latest state.
+#[derive(Debug, Clone)]
+pub(crate) struct Check {
+    pub time: i64,
+    pub control: String,
+    pub outcome: Outcome,
+    pub uid: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub options: IngestOptions,
+    pub report: IngestReport,
+    /// (org, finding uid) → finding.
+    vulns: BTreeMap<(String, String), Vuln>,
+    /// (org, device key) → device.
+    devices: BTreeMap<(String, String), Device>,
+    /// (org, finding uid) → check.
+    checks: BTreeMap<(String, String), Check>,
+}
+
+/// Where a record is, for problems.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub source: &'a str,
+    pub record: u64,
+    pub line: u64,
+}
+
+impl State {
+    pub fn new(options: IngestOptions) -> Self {
+        State {
+            options,
+            report: IngestReport::default(),
+            vulns: BTreeMap::new(),
+            devices: BTreeMap::new(),
+            checks: BTreeMap::new(),
+        }
+    }
+
+    pub fn problem(
+        &mut self,
+        at: At<'_>,
+        path: String,
+        code: &str,
+        message: String,
+        skipped: bool,
+    ) {
+        if self.report.problems.len() < self.options.limits.max_problems {
+            self.report.problems.push(IngestProblem {
+                source: crate::error::clip(at.source, 200),
+                record: at.record,
+                line: at.line,
+                path,
+                code: code.to_owned(),
+                message,
+                skipped,
+            });
+        } else {
+            self.report.problems_omitted += 1;
+        }
+    }
+
+    pub fn skip(&mut self, reason: SkipReason) {
+        self.report.skip(reason);
+    }
+
+    /// Count a record that reached the evidence: used when it added something new, else a
+    /// duplicate of what was already held.
+    pub fn used(&mut self, new: bool) {
+        if new {
+            self.report.records_used += 1;
+        } else {
+            self.report.skip(SkipReason::Duplicate);
+        }
+    }
+
+    /// Time after as_of?
+    pub fn outside_window(&self, date: Date) -> bool {
+        date > self.options.as_of
+    }
+
+    /// Keep the latest report of a finding; the first seen date is the earliest any report gives.
+    /// True when the finding is new (else the report is a duplicate).
+    pub fn add_vuln(&mut self, org: &str, uid: &str, v: Vuln) -> bool {
+        match self.vulns.entry((org.to_owned(), uid.to_owned())) {
+            Entry::Vacant(e) => {
+                e.insert(v);
+                true
+            }
+            Entry::Occupied(mut e) => {
+                let old = e.get_mut();
+                let first_seen = old.first_seen.min(v.first_seen);
+                if v.time >= old.time {
+                    *old = v;
+                }
+                old.first_seen = first_seen;
+                false
+            }
+        }
+    }
+
+    pub fn add_device(&mut self, org: &str, key: &str, d: Device) -> bool {
+        match self.devices.entry((org.to_owned(), key.to_owned())) {
+            Entry::Vacant(e) => {
+                e.insert(d);
+                true
+            }
+            Entry::Occupied(mut e) => {
+                if d.time >= e.get().time {
+                    e.insert(d);
+                }
+                false
+            }
+        }
+    }
+
+    pub fn add_check(&mut self, org: &str, c: Check) -> bool {
+        match self.checks.entry((org.to_owned(), c.uid.clone())) {
+            Entry::Vacant(e) => {
+                e.insert(c);
+                true
+            }
+            Entry::Occupied(mut e) => {
+                if c.time >= e.get().time {
+                    e.insert(c);
+                }
+                false
+            }
+        }
+    }
+
+    pub fn finish(self) -> Ingested {
+        let State {
+            options,
+            mut report,
+            vulns,
+            devices,
+            checks,
+        } = self;
+        let mut orgs: BTreeMap<String, Organisation> = BTreeMap::new();
+
+        // Findings: one per (organisation, asset, CVE).
+        let mut grouped: BTreeMap<(String, String, String), Vuln> = BTreeMap::new();
+        for ((org_id, _uid), v) in vulns {
+            match grouped.entry((org_id, v.asset.clone(), v.key.clone())) {
+                Entry::Vacant(e) => {
+                    e.insert(v);
+                }
+                Entry::Occupied(mut e) => {
+                    let g = e.get_mut();
+                    let first_seen = g.first_seen.min(v.first_seen);
+                    let resolved_on = match (g.resolved_on, v.resolved_on) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        _ => None,
+                    };
+                    let kev = g.kev || v.kev;
+                    let epss = match (g.epss, v.epss) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
+                    let internet_facing = g.internet_facing || v.internet_facing;
+                    let criticality = g.criticality.max(v.criticality);
+                    if v.time > g.time {
+                        g.time = v.time;
+                        g.cve = v.cve;
+                        g.cvss = v.cvss;
+                        g.cvss_score = v.cvss_score;
+                    }
+                    g.first_seen = first_seen;
+                    g.resolved_on = resolved_on;
+                    g.kev = kev;
+                    g.epss = epss;
+                    g.internet_facing = internet_facing;
+                    g.criticality = criticality;
+                    // Two finding uids for one (asset, CVE): one finding.
+                    report.findings_collapsed += 1;
+                }
+            }
+        }
+        for ((org_id, asset, key), v) in grouped {
+            let o = orgs
+                .entry(org_id.clone())
+                .or_insert_with(|| Organisation::new(&org_id));
+            // A resolution date before the first sighting cannot be: the finding was resolved
+            // when first reported (the report saw it already fixed).
+            let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
+            o.findings.push(Finding {
+                id: format!("{asset}/{key}"),
+                kind: FindingKind::Vulnerability,
+                cve: v.cve,
+                cvss: v.cvss,
+                cvss_score: v.cvss_score,
+                epss: v.epss,
+                kev: v.kev,
+                internet_facing: v.internet_facing,
+                asset_criticality: v.criticality,
+                first_seen: v.first_seen,
+                resolved_on,
+            });
+            report.findings += 1;
+        }
+
+        // Metrics from device inventories.
+        #[derive(Default)]
+        struct Counts {
+            latest: i64,
+            devices: u64,
+            managed: u64,
+            edr_eligible: u64,
+            edr: u64,
+            iot: u64,
+            segmented: u64,
+        }
+        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+        for ((org_id, _), d) in devices {
+            let c = counts.entry(org_id).or_insert_with(|| Counts {
+                latest: i64::MIN,
+                ..Counts::default()
+            });
+            c.latest = c.latest.max(d.time);
+            c.devices += 1;
+            c.managed += u64::from(d.managed);
+            c.edr_eligible += u64::from(d.edr_eligible);
+            c.edr += u64::from(d.edr_eligible && d.has_edr);
+            c.iot += u64::from(d.iot);
+            c.segmented += u64::from(d.iot && d.segmented);
+        }
+        for (org_id, c) in counts {
+            let Some(observed_on) = date_from_millis(c.latest) else {
+                continue;
+            };
+            let o = orgs
+                .entry(org_id.clone())
+                .or_insert_with(|| Organisation::new(&org_id));
+            let mut push = |metric: &str, successes: u64, trials: u64| {
+                if trials > 0 {
+                    o.metrics.push(MetricObservation {
+                        metric: metric.to_owned(),
+                        successes,
+                        trials,
+                        observed_on,
+                    });
+                    report.metrics += 1;
+                }
+            };
+            push("asset_inventory_coverage", c.managed, c.devices);
+            push("edr_coverage", c.edr, c.edr_eligible);
+            if options.segmented_networks.is_empty() {
+                if c.iot > 0 {
+                    report.notes.push(format!(
+                        "{org_id}: {} IoT/medical devices in the inventory but no segmented \
+                         networks given, so no iomt_segmentation metric",
+                        c.iot
+                    ));
+                }
+            } else {
+                push("iomt_segmentation", c.segmented, c.iot);
+            }
+        }
+
+        // Assessments from compliance checks.
+        for ((org_id, _), c) in checks {
+            let Some(assessed_on) = date_from_millis(c.time) else {
+                continue;
+            };
+            let o = orgs
+                .entry(org_id.clone())
+                .or_insert_with(|| Organisation::new(&org_id));
+            o.assessments.push(Assessment {
+                control: c.control,
+                outcome: c.outcome,
+                assurance: options.compliance_assurance,
+                assessed_on,
+                source: Some(format!("OCSF compliance finding {}", c.uid)),
+            });
+            report.assessments += 1;
+        }
+
+        Ingested {
+            portfolio: Portfolio {
+                as_of: options.as_of,
+                organisations: orgs.into_values().collect(),
+            },
+            report,
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! Splits a stream of JSON into records without holding more than one record: a top-level JSON
+//! array of values, or values one after another (JSON lines, or any whitespace between them).
+//! Tracks line numbers and enforces the record size and nesting limits before any parsing.
+
+use std::io::BufRead;
+
+use super::error::{IngestError, IngestErrorKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Start,
+    /// Inside a top-level array; `expect_value` after `[` or `,`.
+    Array {
+        expect_value: bool,
+        first: bool,
+    },
+    Lines,
+    Done,
+}
+
+pub(crate) struct JsonRecords<'s, R> {
+    reader: R,
+    source: &'s str,
+    mode: Mode,
+    buf: Vec<u8>,
+    line: u64,
+    record: u64,
+    max_record: usize,
+    max_depth: usize,
+    bom_checked: bool,
+}
+
+/// One record: its 0-based number, the 1-based line it starts on, and its bytes.
+pub(crate) struct Record<'b> {
+    pub index: u64,
+    pub line: u64,
+    pub bytes: &'b [u8],
+}
+
+impl<'s, R: BufRead> JsonRecords<'s, R> {
+    pub fn new(reader: R, source: &'s str, max_record: usize, max_depth: usize) -> Self {
+        JsonRecords {
+            reader,
+            source,
+            mode: Mode::Start,
+            buf: Vec::new(),
+            line: 1,
+            record: 0,
+            max_record,
+            max_depth,
+            bom_checked: false,
+        }
+    }
+
+    fn err(&self, kind: IngestErrorKind, message: String) -> IngestError {
+        IngestError::new(
+            kind,
+            self.source,
+            Some(self.record),
+            Some(self.line),
+            format!("[{}]", self.record),
+            message,
+        )
+    }
+
+    fn fill(&mut self) -> Result<&[u8], IngestError> {
+        let source = self.source;
+        let (record, line) = (self.record, self.line);
+        self.reader.fill_buf().map_err(|e| {
+            IngestError::new(
+                IngestErrorKind::Read,
+                source,
+                Some(record),
+                Some(line),
+                "",
+                e.to_string(),
+            )
+        })
+    }
+
+    /// Skip whitespace; the next byte, not consumed (None at end of input).
+    fn peek_non_ws(&mut self) -> Result<Option<u8>, IngestError> {
+        loop {
+            if !self.bom_checked {
+                let chunk = self.fill()?;
+                let (len, bom, ef) = (
+                    chunk.len(),
+                    chunk.starts_with(b"\xEF\xBB\xBF"),
+                    chunk.first() == Some(&0xEF),
+                );
+                self.bom_checked = true;
+                if bom {
+                    self.reader.consume(3);
+                } else if len > 0 && len < 3 && ef {
+                    return Err(self.err(
+                        IngestErrorKind::InvalidEncoding,
+                        "not valid UTF-8 JSON".into(),
+                    ));
+                }
+            }
+            let chunk = self.fill()?;
+            if chunk.is_empty() {
+                return Ok(None);
+            }
+            let mut n = 0;
+            let mut lines = 0;
+            for &b in chunk {
+                match b {
+                    b'\n' => lines += 1,
+                    b' ' | b'\t' | b'\r' => {}
+                    _ => {
+                        self.reader.consume(n);
+                        self.line += lines;
+                        return Ok(Some(b));
+                    }
+                }
+                n += 1;
+            }
+            self.reader.consume(n);
+            self.line += lines;
+        }
+    }
+
+    /// The next record, or `None` at the end of the input.
+    pub fn next_record(&mut self) -> Result<Option<Record<'_>>, IngestError> {
+        loop {
+            match self.mode {
+                Mode::Done => return Ok(None),
+                Mode::Start => match self.peek_non_ws()? {
+                    None => {
+                        self.mode = Mode::Done;
+                        return Ok(None);
+                    }
+                    Some(b'[') => {
+                        self.reader.consume(1);
+                        self.mode = Mode::Array {
+                            expect_value: true,
+                            first: true,
+                        };
+                    }
+                    Some(_) => self.mode = Mode::Lines,
+                },
+                Mode::Array {
+                    expect_value: false,
+                    ..
+                } => match self.peek_non_ws()? {
+                    Some(b',') => {
+                        self.reader.consume(1);
+                        self.mode = Mode::Array {
+                            expect_value: true,
+                            first: false,
+                        };
+                    }
+                    Some(b']') => {
+                        self.reader.consume(1);
+                        if let Some(b) = self.peek_non_ws()? {
+                            return Err(self.err(
+                                IngestErrorKind::MalformedJson,
+                                format!(
+                                    "unexpected `{}` after the end of the array",
+                                    char::from(b).escape_default()
+                                ),
+                            ));
+                        }
+                        self.mode = Mode::Done;
+                    }
+                    Some(b) => {
+                        return Err(self.err(
+                            IngestErrorKind::MalformedJson,
+                            format!(
+                                "expected `,` or `]` between events, found `{}`",
+                                char::from(b).escape_default()
+                            ),
+                        ));
+                    }
+                    None => {
+                        return Err(self.err(
+                            IngestErrorKind::MalformedJson,
+                            "the array of events is not closed (truncated input?)".into(),
+                        ));
+                    }
+                },
+                Mode::Array {
+                    expect_value: true,
+                    first,
+                } => match self.peek_non_ws()? {
+                    Some(b']') if first => {
+                        // `[]`: no events.
+                        self.reader.consume(1);
+                        self.mode = Mode::Done;
+                        if let Some(b) = self.peek_non_ws()? {
+                            return Err(self.err(
+                                IngestErrorKind::MalformedJson,
+                                format!(
+                                    "unexpected `{}` after the end of the array",
+                                    char::from(b).escape_default()
+                                ),
+                            ));
+                        }
+                    }
+                    Some(_) => {
+                        let line = self.line;
+                        self.scan_value()?;
+                        self.mode = Mode::Array {
+                            expect_value: false,
+                            first: false,
+                        };
+                        let index = self.record;
+                        self.record += 1;
+                        return Ok(Some(Record {
+                            index,
+                            line,
+                            bytes: &self.buf,
+                        }));
+                    }
+                    None => {
+                        return Err(self.err(
+                            IngestErrorKind::MalformedJson,
+                            "the array of events ends after a `,` (truncated input?)".into(),
+                        ));
+                    }
+                },
+                Mode::Lines => match self.peek_non_ws()? {
+                    None => {
+                        self.mode = Mode::Done;
+                        return Ok(None);
+                    }
+                    Some(_) => {
+                        let line = self.line;
+                        self.scan_value()?;
+                        let index = self.record;
+                        self.record += 1;
+                        return Ok(Some(Record {
+                            index,
+                            line,
+                            bytes: &self.buf,
+                        }));
+                    }
+                },
+            }
+        }
+    }
+
+    /// Copy one JSON value (starting at the next, non-blank, byte) into `buf`.
+    fn scan_value(&mut self) -> Result<(), IngestError> {
+        self.buf.clear();
+        let mut depth: usize = 0;
+        let mut in_string = false;
+        let mut escape = false;
+        let mut started = false;
+        // A scalar (number, literal) ends at a delimiter; a string/object/array at its close.
+        let mut scalar = false;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) => {
+                    return Err(self.err(IngestErrorKind::Read, e.to_string()));
+                }
+            };
+            if chunk.is_empty() {
+                if scalar && depth == 0 && !in_string {
+                    return Ok(());
+                }
+                return Err(self.err(
+                    IngestErrorKind::MalformedJson,
+                    "the input ends inside an event (truncated input?)".into(),
+                ));
+            }
+            let mut i = 0;
+            let mut done = false;
+            let mut lines = 0u64;
+            let mut too_deep = false;
+            while i < chunk.len() {
+                let b = chunk[i];
+                if b == b'\n' {
+                    lines += 1;
+                }
+                if in_string {
+                    if escape {
+                        escape = false;
+                    } else if b == b'\\' {
+                        escape = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                        if depth == 0 {
+                            i += 1;
+                            done = true;
+                            break;
+                        }
+                    }
+                    i += 1;
+                    continue;
+                }
+                if !started {
+                    started = true;
+                    match b {
+                        b'{' | b'[' => {}
+                        b'"' => {}
+                        _ => scalar = true,
+                    }
+                }
+                if scalar {
+                    if matches!(
+                        b,
+                        b' ' | b'\t' | b'\r' | b'\n' | b',' | b']' | b'[' | b'{' | b'}'
+                    ) {
+                        if b == b'\n' {
+                            lines -= 1; // not consumed: counted when skipped
+                        }
+                        done = true;
+                        break;
+                    }
+                    i += 1;
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => {
+                        depth += 1;
+                        if depth > self.max_depth {
+                            too_deep = true;
+                            break;
+                        }
+                    }
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            i += 1;
+                            done = true;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            if self.buf.len() + i > self.max_record {
+                let max = self.max_record;
+                return Err(self.err(
+                    IngestErrorKind::LimitExceeded,
+                    format!("an event is larger than the limit of {max} bytes"),
+                ));
+            }
+            self.buf.extend_from_slice(&chunk[..i]);
+            self.reader.consume(i);
+            self.line += lines;
+            if too_deep {
+                let max = self.max_depth;
+                return Err(self.err(
+                    IngestErrorKind::LimitExceeded,
+                    format!("an event is nested deeper than the limit of {max}"),
+                ));
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Telemetry exports (OCSF, Nessus) in, evidence out. The engine reads and decides everything
+//! (`risk_core::ingest`); this module opens files, converts arguments and results.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Cursor};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use risk_core::ingest::{Format, IngestOptions, ingest_readers};
+
+use crate::errors::{Failure, detached};
+use crate::feeds::PyKevCatalog;
+use crate::json;
+use crate::portfolio::PyPortfolio;
+
+/// Ingest exports: ``sources`` are ``(name, format, path, data)`` (format ``"ocsf"``,
+/// ``"nessus"`` or ``None`` to detect it; a ``path`` is streamed, else ``data`` is read), and
+/// ``options`` the ingest options as JSON text. Returns the evidence as a ``Portfolio`` and the
+/// ingest report as JSON text. Use ``riskrating.ingest.ocsf`` / ``.nessus`` instead.
+#[pyfunction]
+#[pyo3(signature = (sources, options, kev=None))]
+pub fn ingest(
+    py: Python<'_>,
+    sources: Vec<(String, Option<String>, Option<PathBuf>, Option<Vec<u8>>)>,
+    options: String,
+    kev: Option<PyRef<'_, PyKevCatalog>>,
+) -> PyResult<(PyPortfolio, String)> {
+    let kev = kev.map(|k| k.inner.clone());
+    let (portfolio, report) = detached(py, move || -> Result<_, Failure> {
+        let mut options = IngestOptions::from_json(&options).map_err(risk_core::Error::from)?;
+        options.kev = kev.map(|k| (*k).clone());
+        let mut readers: Vec<(String, Option<Format>, Box<dyn BufRead + Send>)> = Vec::new();
+        for (name, format, path, data) in sources {
+            let reader: Box<dyn BufRead + Send> = match path {
+                Some(p) => Box::new(BufReader::with_capacity(
+                    1 << 16,
+                    File::open(&p).map_err(|e| Failure::io(&p, e))?,
+                )),
+                None => Box::new(Cursor::new(data.unwrap_or_default())),
+            };
+            readers.push((name, format.as_deref().and_then(Format::from_name), reader));
+        }
+        let out = ingest_readers(readers, options)?;
+        Ok((out.portfolio, json::to_string(&out.report)))
+    })?;
+    Ok((PyPortfolio::new(Arc::new(portfolio)), report))
+}
