@@ -242,6 +242,8 @@ function describeAction(id, a) {
       return `Bring ${fmt.words(a.metric)} to ${a.successes.toLocaleString("en-GB")} of ${a.trials.toLocaleString("en-GB")}`;
     case "remove_dependency":
       return `Remove the dependency on ${displayName(a.supplier)}`;
+    case "set_dependency_access":
+      return `Reduce ${displayName(a.supplier)}’s access to ${fmt.words(a.access)}`;
     default:
       return JSON.stringify(a);
   }

@@ -75,7 +75,8 @@ pub fn date_arg(py: Python<'_>, value: &Bound<'_, PyAny>, path: &str) -> PyResul
 /// ``{"action": "set_assessment", "control", "outcome", "assurance"}``,
 /// ``{"action": "resolve_finding", "finding"}``,
 /// ``{"action": "set_metric", "metric", "successes", "trials"}``,
-/// ``{"action": "remove_dependency", "supplier"}``. They are applied in order to
+/// ``{"action": "remove_dependency", "supplier"}``,
+/// ``{"action": "set_dependency_access", "supplier", "access"}``. They are applied in order to
 /// ``organisation`` and the whole portfolio is re-rated, so changes reach its dependants.
 ///
 /// Raises :class:`InputError` with code ``invalid_action`` (path ``actions[i].field``) for a
@@ -226,6 +227,7 @@ fn action_target(a: &Action) -> (&'static str, &str) {
         Action::ResolveFinding { finding } => ("resolve_finding", finding),
         Action::SetMetric { metric, .. } => ("set_metric", metric),
         Action::RemoveDependency { supplier } => ("remove_dependency", supplier),
+        Action::SetDependencyAccess { supplier, .. } => ("set_dependency_access", supplier),
     }
 }
 

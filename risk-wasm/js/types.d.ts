@@ -373,7 +373,8 @@ export type Action =
   | { action: "set_assessment"; control: string; outcome: Outcome; assurance: Assurance }
   | { action: "resolve_finding"; finding: string }
   | { action: "set_metric"; metric: string; successes: number; trials: number }
-  | { action: "remove_dependency"; supplier: string };
+  | { action: "remove_dependency"; supplier: string }
+  | { action: "set_dependency_access"; supplier: string; access: Access };
 
 /** A change of one organisation's score. */
 export interface ScoreChange {
