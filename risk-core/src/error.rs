@@ -72,6 +72,10 @@ pub enum ErrorCode {
     InvalidAction,
     /// An organisation id that is not in the portfolio.
     UnknownOrganisation,
+    /// An empty group name in an organisation's `groups`.
+    EmptyGroup,
+    /// The same group twice in one organisation's `groups`.
+    DuplicateGroup,
 }
 
 impl ErrorCode {
@@ -106,6 +110,8 @@ impl ErrorCode {
             ErrorCode::LimitExceeded => "limit_exceeded",
             ErrorCode::InvalidAction => "invalid_action",
             ErrorCode::UnknownOrganisation => "unknown_organisation",
+            ErrorCode::EmptyGroup => "empty_group",
+            ErrorCode::DuplicateGroup => "duplicate_group",
         }
     }
 }

@@ -78,6 +78,7 @@ pub use decision::whatif::{
     Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if,
 };
 pub use input::limits::Limits;
+pub use rating::groups::GroupSummary;
 
 /// The README's Rust examples, run as doctests.
 #[doc = include_str!("../../README.md")]

@@ -479,6 +479,7 @@ impl Prepared {
 
         let peer_groups = peer_groups(m, &mut ratings);
         let suppliers = suppliers(self, replaced);
+        let groups = crate::rating::groups::summarise(self, &ratings);
         PortfolioRating {
             as_of,
             methodology: m.id().to_owned(),
@@ -486,6 +487,7 @@ impl Prepared {
             ratings,
             peer_groups,
             suppliers,
+            groups,
         }
     }
 }
