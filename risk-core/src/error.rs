@@ -327,6 +327,9 @@ pub enum Error {
     /// A loss-simulation input was rejected ([`crate::quant`]).
     #[error(transparent)]
     Simulation(#[from] crate::quant::QuantError),
+    /// A system-simulation request was rejected ([`crate::system`]).
+    #[error(transparent)]
+    System(#[from] crate::system::SystemError),
 }
 
 impl Error {
@@ -337,6 +340,7 @@ impl Error {
             Error::Methodology(_) => "invalid_methodology",
             Error::Feed(_) => "invalid_feed",
             Error::Simulation(e) => e.code(),
+            Error::System(e) => e.code(),
         }
     }
 
@@ -347,6 +351,7 @@ impl Error {
             Error::Methodology(e) => e.path(),
             Error::Feed(e) => e.path(),
             Error::Simulation(e) => e.path(),
+            Error::System(e) => e.path(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod quant;
 pub mod rating;
 #[cfg(feature = "sample")]
 pub mod sample;
+pub mod system;
 
 pub use decision::{history, whatif};
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};

@@ -69,7 +69,9 @@ fn input_order_changes_nothing() {
 #[test]
 fn bad_groups_are_typed_errors_with_paths() {
     let doc = |groups: &str| {
-        format!(r#"{{"as_of": "2025-09-30", "organisations": [{{"id": "A", "groups": {groups}}}]}}"#)
+        format!(
+            r#"{{"as_of": "2025-09-30", "organisations": [{{"id": "A", "groups": {groups}}}]}}"#
+        )
     };
     assert_eq!(
         errors(&doc(r#"["icb:QWE", ""]"#)),
@@ -77,7 +79,10 @@ fn bad_groups_are_typed_errors_with_paths() {
     );
     assert_eq!(
         errors(&doc(r#"["icb:QWE", "region:x", "icb:QWE"]"#)),
-        [(ErrorCode::DuplicateGroup, "organisations[0].groups[2]".into())]
+        [(
+            ErrorCode::DuplicateGroup,
+            "organisations[0].groups[2]".into()
+        )]
     );
     assert_eq!(
         errors(&doc(r#""icb:QWE""#)),

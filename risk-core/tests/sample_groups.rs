@@ -16,7 +16,9 @@ fn sample_has_icb_and_region_groups() {
             continue;
         }
         assert_eq!(o.groups.len(), 2, "{}: {:?}", o.id, o.groups);
-        let icb = o.groups[0].strip_prefix("icb:").expect("an icb group first");
+        let icb = o.groups[0]
+            .strip_prefix("icb:")
+            .expect("an icb group first");
         assert!(o.groups[1].starts_with("region:"));
         if o.peer_group == "icb" {
             assert_eq!(icb, o.id, "an ICB is in its own group");
@@ -35,7 +37,9 @@ fn sample_has_icb_and_region_groups() {
     assert!(icbs >= 5);
     assert_eq!(region_of_icb.len(), icbs);
     let rating = rate(&doc, &Methodology::default()).unwrap();
-    let regions = region_of_icb.values().collect::<std::collections::BTreeSet<_>>();
+    let regions = region_of_icb
+        .values()
+        .collect::<std::collections::BTreeSet<_>>();
     assert_eq!(rating.groups.len(), icbs + regions.len());
     let members: usize = rating
         .groups

@@ -1,7 +1,9 @@
 //! What-if and improvement plans (section 8) on the section 1 example, against figures computed
 //! independently from the specification's formulas (see spec_example.rs for the base case).
 
-use risk_core::{Access, Action, Assurance, ErrorCode, Methodology, Outcome, parse_portfolio, validate};
+use risk_core::{
+    Access, Action, Assurance, ErrorCode, Methodology, Outcome, parse_portfolio, validate,
+};
 
 const DOC: &str = include_str!("data/spec_example.json");
 
@@ -212,10 +214,16 @@ fn set_dependency_access_what_if() {
         r#"[{"action": "set_dependency_access", "supplier": "S", "access": "root"}]"#,
     )
     .unwrap_err();
-    assert_eq!((e.code(), e.path()), (ErrorCode::InvalidAction, "actions[0]"));
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::InvalidAction, "actions[0]")
+    );
     let e = risk_core::parse_actions(r#"[{"action": "set_dependency_access", "supplier": "S"}]"#)
         .unwrap_err();
-    assert_eq!((e.code(), e.path()), (ErrorCode::InvalidAction, "actions[0]"));
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::InvalidAction, "actions[0]")
+    );
 }
 
 #[test]

@@ -27,6 +27,8 @@ export interface Organisation {
   findings?: Finding[] | null;
   dependencies?: Dependency[] | null;
   attestation?: Attestation | null;
+  /** Groups it belongs to (`"icb:QWE"`, `"region:london"`): non-empty, none twice. */
+  groups?: string[] | null;
 }
 
 export type Outcome = "not_achieved" | "partially_achieved" | "achieved" | "not_applicable";
@@ -124,6 +126,19 @@ export interface PortfolioRating {
   peer_groups: PeerGroupStats[];
   /** Sorted by systemic exposure, descending. */
   suppliers: SupplierExposure[];
+  /** Per group, sorted by name; absent when no organisation lists a group. */
+  groups?: GroupSummary[];
+}
+
+/** One group's figures under independence. */
+export interface GroupSummary {
+  group: string;
+  /** Member ids, sorted. */
+  members: string[];
+  /** Σ P: expected members with a material incident in 12 months. */
+  expected_incidents: number;
+  /** 1 − Π(1 − P): P(at least one) if incidents were independent. */
+  p_any_independent: number;
 }
 
 /** One organisation's rating. */
@@ -230,6 +245,8 @@ export type ErrorCode =
   | "limit_exceeded"
   | "invalid_action"
   | "unknown_organisation"
+  | "empty_group"
+  | "duplicate_group"
   | "invalid_methodology"
   | "internal_error";
 

@@ -67,9 +67,8 @@ impl Action {
     /// The supplier a dependency action names (`None` for evidence actions).
     pub fn supplier(&self) -> Option<&str> {
         match self {
-            Action::RemoveDependency { supplier } | Action::SetDependencyAccess { supplier, .. } => {
-                Some(supplier)
-            }
+            Action::RemoveDependency { supplier }
+            | Action::SetDependencyAccess { supplier, .. } => Some(supplier),
             _ => None,
         }
     }
@@ -175,7 +174,7 @@ impl Prepared {
     }
 
     /// Apply actions to a copy of one organisation.
-    fn apply(&self, o: usize, actions: &[Action]) -> Result<PreparedOrg, InputError> {
+    pub(crate) fn apply(&self, o: usize, actions: &[Action]) -> Result<PreparedOrg, InputError> {
         let m = &self.methodology;
         let as_of = self.as_of;
         let mut org = self.orgs[o].clone();
@@ -485,7 +484,11 @@ impl Prepared {
         );
         // At most one step per supplier: it keeps its higher-ranked candidate.
         let mut seen = std::collections::HashSet::new();
-        steps.retain(|s| s.0.action.supplier().is_none_or(|id| seen.insert(id.to_owned())));
+        steps.retain(|s| {
+            s.0.action
+                .supplier()
+                .is_none_or(|id| seen.insert(id.to_owned()))
+        });
         steps.truncate(k);
         let steps: Vec<PlanStep> = steps.into_iter().map(|s| s.0).collect();
         let all: Vec<Action> = steps.iter().map(|s| s.action.clone()).collect();

@@ -40,9 +40,9 @@
 //! assert_eq!(report.organisations[0].id, "RBS");
 //! ```
 
-mod distribution;
+pub(crate) mod distribution;
 mod error;
-mod random;
+pub(crate) mod random;
 mod results;
 mod scenario;
 mod simulate;
