@@ -17,7 +17,7 @@ use crate::methodology::PyMethodology;
 use crate::rating::{PyRating, RatingRef, q};
 
 /// Actions as JSON text: a JSON str as is; a dict (one action) or a list of dicts serialised.
-fn actions_text(actions: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn actions_text(actions: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = actions.cast::<PyString>() {
         let text: PyBackedStr = s.clone().try_into()?;
         return Ok(text.to_string());

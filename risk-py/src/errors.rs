@@ -179,6 +179,10 @@ pub fn core_error(py: Python<'_>, e: &Error) -> PyErr {
         Error::Input(e) => input_error(py, e),
         Error::Methodology(e) => methodology_error(py, e),
         Error::Feed(e) => feed_error(py, e),
+        Error::System(risk_core::system::SystemError::Input(e)) => {
+            problems_error(py, "SimulationError", e)
+        }
+        Error::System(e) => single(py, "SimulationError", e.code(), e.path(), e.to_string()),
         other => single(
             py,
             "RiskError",

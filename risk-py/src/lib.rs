@@ -19,6 +19,7 @@ mod methodology;
 mod portfolio;
 mod quant;
 mod rating;
+mod system;
 
 /// Native part of the `riskrating` package; import `riskrating`, not this module.
 #[pymodule]
@@ -47,5 +48,6 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision::plan, m)?)?;
     m.add_function(wrap_pyfunction!(decision::history, m)?)?;
     m.add_function(wrap_pyfunction!(decision::change, m)?)?;
+    m.add_function(wrap_pyfunction!(system::system_report, m)?)?;
     Ok(())
 }

@@ -10,6 +10,8 @@
 
 mod convert;
 mod error;
+mod system;
+pub use system::system;
 
 use wasm_bindgen::prelude::*;
 

@@ -1042,8 +1042,9 @@ const REGIONS: [&str; 7] = [
 ];
 
 /// Groups: every NHS body, GP practice and care provider belongs to one integrated care system
-/// (`icb:<the ICB's id>`, the ICB itself included) and to that ICB's region (ICB `j` is in
-/// region `j mod 7`). Suppliers belong to no group.
+/// (`icb:<the ICB's id>`, the ICB itself included) and to that ICB's region: of `n` ICBs, ICB
+/// `j` is in region `⌊7j / max(n, 14)⌋`, so a region holds two or more ICBs. Suppliers belong
+/// to no group.
 fn add_groups(ctx: &Ctx, organisations: &mut [Organisation]) {
     let icbs: Vec<usize> = (0..ctx.kinds.len())
         .filter(|&i| ctx.kinds[i] == Kind::Icb)
@@ -1060,7 +1061,7 @@ fn add_groups(ctx: &Ctx, organisations: &mut [Organisation]) {
         };
         org.groups = vec![
             format!("icb:{}", ctx.ids[icbs[j]]),
-            REGIONS[j % REGIONS.len()].to_owned(),
+            REGIONS[j * REGIONS.len() / icbs.len().max(2 * REGIONS.len())].to_owned(),
         ];
     }
 }

@@ -339,5 +339,39 @@ pub fn simulate_what_if(
     Ok(prepared.system_what_if(organisation, actions, options)?)
 }
 
+/// The one call of the bindings: options as JSON text (`{}` for the defaults) and, for a
+/// system what-if, an organisation and its actions as JSON text (as [`crate::parse_actions`]).
+///
+/// ```
+/// use risk_core::{parse_portfolio, Methodology};
+/// let doc = parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [
+///   {"id": "A", "groups": ["g"], "dependencies": [{"supplier": "S", "criticality": "high", "access": "admin"}]},
+///   {"id": "S"}]}"#).unwrap();
+/// let m = Methodology::default();
+/// let base = risk_core::system::simulate_request(&doc, &m, r#"{"trials": 2000}"#, None).unwrap();
+/// let hard = risk_core::system::simulate_request(&doc, &m, r#"{"trials": 2000}"#,
+///     Some(("A", r#"[{"action": "set_dependency_access", "supplier": "S", "access": "none"}]"#))).unwrap();
+/// assert!(hard.group("g").unwrap().expected <= base.group("g").unwrap().expected);
+/// ```
+///
+/// # Errors
+/// [`crate::Error::System`] for bad options, [`crate::Error::Input`] for a bad document,
+/// organisation or action.
+pub fn simulate_request(
+    portfolio: &crate::Portfolio,
+    methodology: &crate::Methodology,
+    options: &str,
+    change: Option<(&str, &str)>,
+) -> Result<SystemReport, crate::Error> {
+    let options = parse_options(options)?;
+    match change {
+        None => simulate(portfolio, methodology, &options),
+        Some((organisation, actions)) => {
+            let actions = crate::parse_actions(actions)?;
+            simulate_what_if(portfolio, methodology, organisation, &actions, &options)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

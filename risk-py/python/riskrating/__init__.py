@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from . import quant
 from ._frames import from_frames
+from ._system import SystemReport, system
 from ._exceptions import FeedError, InputError, MethodologyError, RiskError, SimulationError
 from ._riskrating import (
     Driver,
@@ -76,4 +77,6 @@ __all__ = [
     "sample_portfolio",
     "validate",
     "what_if",
+    "SystemReport",
+    "system",
 ]
