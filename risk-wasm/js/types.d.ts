@@ -606,3 +606,77 @@ export interface SimulationReport {
  * give the same figures as Rust and Python.
  */
 export function simulate(input: Json<SimulationInput>, rating?: PortfolioRating | string | null): SimulationReport;
+
+// ---- The system view: correlated incidents across groups (docs/methodology.md section 17) ----
+
+/** Options of {@link system}; every field optional. */
+export interface SystemOptions {
+  /** Trials, 1 to 10^7 (default 10,000). */
+  trials?: number;
+  seed?: number;
+  /** Thresholds k of P(≥ k members compromised) (default [1, 2, 3, 5, 10]). */
+  ks?: number[];
+  /** The k of supplier attribution (default 3). */
+  attribution_k?: number;
+  /** Suppliers to attribute (default: the 10 most systemic). */
+  suppliers?: string[];
+  /** Money: loss per compromised member by peer group (defaults documented). */
+  losses?: { peer_groups?: Record<string, Distribution>; levels?: number[]; lec_points?: number };
+}
+
+/** P(at least k members compromised). */
+export interface SystemTail {
+  k: number;
+  p: number;
+  se: number;
+  /** Under independence with the simulated marginals. */
+  p_independent: number;
+  /** Under independence with the rated probabilities. */
+  p_rated_independent: number;
+  /** p / p_independent. */
+  multiplier: number;
+}
+
+/** One group (or the portfolio, `*`). */
+export interface GroupRisk {
+  group: string;
+  members: number;
+  expected: number;
+  expected_se: number;
+  expected_rated: number;
+  distribution: number[];
+  distribution_independent: number[];
+  tail: SystemTail[];
+  suppliers: { id: string; compromised_share: number; caused_share: number; tail_trials: number }[];
+  losses?: {
+    mean: number;
+    measures: { level: number; var: number; tvar: number; var_independent: number }[];
+    lec: { loss: number; probability: number }[];
+    lec_independent: { loss: number; probability: number }[];
+  };
+}
+
+/** The report of {@link system}. */
+export interface SystemReport {
+  trials: number;
+  seed: number;
+  ks: number[];
+  attribution_k: number;
+  portfolio: GroupRisk;
+  groups: GroupRisk[];
+  organisations: { id: string; simulated: number; se: number; rated: number; difference: number }[];
+}
+
+/**
+ * Simulate the supply-chain cascade: per group, how many members are compromised at once, with
+ * and without correlation, and through which suppliers. With `organisation` and `actions` (as
+ * for {@link whatIf}) the changed portfolio is simulated with the same seed.
+ */
+export function system(
+  document: Json<Portfolio>,
+  options?: Json<SystemOptions> | null,
+  organisation?: string | null,
+  actions?: Json<Action[]> | null,
+  methodology?: Json<Methodology> | null,
+): SystemReport;
+
