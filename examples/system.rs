@@ -35,10 +35,11 @@ fn main() -> ExitCode {
             "--k" => options.attribution_k = number(&mut it, "--k") as u32,
             "--organisations" => organisations = Some(number(&mut it, "--organisations") as usize),
             "--losses" => options.losses = Some(Default::default()),
+            "--no-attribution" => options.suppliers = Some(Vec::new()),
             _ if path.is_none() && !arg.starts_with("--") => path = Some(arg),
             _ => {
                 eprintln!(
-                    "usage: system [PORTFOLIO.json] [--trials N] [--seed S] [--k K] [--losses] [--organisations N] [--json]"
+                    "usage: system [PORTFOLIO.json] [--trials N] [--seed S] [--k K] [--losses] [--no-attribution] [--organisations N] [--json]"
                 );
                 return ExitCode::from(2);
             }

@@ -336,7 +336,7 @@ pub fn simulate_what_if(
     options: &SystemOptions,
 ) -> Result<SystemReport, crate::Error> {
     let prepared = crate::rating::validate::validate(portfolio, methodology)?;
-    Ok(prepared.system_what_if(organisation, actions, options)?)
+    prepared.system_what_if(organisation, actions, options)
 }
 
 /// The one call of the bindings: options as JSON text (`{}` for the defaults) and, for a

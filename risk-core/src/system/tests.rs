@@ -237,8 +237,10 @@ fn option_errors_are_typed_with_paths() {
         "{}",
         e.path()
     );
-    let mut losses = LossOptions::default();
-    losses.levels = vec![0.5, 1.0];
+    let losses = LossOptions {
+        levels: vec![0.5, 1.0],
+        ..Default::default()
+    };
     let e = p
         .system(&SystemOptions {
             losses: Some(losses),
@@ -290,7 +292,10 @@ fn money_fat_tail_from_correlation() {
 }
 
 /// A random small graph and one extra edge.
-fn graph() -> impl Strategy<Value = (Vec<(usize, usize, u8)>, Vec<u8>, (usize, usize, u8))> {
+/// Edges (dependant, supplier, criticality×access code) of a 7-organisation graph.
+type Edges = Vec<(usize, usize, u8)>;
+
+fn graph() -> impl Strategy<Value = (Edges, Vec<u8>, (usize, usize, u8))> {
     let n = 7usize;
     (
         proptest::collection::vec((0..n, 0..n, 0u8..16), 0..14),
