@@ -38,21 +38,38 @@ fn unit(h: u64) -> f64 {
     (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// The draw deciding an internal incident of the organisation ranked `r` in a trial.
+/// The per-organisation part of its internal draw (precomputed once).
 #[inline]
-fn internal_draw(key: u64, r: u32) -> f64 {
-    unit(mix(
-        key ^ mix(u64::from(r).wrapping_add(1).wrapping_mul(GOLDEN))
-    ))
+fn internal_salt(r: u32) -> u64 {
+    mix(u64::from(r).wrapping_add(1).wrapping_mul(GOLDEN))
 }
 
-/// The draw deciding a transmission over the edge supplier (rank `s`) → dependant (rank `d`).
+/// The draw deciding an internal incident of the organisation ranked `r` in a trial, given
+/// `internal_salt(r)`.
 #[inline]
-fn edge_draw(key: u64, s: u32, d: u32) -> f64 {
-    let a = mix(key.wrapping_add(0x632B_E59B_D9B4_E019) ^ u64::from(s).wrapping_mul(GOLDEN));
-    unit(mix(a ^ u64::from(d)
+fn internal_draw(key: u64, salt: u64) -> f64 {
+    unit(mix(key ^ salt))
+}
+
+/// The per-trial, per-supplier part of its edges' draws (once per compromised supplier).
+#[inline]
+fn edge_base(key: u64, s: u32) -> u64 {
+    mix(key.wrapping_add(0x632B_E59B_D9B4_E019) ^ u64::from(s).wrapping_mul(GOLDEN))
+}
+
+/// The per-dependant part of an edge draw (precomputed once).
+#[inline]
+fn edge_salt(d: u32) -> u64 {
+    u64::from(d)
         .wrapping_add(1)
-        .wrapping_mul(0xD1B5_4A32_D192_ED03)))
+        .wrapping_mul(0xD1B5_4A32_D192_ED03)
+}
+
+/// The draw deciding a transmission over the edge supplier (rank `s`) → dependant (rank `d`),
+/// given `edge_base(key, s)` and `edge_salt(d)`.
+#[inline]
+fn edge_draw(base: u64, salt: u64) -> f64 {
+    unit(mix(base ^ salt))
 }
 
 /// The draw deciding whether the organisation ranked `r` is compromised in the independent
@@ -70,11 +87,13 @@ struct Model {
     rank: Vec<u32>,
     /// Organisations in id order (the seed order of every trial).
     by_rank: Vec<u32>,
+    /// `internal_salt` of each organisation.
+    salt: Vec<u64>,
     pint: Vec<f64>,
     rated: Vec<f64>,
     /// Out-edges (supplier → dependants) in CSR form, dependants in rank order.
     out_start: Vec<usize>,
-    out: Vec<(u32, u32, f64)>,
+    out: Vec<(u32, u64, f64)>,
     /// Group indices of each organisation (CSR); the portfolio is group `n_groups`.
     grp_start: Vec<usize>,
     grp: Vec<u32>,
@@ -236,10 +255,10 @@ fn build(
         out_start[i + 1] = out_start[i] + out_deg[i];
     }
     let mut fill = out_start.clone();
-    let mut out = vec![(0u32, 0u32, 0.0f64); edges];
+    let mut out = vec![(0u32, 0u64, 0.0f64); edges];
     for &i in &prep.id_order {
         for d in &org(i).deps {
-            out[fill[d.supplier]] = (i as u32, rank[i], d.coupling);
+            out[fill[d.supplier]] = (i as u32, edge_salt(rank[i]), d.coupling);
             fill[d.supplier] += 1;
         }
     }
@@ -357,9 +376,11 @@ fn build(
         }
     }
 
+    let salt = rank.iter().map(|&r| internal_salt(r)).collect();
     Ok(Model {
         n,
         rank,
+        salt,
         by_rank,
         pint,
         rated,
@@ -434,7 +455,7 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
         // Internal incidents, in id order.
         for &i in &m.by_rank {
             let i = i as usize;
-            if internal_draw(k, m.rank[i]) < m.pint[i] {
+            if internal_draw(k, m.salt[i]) < m.pint[i] {
                 mark[i] = stamp;
                 parent[i] = NONE;
                 queue.push(i as u32);
@@ -445,9 +466,13 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
         while head < queue.len() {
             let s = queue[head] as usize;
             head += 1;
-            let rs = m.rank[s];
-            for &(d, rd, c) in &m.out[m.out_start[s]..m.out_start[s + 1]] {
-                if mark[d as usize] != stamp && edge_draw(k, rs, rd) < c {
+            let edges = &m.out[m.out_start[s]..m.out_start[s + 1]];
+            if edges.is_empty() {
+                continue;
+            }
+            let base = edge_base(k, m.rank[s]);
+            for &(d, salt, c) in edges {
+                if mark[d as usize] != stamp && edge_draw(base, salt) < c {
                     mark[d as usize] = stamp;
                     parent[d as usize] = s as u32;
                     queue.push(d);
