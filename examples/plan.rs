@@ -36,6 +36,9 @@ fn describe(a: &Action) -> String {
             trials,
         } => format!("bring {} to {successes}/{trials}", metric.replace('_', " ")),
         Action::RemoveDependency { supplier } => format!("remove the dependency on {supplier}"),
+        Action::SetDependencyAccess { supplier, access } => {
+            format!("reduce {supplier}'s access to {}", access.as_str())
+        }
     }
 }
 

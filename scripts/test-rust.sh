@@ -31,7 +31,7 @@ cargo run --release --locked --example rate -- --json > target/rate-sample.json
 python3 - target/rate-sample.json <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-assert set(doc) == {"as_of", "methodology", "methodology_version", "ratings", "peer_groups", "suppliers"}, set(doc)
+assert set(doc) == {"as_of", "methodology", "methodology_version", "ratings", "peer_groups", "suppliers", "groups"}, set(doc)
 keys = {"id", "peer_group", "score", "band", "interval", "probability", "probability_interval",
         "internal_probability", "supply_probability", "basis", "coverage", "peer_percentile",
         "factors", "drivers"}
@@ -48,7 +48,10 @@ for g in doc["peer_groups"]:
     assert set(g) == {"peer_group", "n", "min", "p25", "median", "p75", "max"}
 for s in doc["suppliers"]:
     assert set(s) == {"id", "dependents", "systemic_exposure"}
-print(f"--json: {len(doc['ratings'])} ratings, {len(doc['peer_groups'])} peer groups, {len(doc['suppliers'])} suppliers: shape ok")
+for g in doc["groups"]:
+    assert set(g) == {"group", "members", "expected_incidents", "p_any_independent"}
+    assert 0 <= g["p_any_independent"] <= 1 and g["expected_incidents"] >= g["p_any_independent"] - 1e-12
+print(f"--json: {len(doc['ratings'])} ratings, {len(doc['peer_groups'])} peer groups, {len(doc['suppliers'])} suppliers, {len(doc['groups'])} groups: shape ok")
 PY
 
 echo "== main job: a bad file is rejected with paths and a non-zero exit"

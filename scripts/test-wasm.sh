@@ -61,6 +61,10 @@ for f in risk-wasm/tests/simulation/*.json; do
         | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s).report)))' > "$out"
     [ -s "$out" ] || { say "quant_sim wrote nothing for $f"; exit 1; }
 done
+# The system view of the bundled sample, for system() (same seed, same report).
+cargo run --release --locked --quiet --example system -- --trials 10000 --seed 3 --json \
+    > "$WORK/simulation/system_sample.expected.json"
+[ -s "$WORK/simulation/system_sample.expected.json" ] || { say "the system example wrote nothing"; exit 1; }
 # The sample generator and the bundled sample's rating, for samplePortfolio.
 cargo run --release --locked --quiet --example gen_sample -- --organisations 120 --seed 7 \
     --out "$WORK/sample_120_7.json" 2>/dev/null

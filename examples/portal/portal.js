@@ -96,6 +96,7 @@ function load(text, label) {
       `(${rating.methodology} ${rating.methodology_version}) in ${fmt.ms(ms)}.`,
   );
   document.body.dataset.rateMs = ms.toFixed(3);
+  renderSystem();
 }
 
 $("load-sample").addEventListener("click", () => {
@@ -242,6 +243,8 @@ function describeAction(id, a) {
       return `Bring ${fmt.words(a.metric)} to ${a.successes.toLocaleString("en-GB")} of ${a.trials.toLocaleString("en-GB")}`;
     case "remove_dependency":
       return `Remove the dependency on ${displayName(a.supplier)}`;
+    case "set_dependency_access":
+      return `Reduce ${displayName(a.supplier)}’s access to ${fmt.words(a.access)}`;
     default:
       return JSON.stringify(a);
   }
@@ -478,6 +481,74 @@ $("loss-form").addEventListener("submit", (event) => {
 });
 
 // ---- start ----------------------------------------------------------------------------------
+
+// ---- the system view: groups that could fall together ---------------------------------------
+
+const SYSTEM_OPTIONS = { trials: 10000, seed: 1, ks: [1, 2, 3, 5, 10], attribution_k: 3 };
+const SYSTEM_K = 3;
+
+const tailAt = (g, k = SYSTEM_K) => g.tail.find((t) => t.k === k);
+
+function renderSystem(after = null) {
+  const section = $("system");
+  if (!state.rating.groups?.length) {
+    section.hidden = true;
+    return;
+  }
+  section.hidden = false;
+  if (!after) {
+    const t0 = performance.now();
+    state.system = rr.system(state.doc, SYSTEM_OPTIONS);
+    const ms = performance.now() - t0;
+    document.body.dataset.systemMs = ms.toFixed(3);
+    $("system-whatif").textContent =
+      `${state.system.groups.length} groups, ${state.system.trials.toLocaleString("en-GB")} simulated years in ${fmt.ms(ms)}.`;
+    const suppliers = [...new Set(state.system.groups.flatMap((g) => g.suppliers.map((s) => s.id)))];
+    $("system-supplier").replaceChildren(...suppliers.map((id) => el("option", { value: id }, displayName(id) !== id ? `${displayName(id)} (${id})` : id)));
+  }
+  const afterByGroup = new Map((after?.groups ?? []).map((g) => [g.group, g]));
+  const groups = [...state.system.groups].sort((a, b) => tailAt(b).p - tailAt(a).p || (a.group < b.group ? -1 : 1));
+  $("system-table").tBodies[0].replaceChildren(
+    ...groups.map((g) => {
+      const t = tailAt(g);
+      const a = afterByGroup.get(g.group);
+      const behind = g.suppliers.filter((s) => s.compromised_share > 0).slice(0, 3)
+        .map((s) => `${displayName(s.id)} ${fmt.pct(s.compromised_share, 0)} / ${fmt.pct(s.caused_share, 0)}`);
+      return el("tr", { "data-group": g.group },
+        el("th", { scope: "row" }, g.group),
+        el("td", { class: "num" }, String(g.members)),
+        el("td", { class: "num" }, g.expected.toFixed(2)),
+        el("td", { class: "num p-tail" }, fmt.pct(t.p)),
+        el("td", { class: "num" }, fmt.pct(t.p_independent)),
+        el("td", { class: "num p-after" }, a ? fmt.pct(tailAt(a).p) : "–"),
+        el("td", {}, behind.join(", ")));
+    }),
+  );
+}
+
+function systemWhatIf(event) {
+  event.preventDefault();
+  const id = $("system-supplier").value;
+  const how = $("system-action").value;
+  let after;
+  if (how === "harden") {
+    const actions = rr.plan(state.doc, id, 5).steps.map((s) => s.action);
+    after = rr.system(state.doc, SYSTEM_OPTIONS, id, actions);
+  } else {
+    const doc = structuredClone(state.doc);
+    for (const o of doc.organisations) o.dependencies = (o.dependencies ?? []).filter((d) => d.supplier !== id);
+    after = rr.system(doc, SYSTEM_OPTIONS);
+  }
+  state.systemAfter = after;
+  renderSystem(after);
+  const top = [...state.system.groups].sort((a, b) => tailAt(b).p - tailAt(a).p)[0];
+  const moved = after.groups.find((g) => g.group === top.group);
+  $("system-whatif").textContent =
+    `${how === "harden" ? "Hardening" : "Removing"} ${displayName(id)}: P(≥${SYSTEM_K}) in ${top.group} ` +
+    `${fmt.pct(tailAt(top).p)} → ${fmt.pct(tailAt(moved).p)} (same simulated years).`;
+}
+
+$("system-form").addEventListener("submit", systemWhatIf);
 
 async function start() {
   await init();

@@ -109,6 +109,10 @@ pub enum ErrorCode {
     InvalidAction => "invalid_action",
     /// An organisation id that is not in the portfolio.
     UnknownOrganisation => "unknown_organisation",
+    /// An empty group name in an organisation's `groups`.
+    EmptyGroup => "empty_group",
+    /// The same group twice in one organisation's `groups`.
+    DuplicateGroup => "duplicate_group",
 }
 }
 
@@ -372,6 +376,9 @@ pub enum Error {
     /// A telemetry export was refused as a whole ([`crate::ingest`]).
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
+    /// A system-simulation request was rejected ([`crate::system`]).
+    #[error(transparent)]
+    System(#[from] crate::system::SystemError),
 }
 
 impl Error {
@@ -384,6 +391,7 @@ impl Error {
             Error::Simulation(e) => e.code(),
             Error::Split(e) => e.code(),
             Error::Ingest(e) => e.code(),
+            Error::System(e) => e.code(),
         }
     }
 
@@ -396,6 +404,7 @@ impl Error {
             Error::Simulation(e) => e.path(),
             Error::Split(e) => e.path(),
             Error::Ingest(e) => e.path(),
+            Error::System(e) => e.path(),
         }
     }
 
@@ -475,7 +484,8 @@ pub const INTERNAL_ERROR: &str = "internal_error";
 /// without repeats: the input codes ([`ErrorCode::ALL`]), [`INVALID_METHODOLOGY`], the feed
 /// codes ([`crate::feeds::FeedErrorKind::CODES`]), the simulation codes
 /// ([`crate::quant::QuantError::CODES`]), the split codes ([`crate::rating::split::SplitError::CODES`]),
-/// the ingest codes ([`crate::ingest::IngestErrorKind::CODES`]) and [`INTERNAL_ERROR`]. The bindings' tests check
+/// the ingest codes ([`crate::ingest::IngestErrorKind::CODES`]), the system-simulation codes
+/// ([`crate::system::SystemError::CODES`]) and [`INTERNAL_ERROR`]. The bindings' tests check
 /// their lists (the TypeScript `ErrorCode` union, the Python `ERROR_CODES`) against it.
 ///
 /// ```
@@ -490,6 +500,7 @@ pub fn error_codes() -> Vec<&'static str> {
     codes.extend_from_slice(crate::quant::QuantError::CODES);
     codes.extend_from_slice(crate::rating::split::SplitError::CODES);
     codes.extend_from_slice(crate::ingest::IngestErrorKind::CODES);
+    codes.extend_from_slice(crate::system::SystemError::CODES);
     codes.push(INTERNAL_ERROR);
     codes.sort_unstable();
     codes.dedup();

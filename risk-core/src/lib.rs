@@ -18,6 +18,7 @@ pub mod quant;
 pub mod rating;
 #[cfg(feature = "sample")]
 pub mod sample;
+pub mod system;
 
 pub use decision::{history, whatif};
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};
@@ -109,6 +110,7 @@ pub fn rate_from_internal(
     let graph = rating::split::graph_only(graph);
     Ok(validate(&graph, methodology)?.rate_from_internal(internal)?)
 }
+pub use rating::groups::GroupSummary;
 
 /// The README's Rust examples, run as doctests.
 #[doc = include_str!("../../README.md")]

@@ -1,7 +1,9 @@
 //! What-if and improvement plans (section 8) on the section 1 example, against figures computed
 //! independently from the specification's formulas (see spec_example.rs for the base case).
 
-use risk_core::{Action, Assurance, ErrorCode, Methodology, Outcome, parse_portfolio, validate};
+use risk_core::{
+    Access, Action, Assurance, ErrorCode, Methodology, Outcome, parse_portfolio, validate,
+};
 
 const DOC: &str = include_str!("data/spec_example.json");
 
@@ -94,6 +96,8 @@ fn changes_reach_dependants() {
 
 #[test]
 fn plan_by_hand() {
+    // v1.2: SUP-PATH is a critical supplier, so its candidate is a step down in access
+    // (network → data: coupling 0.40 → 0.30), not its removal.
     let p = prepared();
     let plan = p.plan("RBS", 2).unwrap();
     close(plan.score, BASE, "plan base");
@@ -112,20 +116,114 @@ fn plan_by_hand() {
     close(got[0].1, 11.295931946298879, "step 1");
     assert_eq!(
         got[1].0,
-        Action::RemoveDependency {
-            supplier: "SUP-PATH".into()
+        Action::SetAssessment {
+            control: "B4.d".into(),
+            outcome: Outcome::Achieved,
+            assurance: Assurance::IndependentAudit,
         }
     );
-    close(got[1].1, 5.315330543214486, "step 2");
-    close(plan.score_with_all, 543.3730242190417, "top-2 together");
+    close(got[1].1, 4.641681206370322, "step 2");
+    close(plan.score_with_all, 551.6842835291172, "top-2 together");
     let all = p.plan("RBS", 10).unwrap();
     assert_eq!(all.steps.len(), 4);
-    close(all.score_with_all, 561.0316085963912, "all four together");
+    assert_eq!(
+        all.steps[3].action,
+        Action::SetDependencyAccess {
+            supplier: "SUP-PATH".into(),
+            access: Access::Data,
+        }
+    );
+    close(all.steps[3].gain, 1.3092115575285561, "access step");
+    close(all.score_with_all, 555.5018722916063, "all four together");
     // The plan's gains are the what-if deltas.
     for s in &all.steps {
         let w = p.what_if("RBS", std::slice::from_ref(&s.action)).unwrap();
         close(w.delta, s.gain, "plan gain = what-if delta");
     }
+}
+
+#[test]
+fn plan_one_step_per_supplier() {
+    // A medium-criticality supplier has two candidates (a step down in access and removal);
+    // removal gains more and is the only one listed.
+    let doc = DOC.replace(r#""criticality": "critical""#, r#""criticality": "medium""#);
+    let p = validate(&parse_portfolio(&doc).unwrap(), &Methodology::default()).unwrap();
+    let plan = p.plan("RBS", 10).unwrap();
+    assert_eq!(plan.candidates, 5);
+    assert_eq!(plan.steps.len(), 4);
+    let dep: Vec<&Action> = plan
+        .steps
+        .iter()
+        .map(|s| &s.action)
+        .filter(|a| a.supplier().is_some())
+        .collect();
+    assert_eq!(
+        dep,
+        [&Action::RemoveDependency {
+            supplier: "SUP-PATH".into()
+        }]
+    );
+    close(plan.steps[3].gain, 1.3488764460101947, "removal gain");
+    close(plan.score_with_all, 561.0316085963912, "all together");
+}
+
+#[test]
+fn set_dependency_access_what_if() {
+    let p = prepared();
+    let w = p
+        .what_if(
+            "RBS",
+            &[Action::SetDependencyAccess {
+                supplier: "SUP-PATH".into(),
+                access: Access::Data,
+            }],
+        )
+        .unwrap();
+    close(w.delta, 1.3092115575285561, "access gain");
+    // Raising access lowers the score (coupling 0.40 → 0.50).
+    let w = p
+        .what_if(
+            "RBS",
+            &[Action::SetDependencyAccess {
+                supplier: "SUP-PATH".into(),
+                access: Access::Admin,
+            }],
+        )
+        .unwrap();
+    assert!(w.delta < 0.0);
+    let e = p
+        .what_if(
+            "RBS",
+            &[
+                Action::ResolveFinding {
+                    finding: "F-17".into(),
+                },
+                Action::SetDependencyAccess {
+                    supplier: "RBS".into(),
+                    access: Access::None,
+                },
+            ],
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::InvalidAction, "actions[1].supplier")
+    );
+    // A malformed action is named as a whole, like an invalid outcome (the parser's convention).
+    let e = risk_core::parse_actions(
+        r#"[{"action": "set_dependency_access", "supplier": "S", "access": "root"}]"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::InvalidAction, "actions[0]")
+    );
+    let e = risk_core::parse_actions(r#"[{"action": "set_dependency_access", "supplier": "S"}]"#)
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::InvalidAction, "actions[0]")
+    );
 }
 
 #[test]

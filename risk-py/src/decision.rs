@@ -20,7 +20,8 @@ use crate::rating::{PyRating, RatingRef, q};
 /// ``{"action": "set_assessment", "control", "outcome", "assurance"}``,
 /// ``{"action": "resolve_finding", "finding"}``,
 /// ``{"action": "set_metric", "metric", "successes", "trials"}``,
-/// ``{"action": "remove_dependency", "supplier"}``. They are applied in order to
+/// ``{"action": "remove_dependency", "supplier"}``,
+/// ``{"action": "set_dependency_access", "supplier", "access"}``. They are applied in order to
 /// ``organisation`` and the whole portfolio is re-rated, so changes reach its dependants.
 ///
 /// Raises :class:`InputError` with code ``invalid_action`` (path ``actions[i].field``) for a

@@ -27,6 +27,7 @@ fn class_of(e: &Error) -> &'static str {
         Error::Feed(_) => "FeedError",
         Error::Simulation(_) => "SimulationError",
         Error::Ingest(_) => "IngestError",
+        Error::System(_) => "SimulationError",
         _ => "RiskError",
     }
 }

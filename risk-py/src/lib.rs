@@ -22,6 +22,7 @@ mod prepared;
 mod quant;
 mod rating;
 mod split;
+mod system;
 
 /// Native part of the `riskrating` package; import `riskrating`, not this module.
 #[pymodule]
@@ -58,5 +59,6 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split::rate_internal, m)?)?;
     m.add_function(wrap_pyfunction!(split::rate_from_internal, m)?)?;
     m.add_function(wrap_pyfunction!(ingest::ingest, m)?)?;
+    m.add_function(wrap_pyfunction!(system::system_report, m)?)?;
     Ok(())
 }

@@ -27,6 +27,8 @@ export interface Organisation {
   findings?: Finding[] | null;
   dependencies?: Dependency[] | null;
   attestation?: Attestation | null;
+  /** Groups it belongs to (`"icb:QWE"`, `"region:london"`): non-empty, none twice. */
+  groups?: string[] | null;
 }
 
 export type Outcome = "not_achieved" | "partially_achieved" | "achieved" | "not_applicable";
@@ -128,6 +130,19 @@ export interface PortfolioRating {
   peer_groups: PeerGroupStats[];
   /** Sorted by systemic exposure, descending. */
   suppliers: SupplierExposure[];
+  /** Per group, sorted by name; absent when no organisation lists a group. */
+  groups?: GroupSummary[];
+}
+
+/** One group's figures under independence. */
+export interface GroupSummary {
+  group: string;
+  /** Member ids, sorted. */
+  members: string[];
+  /** Σ P: expected members with a material incident in 12 months. */
+  expected_incidents: number;
+  /** 1 − Π(1 − P): P(at least one) if incidents were independent. */
+  p_any_independent: number;
 }
 
 /** One organisation's rating. */
@@ -213,8 +228,10 @@ export type ErrorCode =
   | "duplicate_cve"
   | "duplicate_dependency"
   | "duplicate_finding"
+  | "duplicate_group"
   | "duplicate_key"
   | "duplicate_organisation"
+  | "empty_group"
   | "empty_id"
   | "field_count"
   | "internal_error"
@@ -229,6 +246,7 @@ export type ErrorCode =
   | "invalid_date"
   | "invalid_encoding"
   | "invalid_header"
+  | "invalid_loss"
   | "invalid_methodology"
   | "invalid_number"
   | "invalid_option"
@@ -236,6 +254,7 @@ export type ErrorCode =
   | "invalid_parameter"
   | "invalid_probability"
   | "invalid_scenario"
+  | "invalid_threshold"
   | "invalid_trials"
   | "limit_exceeded"
   | "malformed_json"
@@ -412,7 +431,8 @@ export type Action =
   | { action: "set_assessment"; control: string; outcome: Outcome; assurance: Assurance }
   | { action: "resolve_finding"; finding: string }
   | { action: "set_metric"; metric: string; successes: number; trials: number }
-  | { action: "remove_dependency"; supplier: string };
+  | { action: "remove_dependency"; supplier: string }
+  | { action: "set_dependency_access"; supplier: string; access: Access };
 
 /** A change of one organisation's score. */
 export interface ScoreChange {
@@ -760,3 +780,76 @@ export function ingestOcsf(data: string | Uint8Array, options: Json<IngestOption
 export function ingestNessus(data: string | Uint8Array, options: Json<IngestOptions>, kev?: unknown): Ingested;
 /** Ingest several exports (format detected per file), e.g. files dropped on the portal. */
 export function ingestFiles(files: { name: string; data: string | Uint8Array }[], options: Json<IngestOptions>, kev?: unknown): Ingested;
+// ---- The system view: correlated incidents across groups (docs/methodology.md section 17) ----
+
+/** Options of {@link system}; every field optional. */
+export interface SystemOptions {
+  /** Trials, 1 to 10^7 (default 10,000). */
+  trials?: number;
+  seed?: number;
+  /** Thresholds k of P(≥ k members compromised) (default [1, 2, 3, 5, 10]). */
+  ks?: number[];
+  /** The k of supplier attribution (default 3). */
+  attribution_k?: number;
+  /** Suppliers to attribute (default: the 10 most systemic). */
+  suppliers?: string[];
+  /** Money: loss per compromised member by peer group (defaults documented). */
+  losses?: { peer_groups?: Record<string, Distribution>; levels?: number[]; lec_points?: number };
+}
+
+/** P(at least k members compromised). */
+export interface SystemTail {
+  k: number;
+  p: number;
+  se: number;
+  /** Under independence with the simulated marginals. */
+  p_independent: number;
+  /** Under independence with the rated probabilities. */
+  p_rated_independent: number;
+  /** p / p_independent. */
+  multiplier: number;
+}
+
+/** One group (or the portfolio, `*`). */
+export interface GroupRisk {
+  group: string;
+  members: number;
+  expected: number;
+  expected_se: number;
+  expected_rated: number;
+  distribution: number[];
+  distribution_independent: number[];
+  tail: SystemTail[];
+  suppliers: { id: string; compromised_share: number; caused_share: number; tail_trials: number }[];
+  losses?: {
+    mean: number;
+    measures: { level: number; var: number; tvar: number; var_independent: number }[];
+    lec: { loss: number; probability: number }[];
+    lec_independent: { loss: number; probability: number }[];
+  };
+}
+
+/** The report of {@link system}. */
+export interface SystemReport {
+  trials: number;
+  seed: number;
+  ks: number[];
+  attribution_k: number;
+  portfolio: GroupRisk;
+  groups: GroupRisk[];
+  organisations: { id: string; simulated: number; se: number; rated: number; difference: number }[];
+}
+
+/**
+ * Simulate the supply-chain cascade: per group, how many members are compromised at once, with
+ * and without correlation, and through which suppliers. With `organisation` and `actions` (as
+ * for {@link whatIf}) the changed portfolio is simulated with the same seed.
+ */
+export function system(
+  document: Json<Portfolio>,
+  options?: Json<SystemOptions> | null,
+  organisation?: string | null,
+  actions?: Json<Action[]> | null,
+  methodology?: Json<Methodology> | null,
+): SystemReport;
+

@@ -12,6 +12,8 @@ mod convert;
 mod error;
 mod feeds;
 mod ingest;
+mod system;
+pub use system::system;
 
 use wasm_bindgen::prelude::*;
 
@@ -168,7 +170,7 @@ struct ValidationReport {
 /// section 8): its new rating, the score delta and the dependants whose score changed.
 ///
 /// `actions` is an array of `{action: "set_assessment" | "resolve_finding" | "set_metric" |
-/// "remove_dependency", …}` objects or its JSON text; errors name `actions[i].field`.
+/// "remove_dependency" | "set_dependency_access", …}` objects or its JSON text; errors name `actions[i].field`.
 #[wasm_bindgen(js_name = whatIf)]
 pub fn what_if(
     document: JsValue,

@@ -140,8 +140,11 @@ def gen_actions(r: random.Random, doc: dict, org: dict) -> list[dict]:
             t = r.randint(1, 100)
             acts.append({"action": "set_metric", "metric": r.choice(["mfa_coverage", "edr_coverage", "external_assets_clean"]),
                          "successes": r.randint(0, t), "trials": t})
-        elif org.get("dependencies"):
+        elif org.get("dependencies") and u < 0.9:
             acts.append({"action": "remove_dependency", "supplier": r.choice(org["dependencies"])["supplier"]})
+        elif org.get("dependencies"):
+            acts.append({"action": "set_dependency_access", "supplier": r.choice(org["dependencies"])["supplier"],
+                         "access": r.choice(riskref.ACCESS_VALUES)})
     return acts
 
 

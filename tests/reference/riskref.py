@@ -510,7 +510,13 @@ ACTION_FIELDS = {
     "resolve_finding": ["action", "finding"],
     "set_metric": ["action", "metric", "successes", "trials"],
     "remove_dependency": ["action", "supplier"],
+    "set_dependency_access": ["action", "supplier", "access"],  # v1.2
 }
+
+ACCESS_VALUES = ("none", "data", "network", "admin")  # section 4.2
+# v1.2 section 8: "a step down in access (admin -> network, network -> data, data -> none;
+# none has no candidate)"
+ACCESS_STEP_DOWN = {"admin": "network", "network": "data", "data": "none"}
 
 
 def check_action(action, i: int) -> None:
@@ -534,6 +540,9 @@ def check_action(action, i: int) -> None:
             raise ActionError(f"{p}.outcome")
         if action["assurance"] not in ASSURANCE_ORDER:
             raise ActionError(f"{p}.assurance")
+    if action["action"] == "set_dependency_access":
+        if action["access"] not in ACCESS_VALUES:
+            raise ActionError(f"{p}.access")
     if action["action"] == "set_metric":
         for k in ("successes", "trials"):
             v = action[k]
@@ -599,6 +608,15 @@ def apply_action(doc: dict, org_index: int, action: dict, model: Model, i: int) 
         if not any(d["supplier"] == sup for d in deps):
             raise ActionError(f"actions[{i}].supplier")
         org["dependencies"] = [d for d in deps if d["supplier"] != sup]
+    elif kind == "set_dependency_access":
+        # v1.2: "sets `access` on every edge to that supplier"
+        sup = action["supplier"]
+        deps = org.get("dependencies") or []
+        if not any(d["supplier"] == sup for d in deps):
+            raise ActionError(f"actions[{i}].supplier")
+        org["dependencies"] = [
+            dict(d, access=action["access"]) if d["supplier"] == sup else d for d in deps
+        ]
     else:
         raise ActionError(f"actions[{i}].action")
 
@@ -650,6 +668,7 @@ def action_json(a: dict) -> str:
         "resolve_finding": ["action", "finding"],
         "set_metric": ["action", "metric", "successes", "trials"],
         "remove_dependency": ["action", "supplier"],
+        "set_dependency_access": ["action", "supplier", "access"],
     }[a["action"]]
     return json.dumps({k: a[k] for k in order}, separators=(",", ":"), ensure_ascii=False)
 
@@ -698,8 +717,19 @@ def plan_candidates(doc: dict, org_id: str, model: Model) -> list[dict]:
                     "trials": m["trials"],
                 }
             )
+    # v1.2: for every supplier, a step down in access; removal only where the dependency's
+    # criticality is low or medium (a replaceable supplier).
     for d in org.get("dependencies") or []:
-        cands.append({"action": "remove_dependency", "supplier": d["supplier"]})
+        if d["access"] in ACCESS_STEP_DOWN:
+            cands.append(
+                {
+                    "action": "set_dependency_access",
+                    "supplier": d["supplier"],
+                    "access": ACCESS_STEP_DOWN[d["access"]],
+                }
+            )
+        if d["criticality"] in ("low", "medium"):
+            cands.append({"action": "remove_dependency", "supplier": d["supplier"]})
     return cands
 
 
@@ -713,7 +743,16 @@ def plan(doc: dict, org_id: str, k: int, meth: dict | None = None) -> dict:
     for c in cands:
         scored.append({"action": c, "gain": what_if(doc, org_id, [c], meth)["delta"]})
     scored = sort_tied(scored, lambda s: s["gain"], lambda s: action_json(s["action"]), model.tie)
-    steps = scored[:k]
+    # v1.2: "a supplier keeps only its higher-ranked candidate (at most one step per supplier)"
+    kept, suppliers = [], set()
+    for s in scored:
+        sup = s["action"].get("supplier")
+        if sup is not None:
+            if sup in suppliers:
+                continue
+            suppliers.add(sup)
+        kept.append(s)
+    steps = kept[:k]
     if steps:
         all_score = what_if(doc, org_id, [s["action"] for s in steps], meth)["score_after"]
     else:

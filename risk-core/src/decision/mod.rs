@@ -9,7 +9,7 @@ pub const DEFAULT_PLAN_STEPS: usize = 5;
 
 impl whatif::Action {
     /// The action's type as in JSON (`set_assessment`, `resolve_finding`, `set_metric`,
-    /// `remove_dependency`).
+    /// `remove_dependency`, `set_dependency_access`).
     ///
     /// ```
     /// let a = &risk_core::parse_actions(r#"[{"action": "resolve_finding", "finding": "F-1"}]"#).unwrap()[0];
@@ -22,6 +22,7 @@ impl whatif::Action {
             A::ResolveFinding { .. } => "resolve_finding",
             A::SetMetric { .. } => "set_metric",
             A::RemoveDependency { .. } => "remove_dependency",
+            A::SetDependencyAccess { .. } => "set_dependency_access",
         }
     }
 
@@ -33,6 +34,7 @@ impl whatif::Action {
             A::ResolveFinding { finding } => finding,
             A::SetMetric { metric, .. } => metric,
             A::RemoveDependency { supplier } => supplier,
+            A::SetDependencyAccess { supplier, .. } => supplier,
         }
     }
 }
@@ -47,7 +49,8 @@ mod tests {
             r#"[{"action": "set_assessment", "control": "B4.d", "outcome": "achieved", "assurance": "self_assessed"},
                 {"action": "resolve_finding", "finding": "F"},
                 {"action": "set_metric", "metric": "m", "successes": 1, "trials": 1},
-                {"action": "remove_dependency", "supplier": "S"}]"#,
+                {"action": "remove_dependency", "supplier": "S"},
+                {"action": "set_dependency_access", "supplier": "S", "access": "data"}]"#,
         )
         .unwrap();
         for a in &actions {

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, InputError};
-use crate::input::document::{Assurance, Outcome};
+use crate::input::document::{Access, Assurance, Criticality, Outcome};
 use crate::methodology::check::is_control_id;
 use crate::rating::engine::{
     beliefs, combine, fixed_point_with, internal, score, sort_desc_with_ties, supply_probability,
@@ -20,7 +20,8 @@ use crate::rating::validate::{MAX_COUNT, PAssessment, PMetric, Prepared, Prepare
 /// In JSON: `{"action": "set_assessment", "control": "B4.d", "outcome": "achieved",
 /// "assurance": "independent_audit"}`, `{"action": "resolve_finding", "finding": "F-17"}`,
 /// `{"action": "set_metric", "metric": "mfa_coverage", "successes": 4500, "trials": 4500}`,
-/// `{"action": "remove_dependency", "supplier": "SUP-PATH"}`.
+/// `{"action": "remove_dependency", "supplier": "SUP-PATH"}`,
+/// `{"action": "set_dependency_access", "supplier": "SUP-PATH", "access": "data"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
@@ -52,13 +53,40 @@ pub enum Action {
         /// Supplier id.
         supplier: String,
     },
+    /// Set `access` on every edge to `supplier` (methodology v1.2): privileged access
+    /// management, segmentation.
+    SetDependencyAccess {
+        /// Supplier id.
+        supplier: String,
+        /// The new access.
+        access: Access,
+    },
 }
 
 impl Action {
+    /// The supplier a dependency action names (`None` for evidence actions).
+    pub fn supplier(&self) -> Option<&str> {
+        match self {
+            Action::RemoveDependency { supplier }
+            | Action::SetDependencyAccess { supplier, .. } => Some(supplier),
+            _ => None,
+        }
+    }
+
     /// The compact JSON text of the action (keys in the documented order): the tie-breaker of
     /// plans.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("an action always serialises")
+    }
+}
+
+/// One step down in a supplier's access (section 8): admin → network → data → none.
+fn step_down(access: Access) -> Option<Access> {
+    match access {
+        Access::Admin => Some(Access::Network),
+        Access::Network => Some(Access::Data),
+        Access::Data => Some(Access::None),
+        Access::None => None,
     }
 }
 
@@ -146,7 +174,7 @@ impl Prepared {
     }
 
     /// Apply actions to a copy of one organisation.
-    fn apply(&self, o: usize, actions: &[Action]) -> Result<PreparedOrg, InputError> {
+    pub(crate) fn apply(&self, o: usize, actions: &[Action]) -> Result<PreparedOrg, InputError> {
         let m = &self.methodology;
         let as_of = self.as_of;
         let mut org = self.orgs[o].clone();
@@ -269,6 +297,26 @@ impl Prepared {
                         ));
                     }
                 }
+                Action::SetDependencyAccess { supplier, access } => {
+                    let mut found = false;
+                    for d in org.deps.iter_mut().filter(|d| &d.supplier_id == supplier) {
+                        d.access = *access;
+                        d.coupling = m.coupling(d.criticality, *access);
+                        found = true;
+                    }
+                    if !found {
+                        return Err(action_error(
+                            i,
+                            "supplier",
+                            ErrorCode::InvalidAction,
+                            format!(
+                                "organisation `{}` does not depend on `{}`",
+                                shown(&org.id),
+                                shown(supplier)
+                            ),
+                        ));
+                    }
+                }
             }
         }
         Ok(org)
@@ -369,10 +417,20 @@ impl Prepared {
                 crate::DriverKind::Dependency => {}
             }
         }
+        // Since v1.2: what a trust can act on — a step down in access for every supplier, and
+        // removal only of a replaceable (low/medium-criticality) one.
         for d in &org.deps {
-            out.push(Action::RemoveDependency {
-                supplier: d.supplier_id.clone(),
-            });
+            if let Some(access) = step_down(d.access) {
+                out.push(Action::SetDependencyAccess {
+                    supplier: d.supplier_id.clone(),
+                    access,
+                });
+            }
+            if matches!(d.criticality, Criticality::Low | Criticality::Medium) {
+                out.push(Action::RemoveDependency {
+                    supplier: d.supplier_id.clone(),
+                });
+            }
         }
         Ok(out)
     }
@@ -424,6 +482,13 @@ impl Prepared {
             |s| s.0.gain,
             |a, b| a.1.as_bytes().cmp(b.1.as_bytes()),
         );
+        // At most one step per supplier: it keeps its higher-ranked candidate.
+        let mut seen = std::collections::HashSet::new();
+        steps.retain(|s| {
+            s.0.action
+                .supplier()
+                .is_none_or(|id| seen.insert(id.to_owned()))
+        });
         steps.truncate(k);
         let steps: Vec<PlanStep> = steps.into_iter().map(|s| s.0).collect();
         let all: Vec<Action> = steps.iter().map(|s| s.action.clone()).collect();

@@ -70,6 +70,15 @@ pub struct Organisation {
     /// What is attested about an organisation we may hold no evidence on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation: Option<Attestation>,
+    /// Groups it belongs to (`"icb:QWE"`, `"region:london"`): non-empty, none twice. The rating
+    /// reports each group ([`crate::rating::groups::GroupSummary`]).
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<String>>"))]
+    pub groups: Vec<String>,
 }
 
 fn default_peer_group() -> String {
@@ -106,6 +115,7 @@ impl Organisation {
             findings: Vec::new(),
             dependencies: Vec::new(),
             attestation: None,
+            groups: Vec::new(),
         }
     }
 }

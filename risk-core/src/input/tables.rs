@@ -152,6 +152,10 @@ pub const TABLES: &[TableSpec] = &[
             col("access", T, true),
         ],
     },
+    TableSpec {
+        name: "groups",
+        columns: &[col(ORGANISATION, T, true), col("group", T, true)],
+    },
 ];
 
 /// The schema of a table by name.
@@ -531,6 +535,7 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
             findings: Vec::new(),
             dependencies: Vec::new(),
             attestation,
+            groups: Vec::new(),
         });
     }
     let mut rows: RowMap = vec![Default::default(); orgs.len()];
@@ -656,6 +661,24 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
                 for (code, c, msg) in errs {
                     bad(&mut problems, code, t, r, c, msg);
                 }
+            }
+        }
+    }
+    if let Some(t) = checked.get("groups") {
+        for r in 0..t.rows {
+            let org = t.text(ORGANISATION, r).unwrap_or_default();
+            match index.get(org) {
+                Some(&i) => orgs[i]
+                    .groups
+                    .push(t.text("group", r).unwrap_or_default().to_owned()),
+                None => bad(
+                    &mut problems,
+                    ErrorCode::UnknownOrganisation,
+                    t,
+                    r,
+                    ORGANISATION,
+                    "no row of table `organisations` has this organisation".into(),
+                ),
             }
         }
     }
@@ -842,6 +865,15 @@ pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
         d.iter().map(|x| Some(x.1.access.as_str())),
     );
     tables.insert("dependencies".into(), t);
+
+    let g: Vec<(&str, &str)> = os
+        .iter()
+        .flat_map(|o| o.groups.iter().map(move |x| (o.id.as_str(), x.as_str())))
+        .collect();
+    let mut t = Table::new();
+    text(&mut t, ORGANISATION, g.iter().map(|x| Some(x.0)));
+    text(&mut t, "group", g.iter().map(|x| Some(x.1)));
+    tables.insert("groups".into(), t);
     tables
 }
 

@@ -42,10 +42,10 @@
 //! assert_eq!(report.organisations[0].id, "RBS");
 //! ```
 
-mod distribution;
+pub(crate) mod distribution;
 mod entry;
 mod error;
-mod random;
+pub(crate) mod random;
 mod results;
 mod scenario;
 mod simulate;

@@ -485,6 +485,7 @@ impl Prepared {
 
         let peer_groups = peer_groups(m, &mut ratings);
         let suppliers = supplier_exposure(self, replaced);
+        let groups = crate::rating::groups::summarise(self, &ratings);
         PortfolioRating {
             as_of,
             methodology: m.id().to_owned(),
@@ -492,6 +493,7 @@ impl Prepared {
             ratings,
             peer_groups,
             suppliers,
+            groups,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! and their reasons, and the output document.
 
 pub(crate) mod engine;
+pub mod groups;
 pub mod output;
 pub(crate) mod reasons;
 pub mod split;

@@ -20,6 +20,10 @@ pub struct PortfolioRating {
     pub peer_groups: Vec<PeerGroupStats>,
     /// Organisations others depend on, most systemic first.
     pub suppliers: Vec<SupplierExposure>,
+    /// Per group (organisations' `groups`), sorted by name; absent when no organisation lists
+    /// a group, so documents without groups give the same output as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<crate::rating::groups::GroupSummary>,
 }
 
 impl PortfolioRating {

@@ -337,6 +337,7 @@ impl Prepared {
         });
         let peer_groups = peer_groups(m, &mut ratings);
         let suppliers = supplier_exposure(self, None);
+        let groups = crate::rating::groups::summarise(self, &ratings);
         Ok(PortfolioRating {
             as_of: self.as_of,
             methodology: m.id().to_owned(),
@@ -344,6 +345,7 @@ impl Prepared {
             ratings,
             peer_groups,
             suppliers,
+            groups,
         })
     }
 }

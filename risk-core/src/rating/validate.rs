@@ -46,6 +46,8 @@ pub(crate) struct PreparedOrg {
     pub findings: Vec<PFinding>,
     /// Sorted by supplier id.
     pub deps: Vec<PDep>,
+    /// Group names, as listed.
+    pub groups: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -373,6 +375,7 @@ pub fn validate_with_limits(
             }
         }
         deps.sort_by(|a, b| a.supplier_id.cmp(&b.supplier_id));
+        crate::rating::groups::check(o, i, &mut problems);
 
         if problems.is_empty() {
             orgs.push(PreparedOrg {
@@ -385,6 +388,7 @@ pub fn validate_with_limits(
                 metrics,
                 findings,
                 deps,
+                groups: o.groups.clone(),
             });
         }
     }

@@ -1019,9 +1019,50 @@ pub fn sample_portfolio(config: &SampleConfig) -> Portfolio {
         .map(|(i, name)| organisation(&ctx, i, name))
         .collect();
     add_cycles(&ctx, &mut organisations);
+    add_groups(&ctx, &mut organisations);
     Portfolio {
         as_of: config.as_of,
         organisations,
+    }
+}
+
+/// The stream that places NHS bodies, practices and care providers in ICBs (drawn after every
+/// other stream, so the rest of the document does not depend on it).
+const STREAM_GROUPS: u64 = u64::MAX;
+
+/// NHS England's seven regions, as group names.
+const REGIONS: [&str; 7] = [
+    "region:london",
+    "region:south_east",
+    "region:south_west",
+    "region:midlands",
+    "region:east_of_england",
+    "region:north_west",
+    "region:north_east_and_yorkshire",
+];
+
+/// Groups: every NHS body, GP practice and care provider belongs to one integrated care system
+/// (`icb:<the ICB's id>`, the ICB itself included) and to that ICB's region: of `n` ICBs, ICB
+/// `j` is in region `⌊7j / max(n, 14)⌋`, so a region holds two or more ICBs. Suppliers belong
+/// to no group.
+fn add_groups(ctx: &Ctx, organisations: &mut [Organisation]) {
+    let icbs: Vec<usize> = (0..ctx.kinds.len())
+        .filter(|&i| ctx.kinds[i] == Kind::Icb)
+        .collect();
+    if icbs.is_empty() {
+        return;
+    }
+    let mut rng = ctx.rng(STREAM_GROUPS);
+    for (i, org) in organisations.iter_mut().enumerate() {
+        let j = match ctx.kinds[i] {
+            Kind::Supplier(..) => continue,
+            Kind::Icb => icbs.iter().position(|&x| x == i).unwrap_or(0),
+            _ => rng.below(icbs.len() as u32) as usize,
+        };
+        org.groups = vec![
+            format!("icb:{}", ctx.ids[icbs[j]]),
+            REGIONS[j * REGIONS.len() / icbs.len().max(2 * REGIONS.len())].to_owned(),
+        ];
     }
 }
 

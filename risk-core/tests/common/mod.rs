@@ -301,6 +301,7 @@ pub fn portfolio() -> impl Strategy<Value = Portfolio> {
                         findings,
                         dependencies,
                         attestation,
+                        groups: Vec::new(),
                     }
                 },
             )

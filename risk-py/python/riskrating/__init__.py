@@ -33,6 +33,7 @@ from ._exceptions import (
     RiskError,
     SimulationError,
 )
+from ._system import SystemReport, system
 from ._riskrating import (
     Driver,
     EpssScores,
@@ -99,4 +100,6 @@ __all__ = [
     "table_schema",
     "validate",
     "what_if",
+    "SystemReport",
+    "system",
 ]

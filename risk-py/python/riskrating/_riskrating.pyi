@@ -271,6 +271,13 @@ class PreparedPortfolio:
     def change(self, organisation: str, start: _Date, end: _Date) -> Dict[str, Any]: ...
 
 def sample_portfolio(n: int = 300, seed: int = 42, as_of: Optional[_Date] = None) -> Portfolio: ...
+def system_report(
+    document: _Document,
+    options: str,
+    organisation: Optional[str] = None,
+    actions: Any = None,
+    methodology: Optional[Methodology] = None,
+) -> str: ...
 
 @final
 class KevCatalog:

@@ -259,6 +259,31 @@ test("readable on a narrow screen: nothing overflows the page sideways", async (
   await page.setViewportSize({ width: 1280, height: 800 });
 });
 
+test("the system view ranks groups by P(≥3) and a supplier what-if moves the tail", async () => {
+  const options = { trials: 10000, seed: 1, ks: [1, 2, 3, 5, 10], attribution_k: 3 };
+  await page.click("#load-sample");
+  await page.waitForSelector("#system:not([hidden])");
+  const expected = rr.system(sampleDoc, options);
+  const ranked = [...expected.groups].sort((a, b) => b.tail.find((t) => t.k === 3).p - a.tail.find((t) => t.k === 3).p);
+  const shown = await page.$$eval("#system-table tbody tr", (rows) => rows.map((r) => [r.dataset.group, r.querySelector(".p-tail").textContent]));
+  assert.equal(shown.length, expected.groups.length);
+  assert.deepStrictEqual(shown[0], [ranked[0].group, `${(100 * ranked[0].tail.find((t) => t.k === 3).p).toFixed(1)}%`]);
+  // Remove the first attributed supplier: the page's "after" column is the library's figure.
+  const id = await page.inputValue("#system-supplier");
+  await page.selectOption("#system-action", "remove");
+  await page.click("#system-form button");
+  await page.waitForFunction(() => document.querySelector("#system-whatif").textContent.startsWith("Removing"));
+  const doc = structuredClone(sampleDoc);
+  for (const o of doc.organisations) o.dependencies = (o.dependencies ?? []).filter((d) => d.supplier !== id);
+  const after = rr.system(doc, options).groups.find((g) => g.group === ranked[0].group).tail.find((t) => t.k === 3).p;
+  const cell = await page.textContent(`#system-table tr[data-group="${ranked[0].group}"] .p-after`);
+  assert.equal(cell, `${(100 * after).toFixed(1)}%`);
+  const ms = Number(await page.getAttribute("body", "data-system-ms"));
+  console.log(`# system view of the bundled sample: ${options.trials} trials in ${ms.toFixed(0)} ms (Chromium, wasm)`);
+  await page.locator("#system").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-system.png") });
+});
+
 test("a user's file with problems lists them with their paths; a good file loads", async () => {
   const bad = JSON.stringify({ as_of: "2025-09-30", organisations: [{ id: "A", colour: "red" }] });
   await page.setInputFiles("#file", { name: "bad.json", mimeType: "application/json", buffer: Buffer.from(bad) });
