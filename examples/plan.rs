@@ -36,6 +36,7 @@ fn describe(a: &Action) -> String {
             trials,
         } => format!("bring {} to {successes}/{trials}", metric.replace('_', " ")),
         Action::RemoveDependency { supplier } => format!("remove the dependency on {supplier}"),
+        other => format!("{} {}", other.name().replace('_', " "), other.target()),
     }
 }
 

@@ -72,6 +72,12 @@ pub enum ErrorCode {
     InvalidAction,
     /// An organisation id that is not in the portfolio.
     UnknownOrganisation,
+    /// An upheld or rejected dispute without `resolved_on`.
+    MissingResolvedOn,
+    /// An open dispute with `resolved_on`.
+    UnexpectedResolvedOn,
+    /// A dispute's `resolved_on` before its `raised_on`.
+    ResolvedBeforeRaised,
 }
 
 impl ErrorCode {
@@ -106,6 +112,9 @@ impl ErrorCode {
             ErrorCode::LimitExceeded => "limit_exceeded",
             ErrorCode::InvalidAction => "invalid_action",
             ErrorCode::UnknownOrganisation => "unknown_organisation",
+            ErrorCode::MissingResolvedOn => "missing_resolved_on",
+            ErrorCode::UnexpectedResolvedOn => "unexpected_resolved_on",
+            ErrorCode::ResolvedBeforeRaised => "resolved_before_raised",
         }
     }
 }

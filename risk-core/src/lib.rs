@@ -77,7 +77,9 @@ pub use decision::history::{
 pub use decision::whatif::{
     Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if,
 };
+pub use input::dispute::{Dispute, DisputeReason, DisputeStatus};
 pub use input::limits::Limits;
+pub use rating::disputes::DisputeSummary;
 
 /// The README's Rust examples, run as doctests.
 #[doc = include_str!("../../README.md")]

@@ -226,6 +226,7 @@ fn action_target(a: &Action) -> (&'static str, &str) {
         Action::ResolveFinding { finding } => ("resolve_finding", finding),
         Action::SetMetric { metric, .. } => ("set_metric", metric),
         Action::RemoveDependency { supplier } => ("remove_dependency", supplier),
+        other => (other.name(), other.target()),
     }
 }
 

@@ -1,4 +1,5 @@
 //! Decision support (section 8): what-if, improvement plans, rating history and what changed.
 
+pub(crate) mod dispute_actions;
 pub mod history;
 pub mod whatif;

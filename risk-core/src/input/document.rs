@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::input::date::Date;
+use crate::input::dispute::Dispute;
 
 /// A portfolio: the organisations to rate and the date to rate them at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,6 +128,9 @@ pub struct Assessment {
     /// Free-text source (`DSPT 2024-25`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// A dispute against this item (section 10); absent when undisputed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
 }
 
 /// A control outcome.
@@ -198,6 +202,9 @@ pub struct MetricObservation {
     pub trials: u64,
     /// When it was observed.
     pub observed_on: Date,
+    /// A dispute against this item (section 10); absent when undisputed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
 }
 
 /// A scan or incident finding.
@@ -240,6 +247,9 @@ pub struct Finding {
     /// When it was resolved; absent while open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_on: Option<Date>,
+    /// A dispute against this item (section 10); absent when undisputed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
 }
 
 /// The kind of a finding; the methodology maps each to a factor and a default severity.
@@ -330,6 +340,9 @@ pub struct Dependency {
     pub criticality: Criticality,
     /// What access the supplier has.
     pub access: Access,
+    /// A dispute against this item (section 10); absent when undisputed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
 }
 
 /// How critical a supplied service is.

@@ -6,6 +6,7 @@ use crate::input::date::Date;
 use crate::input::document::{Assurance, Outcome};
 use crate::methodology::Methodology;
 use crate::numeric::maths::{exp2, ln, ln1p, logistic};
+use crate::rating::disputes::upheld;
 use crate::rating::output::{
     Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
     SupplierExposure,
@@ -88,7 +89,7 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
         let mut j = i;
         while j < o.assessments.len() && &o.assessments[j].control == control {
             let a = &o.assessments[j];
-            if a.assessed_on <= as_of {
+            if a.assessed_on <= as_of && !upheld(&a.dispute, as_of) {
                 best = match best {
                     None => Some(j),
                     Some(b) => {
@@ -136,7 +137,7 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
         let mut j = i;
         while j < o.metrics.len() && &o.metrics[j].metric == name {
             let x = &o.metrics[j];
-            if x.observed_on <= as_of {
+            if x.observed_on <= as_of && !upheld(&x.dispute, as_of) {
                 best = match best {
                     None => Some(j),
                     Some(b) => {
@@ -175,7 +176,7 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
     // 3.3 Findings.
     let fp = &doc.findings;
     for (idx, f) in o.findings.iter().enumerate() {
-        if f.first_seen > as_of {
+        if f.first_seen > as_of || upheld(&f.dispute, as_of) {
             continue;
         }
         counted = true;
@@ -434,6 +435,10 @@ impl Prepared {
         as_of: Date,
         replaced: Option<(usize, &PreparedOrg)>,
     ) -> PortfolioRating {
+        if self.disputed {
+            // Section 10: rate views with the excluded items removed.
+            return crate::rating::disputes::rate_disputed(self, as_of, replaced);
+        }
         let m = &self.methodology;
         let org = |i: usize| match replaced {
             Some((r, o)) if r == i => o,
@@ -630,6 +635,7 @@ fn rate_org(
             peer_percentile: 0.0,
             factors,
             drivers,
+            disputes: None,
         },
     }
 }

@@ -2,6 +2,7 @@
 //! evidence → factor beliefs → probability with the supply-chain fixed point (`engine`), drivers
 //! and their reasons, and the output document.
 
+pub mod disputes;
 pub(crate) mod engine;
 pub mod output;
 pub(crate) mod reasons;

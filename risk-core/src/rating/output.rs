@@ -95,6 +95,9 @@ pub struct Rating {
     pub factors: Vec<FactorRating>,
     /// The evidence items that move the score most.
     pub drivers: Vec<Driver>,
+    /// Disputes and the undisputed view (section 10); only where an open dispute reaches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disputes: Option<crate::rating::disputes::DisputeSummary>,
 }
 
 /// One factor of a rating.

@@ -1259,6 +1259,7 @@ fn assessments(ctx: &Ctx, plan: &Plan, rng: &mut Rng, q: u32) -> Vec<Assessment>
                 },
                 assessed_on: then,
                 source: Some(format!("DSPT {}", dspt_year(then))),
+                dispute: None,
             });
         }
         let source = match (assurance, rng.below(10)) {
@@ -1275,6 +1276,7 @@ fn assessments(ctx: &Ctx, plan: &Plan, rng: &mut Rng, q: u32) -> Vec<Assessment>
             assurance,
             assessed_on,
             source,
+            dispute: None,
         });
     }
     out
@@ -1303,6 +1305,7 @@ fn metrics(ctx: &Ctx, plan: &Plan, rng: &mut Rng, q: u32) -> Vec<MetricObservati
                 successes: t * u64::from(ratio) / 1000,
                 trials: t,
                 observed_on,
+                dispute: None,
             }
         };
         let latest = shift(ctx.as_of, -i64::from(rng.below(45)));
@@ -1449,6 +1452,7 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         ][rng.weighted(&[15, 45, 25, 15])],
         first_seen: ctx.as_of,
         resolved_on: None,
+        dispute: None,
     };
     let mut earliest = shift(ctx.as_of, -729);
     let put_scoring = |f: &mut Finding, rng: &mut Rng, how: Scoring, exploited: bool| match how {
@@ -1784,6 +1788,7 @@ fn finish(ctx: &Ctx, deps: Deps) -> Vec<Dependency> {
             supplier: ctx.ids[s as usize].clone(),
             criticality,
             access,
+            dispute: None,
         })
         .collect()
 }
@@ -1851,6 +1856,7 @@ fn add_cycles(ctx: &Ctx, orgs: &mut [Organisation]) {
                     supplier: to_id.clone(),
                     criticality: crit,
                     access,
+                    dispute: None,
                 });
             }
         }
