@@ -472,9 +472,25 @@ fn plans_ignore_upheld_items() {
     let mut d = open_dispute();
     d["status"] = json!("upheld");
     d["resolved_on"] = json!("2025-09-20");
-    let p = validate(&doc(&with_dispute(F17, d)), &Methodology::default()).unwrap();
+    let dep = "/organisations/0/dependencies/0";
+    let mut v = with_dispute(F17, d.clone());
+    v.pointer_mut(dep).unwrap()["dispute"] = d;
+    let p = validate(&doc(&v), &Methodology::default()).unwrap();
     let plan = p.plan("RBS", 10).unwrap();
-    let gone = validate(&doc(&without(F17)), &Methodology::default())
+    let mut w = without(dep);
+    w.pointer_mut("/organisations/0/findings")
+        .unwrap()
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        p.plan_candidates("RBS").unwrap(),
+        validate(&doc(&w), &Methodology::default())
+            .unwrap()
+            .plan_candidates("RBS")
+            .unwrap()
+    );
+    let gone = validate(&doc(&w), &Methodology::default())
         .unwrap()
         .plan("RBS", 10)
         .unwrap();
