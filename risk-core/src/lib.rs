@@ -80,6 +80,7 @@ pub use decision::whatif::{
 pub use input::dispute::{Dispute, DisputeReason, DisputeStatus};
 pub use input::limits::Limits;
 pub use rating::disputes::DisputeSummary;
+pub use rating::provenance::Provenance;
 
 /// The README's Rust examples, run as doctests.
 #[doc = include_str!("../../README.md")]

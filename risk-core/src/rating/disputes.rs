@@ -162,6 +162,7 @@ fn view<'a>(
         id_order: prep.id_order.clone(),
         base: std::sync::OnceLock::new(),
         disputed: false,
+        provenance: prep.provenance.clone(),
     }
 }
 

@@ -488,6 +488,7 @@ impl Prepared {
             as_of,
             methodology: m.id().to_owned(),
             methodology_version: m.version().to_owned(),
+            provenance: Some(self.provenance.clone()),
             ratings,
             peer_groups,
             suppliers,
@@ -612,6 +613,8 @@ fn rate_org(
         })
         .collect();
 
+    let evidence_as_of = crate::rating::freshness::evidence_as_of(o, b, as_of);
+    let stale = crate::rating::freshness::stale(m, evidence_as_of, as_of);
     let basis = if b.counted {
         Basis::Evidence
     } else if o.has_attestation {
@@ -636,6 +639,8 @@ fn rate_org(
             factors,
             drivers,
             disputes: None,
+            evidence_as_of,
+            stale,
         },
     }
 }

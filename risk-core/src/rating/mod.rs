@@ -4,6 +4,8 @@
 
 pub mod disputes;
 pub(crate) mod engine;
+pub(crate) mod freshness;
 pub mod output;
+pub mod provenance;
 pub(crate) mod reasons;
 pub mod validate;

@@ -31,6 +31,8 @@ pub struct Prepared {
     pub(crate) base: std::sync::OnceLock<std::sync::Arc<crate::PortfolioRating>>,
     /// Some item carries a dispute (section 10): rating goes through `rating::disputes`.
     pub(crate) disputed: bool,
+    /// Input and methodology digests, engine version (section 11).
+    pub(crate) provenance: crate::rating::provenance::Provenance,
 }
 
 #[derive(Debug, Clone)]
@@ -429,6 +431,7 @@ pub fn validate_with_limits(
         id_order,
         base: std::sync::OnceLock::new(),
         disputed,
+        provenance: crate::rating::provenance::Provenance::of(portfolio, methodology),
     })
 }
 
