@@ -71,6 +71,7 @@ pub fn rate_json(text: &str, methodology: &Methodology) -> Result<PortfolioRatin
     let doc = parse_portfolio(text)?;
     rate(&doc, methodology)
 }
+pub use decision::compare::{MethodologyComparison, compare_methodologies};
 pub use decision::history::{
     Change, EvidenceChange, FactorChange, History, HistoryPoint, Series, history,
 };
