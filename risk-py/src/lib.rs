@@ -9,6 +9,7 @@
 
 use pyo3::prelude::*;
 
+mod compare;
 mod decision;
 mod document;
 mod errors;
@@ -47,5 +48,7 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision::plan, m)?)?;
     m.add_function(wrap_pyfunction!(decision::history, m)?)?;
     m.add_function(wrap_pyfunction!(decision::change, m)?)?;
+    m.add_class::<compare::PyMethodologyComparison>()?;
+    m.add_function(wrap_pyfunction!(compare::compare_methodologies, m)?)?;
     Ok(())
 }
