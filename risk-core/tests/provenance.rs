@@ -107,3 +107,32 @@ fn stale_after_days_is_a_methodology_parameter_with_a_default() {
     let e = Methodology::from_json(&v.to_string()).unwrap_err();
     assert!(e.to_string().contains("freshness.stale_after_days"), "{e}");
 }
+
+#[test]
+fn evidence_and_drivers_grouped_by_source() {
+    use risk_core::rating::sources::rate_by_source;
+    let doc = parse_portfolio(
+        r#"{"as_of": "2025-09-30", "organisations": [{"id": "A",
+      "assessments": [{"control": "B4.d", "outcome": "not_achieved", "assurance": "self_assessed",
+                       "assessed_on": "2025-06-30", "source": "DSPT"}],
+      "findings": [{"id": "F1", "kind": "exposed_service", "internet_facing": true,
+                    "first_seen": "2025-09-01", "source": "scanner"},
+                   {"id": "F2", "kind": "tls", "first_seen": "2025-09-01", "source": "scanner"},
+                   {"id": "F3", "kind": "tls", "first_seen": "2025-10-01", "source": "scanner"}],
+      "metrics": [{"metric": "mfa_coverage", "successes": 1, "trials": 100,
+                   "observed_on": "2025-09-01"}]}]}"#,
+    )
+    .unwrap();
+    let rows = rate_by_source(&doc, &Methodology::default()).unwrap();
+    let got: Vec<(&str, usize, usize)> = rows
+        .iter()
+        .map(|r| (r.source.as_str(), r.items, r.drivers))
+        .collect();
+    // F3 is dated after as_of; the metric names no source.
+    assert_eq!(got, [("", 1, 1), ("DSPT", 1, 1), ("scanner", 2, 2)]);
+    assert!((rows.iter().map(|r| r.share).sum::<f64>() - 1.0).abs() < 1e-12);
+    let r = rate(&doc, &Methodology::default()).unwrap();
+    let impact: f64 = r.ratings[0].drivers.iter().map(|d| d.impact).sum();
+    let grouped: f64 = rows.iter().map(|r| r.driver_impact).sum();
+    assert!((impact - grouped).abs() < 1e-12);
+}

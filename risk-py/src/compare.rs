@@ -110,3 +110,50 @@ impl PyMethodologyComparison {
         )
     }
 }
+
+/// Evidence and drivers grouped by their ``source`` system, one row per organisation and
+/// source: ``organisation``, ``source`` (empty for items naming none), ``items`` (dated by
+/// ``as_of``, not excluded by an upheld dispute), ``share`` of the organisation's items,
+/// ``drivers`` and ``driver_impact`` (points) — which feed a rating rests on.
+///
+/// >>> doc = {"as_of": "2025-09-30", "organisations": [{"id": "A", "findings": [
+/// ...   {"id": "F1", "kind": "tls", "first_seen": "2025-09-01", "source": "scanner"}]}]}
+/// >>> riskrating.source_frame(doc)[["organisation", "source", "items", "drivers"]].values.tolist()
+/// [['A', 'scanner', 1, 1]]
+#[pyfunction]
+#[pyo3(signature = (document, methodology = None))]
+pub fn source_frame<'py>(
+    py: Python<'py>,
+    document: &Bound<'py, PyAny>,
+    methodology: Option<&Bound<'py, PyMethodology>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let doc = Document::extract(document)?;
+    let m = PyMethodology::resolve(methodology);
+    let rows = detached(py, || -> Result<_, Failure> {
+        let portfolio = doc.load()?;
+        Ok(risk_core::rating::sources::rate_by_source(&portfolio, &m)?)
+    })?;
+    Frame::new()
+        .col(
+            "organisation",
+            Column::Str(rows.iter().map(|r| r.organisation.clone()).collect()),
+        )
+        .col(
+            "source",
+            Column::Str(rows.iter().map(|r| r.source.clone()).collect()),
+        )
+        .col(
+            "items",
+            Column::I64(rows.iter().map(|r| r.items as i64).collect()),
+        )
+        .col("share", Column::F64(rows.iter().map(|r| r.share).collect()))
+        .col(
+            "drivers",
+            Column::I64(rows.iter().map(|r| r.drivers as i64).collect()),
+        )
+        .col(
+            "driver_impact",
+            Column::F64(rows.iter().map(|r| r.driver_impact).collect()),
+        )
+        .into_pandas(py)
+}

@@ -50,5 +50,6 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision::change, m)?)?;
     m.add_class::<compare::PyMethodologyComparison>()?;
     m.add_function(wrap_pyfunction!(compare::compare_methodologies, m)?)?;
+    m.add_function(wrap_pyfunction!(compare::source_frame, m)?)?;
     Ok(())
 }

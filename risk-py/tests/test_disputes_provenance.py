@@ -105,3 +105,12 @@ def test_compare_methodologies_frame_and_plot() -> None:
 
     ax = riskrating.plot.band_migrations(c)
     assert ax.get_xlabel() == "band under the new methodology"
+
+
+def test_source_frame_groups_items_and_drivers() -> None:
+    doc = copy.deepcopy(DOC)
+    doc["organisations"][0]["findings"][0]["source"] = "scanner"
+    f = riskrating.source_frame(doc)
+    rbs = f[f["organisation"] == "RBS"].set_index("source")
+    assert rbs.loc["scanner", "items"] == 1 and rbs.loc["scanner", "drivers"] == 1
+    assert abs(f.groupby("organisation")["share"].sum() - 1.0).max() < 1e-12

@@ -202,6 +202,9 @@ pub struct MetricObservation {
     pub trials: u64,
     /// When it was observed.
     pub observed_on: Date,
+    /// Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// A dispute against this item (section 10); absent when undisputed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispute: Option<Dispute>,
@@ -247,6 +250,9 @@ pub struct Finding {
     /// When it was resolved; absent while open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_on: Option<Date>,
+    /// Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// A dispute against this item (section 10); absent when undisputed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispute: Option<Dispute>,
@@ -340,6 +346,9 @@ pub struct Dependency {
     pub criticality: Criticality,
     /// What access the supplier has.
     pub access: Access,
+    /// Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// A dispute against this item (section 10); absent when undisputed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispute: Option<Dispute>,

@@ -128,6 +128,9 @@ impl Limits {
                     &|| format!("organisations[{i}].metrics[{j}].metric"),
                     &m.metric,
                 );
+                if let Some(s) = &m.source {
+                    string(&|| format!("organisations[{i}].metrics[{j}].source"), s);
+                }
                 dispute_strings(
                     &mut string,
                     &|| format!("organisations[{i}].metrics[{j}]"),
@@ -142,6 +145,9 @@ impl Limits {
                 if let Some(s) = &f.cvss {
                     string(&|| format!("organisations[{i}].findings[{j}].cvss"), s);
                 }
+                if let Some(s) = &f.source {
+                    string(&|| format!("organisations[{i}].findings[{j}].source"), s);
+                }
                 dispute_strings(
                     &mut string,
                     &|| format!("organisations[{i}].findings[{j}]"),
@@ -153,6 +159,12 @@ impl Limits {
                     &|| format!("organisations[{i}].dependencies[{j}].supplier"),
                     &d.supplier,
                 );
+                if let Some(s) = &d.source {
+                    string(
+                        &|| format!("organisations[{i}].dependencies[{j}].source"),
+                        s,
+                    );
+                }
                 dispute_strings(
                     &mut string,
                     &|| format!("organisations[{i}].dependencies[{j}]"),

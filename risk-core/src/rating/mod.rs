@@ -8,4 +8,5 @@ pub(crate) mod freshness;
 pub mod output;
 pub mod provenance;
 pub(crate) mod reasons;
+pub mod sources;
 pub mod validate;

@@ -1305,6 +1305,7 @@ fn metrics(ctx: &Ctx, plan: &Plan, rng: &mut Rng, q: u32) -> Vec<MetricObservati
                 successes: t * u64::from(ratio) / 1000,
                 trials: t,
                 observed_on,
+                source: None,
                 dispute: None,
             }
         };
@@ -1452,6 +1453,7 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         ][rng.weighted(&[15, 45, 25, 15])],
         first_seen: ctx.as_of,
         resolved_on: None,
+        source: None,
         dispute: None,
     };
     let mut earliest = shift(ctx.as_of, -729);
@@ -1788,6 +1790,7 @@ fn finish(ctx: &Ctx, deps: Deps) -> Vec<Dependency> {
             supplier: ctx.ids[s as usize].clone(),
             criticality,
             access,
+            source: None,
             dispute: None,
         })
         .collect()
@@ -1856,6 +1859,7 @@ fn add_cycles(ctx: &Ctx, orgs: &mut [Organisation]) {
                     supplier: to_id.clone(),
                     criticality: crit,
                     access,
+                    source: None,
                     dispute: None,
                 });
             }

@@ -121,6 +121,7 @@ pub fn metric() -> impl Strategy<Value = MetricObservation> {
             successes: s,
             trials: t,
             observed_on: day(d),
+            source: None,
             dispute: None,
         }
     })
@@ -207,6 +208,7 @@ pub fn finding() -> impl Strategy<Value = Finding> {
                 asset_criticality: crit,
                 first_seen: day(first),
                 resolved_on: resolved.map(|r| day(first + r)),
+                source: None,
                 dispute: None,
             };
             set_severity(&mut f, sev);
@@ -291,6 +293,7 @@ pub fn portfolio() -> impl Strategy<Value = Portfolio> {
                                 supplier,
                                 criticality,
                                 access,
+                                source: None,
                                 dispute: None,
                             });
                         }

@@ -46,6 +46,7 @@ from ._riskrating import (
     plan,
     rate,
     sample_portfolio,
+    source_frame,
     validate,
     what_if,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "quant",
     "rate",
     "sample_portfolio",
+    "source_frame",
     "validate",
     "what_if",
 ]
