@@ -101,9 +101,9 @@ def test_compare_methodologies_frame_and_plot() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import riskrating.plot
+    from riskrating import plot
 
-    ax = riskrating.plot.band_migrations(c)
+    ax = plot.band_migrations(c)
     assert ax.get_xlabel() == "band under the new methodology"
 
 
