@@ -39,6 +39,7 @@ fn describe(a: &Action) -> String {
         Action::SetDependencyAccess { supplier, access } => {
             format!("reduce {supplier}'s access to {}", access.as_str())
         }
+        other => format!("{} {}", other.kind().replace('_', " "), other.target()),
     }
 }
 

@@ -31,13 +31,15 @@ cargo run --release --locked --example rate -- --json > target/rate-sample.json
 python3 - target/rate-sample.json <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-assert set(doc) == {"as_of", "methodology", "methodology_version", "ratings", "peer_groups", "suppliers", "groups"}, set(doc)
+assert set(doc) == {"as_of", "methodology", "methodology_version", "provenance", "ratings", "peer_groups", "suppliers", "groups"}, set(doc)
+assert set(doc["provenance"]) == {"input_digest", "methodology", "methodology_version", "methodology_digest", "engine_version"}
 keys = {"id", "peer_group", "score", "band", "interval", "probability", "probability_interval",
         "internal_probability", "supply_probability", "basis", "coverage", "peer_percentile",
         "factors", "drivers"}
+optional = {"evidence_as_of", "stale", "disputes"}  # section 10 and 11: present only when they apply
 assert len(doc["ratings"]) >= 100
 for r in doc["ratings"]:
-    assert set(r) == keys, set(r) ^ keys
+    assert keys <= set(r) <= keys | optional, set(r) ^ keys
     assert 250 <= r["interval"][0] <= r["score"] <= r["interval"][1] <= 900
     assert len(r["factors"]) == 14 and len(r["drivers"]) <= 5
     for f in r["factors"]:

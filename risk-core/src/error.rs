@@ -113,6 +113,12 @@ pub enum ErrorCode {
     EmptyGroup => "empty_group",
     /// The same group twice in one organisation's `groups`.
     DuplicateGroup => "duplicate_group",
+    /// An upheld or rejected dispute without `resolved_on`.
+    MissingResolvedOn => "missing_resolved_on",
+    /// An open dispute with `resolved_on`.
+    UnexpectedResolvedOn => "unexpected_resolved_on",
+    /// A dispute's `resolved_on` before its `raised_on`.
+    ResolvedBeforeRaised => "resolved_before_raised",
 }
 }
 

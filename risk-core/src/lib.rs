@@ -73,12 +73,14 @@ pub fn rate_json(text: &str, methodology: &Methodology) -> Result<PortfolioRatin
     let doc = parse_portfolio(text)?;
     rate(&doc, methodology)
 }
+pub use decision::compare::{MethodologyComparison, compare_methodologies};
 pub use decision::history::{
     Change, EvidenceChange, FactorChange, History, HistoryPoint, Series, history,
 };
 pub use decision::whatif::{
     Action, Plan, PlanStep, ScoreChange, WhatIf, parse_actions, plan, what_if,
 };
+pub use input::dispute::{Dispute, DisputeReason, DisputeStatus};
 pub use input::limits::Limits;
 pub use rating::split::{InternalFactor, InternalItem, InternalRating, SplitError};
 
@@ -110,7 +112,9 @@ pub fn rate_from_internal(
     let graph = rating::split::graph_only(graph);
     Ok(validate(&graph, methodology)?.rate_from_internal(internal)?)
 }
+pub use rating::disputes::DisputeSummary;
 pub use rating::groups::GroupSummary;
+pub use rating::provenance::Provenance;
 
 /// The README's Rust examples, run as doctests.
 #[doc = include_str!("../../README.md")]

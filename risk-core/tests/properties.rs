@@ -290,7 +290,7 @@ proptest! {
             // Otherwise add an edge o → t and compare with the document without it.
             None => {
                 let with = with_item(&p, &org, &pos, |x| &mut x.dependencies,
-                    Dependency { supplier, criticality: crit, access });
+                    Dependency { supplier, criticality: crit, access, source: None, dispute: None });
                 (with, p)
             }
         };

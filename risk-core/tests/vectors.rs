@@ -44,7 +44,27 @@ fn run_case(case: &Value, dir: &Path) -> Value {
         };
     let kind = case["kind"].as_str().expect("case.kind is a string");
     let result = match kind {
-        "rate" => Ok(serde_json::to_value(prepared.rate()).expect("rating serialises")),
+        "rate" => {
+            // Provenance (section 11) is verified here, not stored in the expected files: the
+            // engine version changes with every release. Everything else is compared exactly.
+            let mut rating = prepared.rate();
+            let p = rating
+                .provenance
+                .take()
+                .expect("every rating carries its provenance");
+            let doc = parse_portfolio_bytes(&bytes).expect("parsed above");
+            assert_eq!(
+                p.input_digest,
+                risk_core::rating::provenance::input_digest(&doc)
+            );
+            assert_eq!(p.input_digest.len(), 71, "{}", p.input_digest);
+            assert_eq!(
+                (p.methodology.as_str(), p.methodology_version.as_str()),
+                (methodology.id(), methodology.version())
+            );
+            assert_eq!(p.engine_version, env!("CARGO_PKG_VERSION"));
+            Ok(serde_json::to_value(rating).expect("rating serialises"))
+        }
         "what_if" => {
             let org = case["organisation"].as_str().expect("case.organisation");
             let text = serde_json::to_string(&case["actions"]).expect("actions serialise");

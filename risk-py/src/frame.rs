@@ -14,6 +14,8 @@ pub enum Column {
     I64(Vec<i64>),
     /// Text.
     Str(Vec<String>),
+    /// Flags.
+    Bool(Vec<bool>),
 }
 
 /// Builds a frame column by column, in order.
@@ -44,6 +46,7 @@ impl Frame {
                 Column::F64(v) => data.set_item(name, PyArray1::from_vec(py, v))?,
                 Column::I64(v) => data.set_item(name, PyArray1::from_vec(py, v))?,
                 Column::Str(v) => data.set_item(name, v)?,
+                Column::Bool(v) => data.set_item(name, PyArray1::from_vec(py, v))?,
             }
         }
         data_frame.call1((data,))

@@ -9,6 +9,7 @@
 
 use pyo3::prelude::*;
 
+mod compare;
 mod convert;
 mod decision;
 mod errors;
@@ -60,5 +61,8 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split::rate_from_internal, m)?)?;
     m.add_function(wrap_pyfunction!(ingest::ingest, m)?)?;
     m.add_function(wrap_pyfunction!(system::system_report, m)?)?;
+    m.add_class::<compare::PyMethodologyComparison>()?;
+    m.add_function(wrap_pyfunction!(compare::compare_methodologies, m)?)?;
+    m.add_function(wrap_pyfunction!(compare::source_frame, m)?)?;
     Ok(())
 }

@@ -270,7 +270,51 @@ impl PyPortfolioRating {
             .col("probability_upper", f(|x| x.probability_interval[1]))
             .col("internal_probability", f(|x| x.internal_probability))
             .col("supply_probability", f(|x| x.supply_probability))
+            .col(
+                "evidence_as_of",
+                Column::Str(
+                    r.iter()
+                        .map(|x| x.evidence_as_of.map(|d| d.to_string()).unwrap_or_default())
+                        .collect(),
+                ),
+            )
+            .col("stale", Column::Bool(r.iter().map(|x| x.stale).collect()))
+            .col(
+                "disputes_open",
+                Column::I64(
+                    r.iter()
+                        .map(|x| x.disputes.as_ref().map_or(0, |d| d.open as i64))
+                        .collect(),
+                ),
+            )
+            .col(
+                "score_undisputed",
+                Column::F64(
+                    r.iter()
+                        .map(|x| x.disputes.as_ref().map_or(x.score, |d| d.score_undisputed))
+                        .collect(),
+                ),
+            )
+            .col(
+                "band_undisputed",
+                Column::Str(
+                    r.iter()
+                        .map(|x| {
+                            x.disputes
+                                .as_ref()
+                                .map_or(x.band.clone(), |d| d.band_undisputed.clone())
+                        })
+                        .collect(),
+                ),
+            )
             .into_pandas(py)
+    }
+
+    /// Provenance (section 11): ``input_digest``, ``methodology``, ``methodology_version``,
+    /// ``methodology_digest``, ``engine_version``; None for an output document without it.
+    #[getter]
+    fn provenance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json::loads(py, &json::to_string(&self.shared.doc.provenance))
     }
 
     /// Factors in long format, one row per organisation and factor: ``id``, ``factor``,
@@ -491,6 +535,22 @@ impl PyRating {
                 k,
             })
             .collect()
+    }
+    /// Date of the newest counted evidence item (``YYYY-MM-DD``), or None (section 11).
+    #[getter]
+    fn evidence_as_of(&self) -> Option<String> {
+        self.r().evidence_as_of.map(|d| d.to_string())
+    }
+    /// True when that evidence is older than the methodology's ``stale_after_days``.
+    #[getter]
+    fn stale(&self) -> bool {
+        self.r().stale
+    }
+    /// Disputes (section 10) as a dict ``{open, upheld, rejected, score_undisputed,
+    /// interval_undisputed, band_undisputed}``, or None where no open dispute reaches it.
+    #[getter]
+    fn disputes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json::loads(py, &json::to_string(&self.r().disputes))
     }
     /// The evidence items that move the score most, largest first.
     #[getter]

@@ -42,6 +42,8 @@ export interface Assessment {
   assurance: Assurance;
   assessed_on: IsoDate;
   source?: string | null;
+  /** A dispute against this item (methodology section 10). */
+  dispute?: Dispute | null;
 }
 
 /** One observation of a coverage metric as successes out of trials (whole numbers). */
@@ -52,6 +54,8 @@ export interface MetricObservation {
   /** At least 1. */
   trials: number;
   observed_on: IsoDate;
+  /** A dispute against this item (methodology section 10). */
+  dispute?: Dispute | null;
 }
 
 export type FindingKind =
@@ -82,6 +86,8 @@ export interface Finding {
   first_seen: IsoDate;
   /** Absent or null while open. */
   resolved_on?: IsoDate | null;
+  /** A dispute against this item (methodology section 10). */
+  dispute?: Dispute | null;
 }
 
 export type Criticality = "low" | "medium" | "high" | "critical";
@@ -92,6 +98,39 @@ export interface Dependency {
   supplier: string;
   criticality: Criticality;
   access: Access;
+  /** A dispute against this item (methodology section 10). */
+  dispute?: Dispute | null;
+}
+
+/** A dispute against an evidence item (methodology section 10). */
+export interface Dispute {
+  status: "open" | "upheld" | "rejected";
+  reason: "not_ours" | "compensating_control" | "fixed" | "inaccurate" | "other";
+  raised_on: IsoDate;
+  raised_by: string;
+  /** Required when upheld or rejected, forbidden while open, not before `raised_on`. */
+  resolved_on?: IsoDate | null;
+  note?: string | null;
+}
+
+/** Disputes of one organisation and its undisputed view (methodology section 10). */
+export interface DisputeSummary {
+  open: number;
+  upheld: number;
+  rejected: number;
+  score_undisputed: number;
+  interval_undisputed: [number, number];
+  band_undisputed: string;
+}
+
+/** What a rating was computed from (methodology section 11). */
+export interface Provenance {
+  /** `sha256:` + hex SHA-256 of the input document in RFC 8785 (JCS) form. */
+  input_digest: string;
+  methodology: string;
+  methodology_version: string;
+  methodology_digest: string;
+  engine_version: string;
 }
 
 export type DsptStatus =
@@ -124,6 +163,8 @@ export interface PortfolioRating {
   /** Methodology id, e.g. `"nhs-caf-v1"`. */
   methodology: string;
   methodology_version: string;
+  /** Input and methodology digests, engine version (section 11). */
+  provenance?: Provenance;
   /** In input order. */
   ratings: Rating[];
   /** Sorted by name. */
@@ -172,6 +213,12 @@ export interface Rating {
   factors: FactorRating[];
   /** The evidence items whose removal would change the score most. */
   drivers: Driver[];
+  /** Only where an open dispute reaches the organisation (section 10). */
+  disputes?: DisputeSummary;
+  /** Date of the newest counted evidence item; absent when none is (section 11). */
+  evidence_as_of?: IsoDate;
+  /** Present (true) only when that evidence is older than `freshness.stale_after_days`. */
+  stale?: true;
 }
 
 /** One factor's belief and what it costs. */
@@ -262,13 +309,16 @@ export type ErrorCode =
   | "missing_field"
   | "missing_header"
   | "missing_organisation"
+  | "missing_resolved_on"
   | "not_a_number"
   | "not_a_probability"
   | "not_nessus"
   | "read_error"
   | "resolved_before_first_seen"
+  | "resolved_before_raised"
   | "self_dependency"
   | "successes_exceed_trials"
+  | "unexpected_resolved_on"
   | "unknown_field"
   | "unknown_metric"
   | "unknown_organisation"
@@ -387,6 +437,8 @@ export interface Methodology {
   factor_quantiles: [number, number];
   drivers: { count: number; min_impact: number };
   tie_tolerance: number;
+  /** Optional: defaults to `{stale_after_days: 365}`. */
+  freshness?: { stale_after_days: number };
 }
 
 // ---- Functions ------------------------------------------------------------------------------
@@ -432,7 +484,13 @@ export type Action =
   | { action: "resolve_finding"; finding: string }
   | { action: "set_metric"; metric: string; successes: number; trials: number }
   | { action: "remove_dependency"; supplier: string }
-  | { action: "set_dependency_access"; supplier: string; access: Access };
+  | { action: "set_dependency_access"; supplier: string; access: Access }
+  | ({ action: "uphold_dispute" | "reject_dispute" } & (
+      | { control: string }
+      | { metric: string }
+      | { finding: string }
+      | { supplier: string }
+    ));
 
 /** A change of one organisation's score. */
 export interface ScoreChange {
@@ -853,3 +911,35 @@ export function system(
   methodology?: Json<Methodology> | null,
 ): SystemReport;
 
+
+// ---- Methodology change notice (methodology section 12) -------------------------------------
+
+/** One organisation's move between two methodologies. */
+export interface OrganisationChange {
+  id: string;
+  score_old: number;
+  score_new: number;
+  change: number;
+  band_old: string;
+  band_new: string;
+  /** Shapley part of the change per score group, in file order; zero for unchanged groups. */
+  parts: { group: string; points: number }[];
+}
+
+/** The methodology change notice for a portfolio. */
+export interface MethodologyComparison {
+  old: { id: string; version: string; digest: string };
+  new: { id: string; version: string; digest: string };
+  /** The G score groups that differ, in file order. */
+  changed_groups: string[];
+  /** 2^G. */
+  ratings_computed: number;
+  organisations: OrganisationChange[];
+}
+
+/** Score and band under both methodologies, the change and its attribution to groups. */
+export function compareMethodologies(
+  document: Json<Portfolio>,
+  oldMethodology: Json<Methodology> | null,
+  newMethodology: Json<Methodology> | null,
+): MethodologyComparison;

@@ -347,3 +347,21 @@ pub fn simulate(input: JsValue, rating: JsValue) -> Result<JsValue, JsValue> {
         risk_core::quant::simulate_json_rated(&text, rating.as_ref()).map_err(error::core)?;
     convert::to_js(&report)
 }
+
+/// The methodology change notice (methodology section 12): every organisation's score and band
+/// under `oldMethodology` and `newMethodology` (JSON strings or objects; null or undefined means
+/// the default), the change, and its exact Shapley parts over the methodology file's score
+/// groups (2^G ratings for the G groups that differ).
+#[wasm_bindgen(js_name = compareMethodologies)]
+pub fn compare_methodologies(
+    document: JsValue,
+    old_methodology: JsValue,
+    new_methodology: JsValue,
+) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let (portfolio, old) = inputs(&document, &old_methodology)?;
+    let new = convert::methodology(&new_methodology)?;
+    let result = risk_core::compare_methodologies(&portfolio, &old, &new)
+        .map_err(|e| error::from_core(&e))?;
+    convert::to_js(&result)
+}

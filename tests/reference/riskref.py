@@ -185,6 +185,8 @@ class Org:
         self.k, self.m = model.prior(org)
         # items: (kind, reference, factor, d_alpha, d_beta, reason)
         self.items: list[tuple[str, str, int, float, float, str]] = []
+        # Section 11.2: the date of each counted item (newest = evidence_as_of).
+        self.dates: list[int] = []
         self.deps = [
             (d["supplier"], model.coupling(d)) for d in (org.get("dependencies") or [])
         ]
@@ -208,6 +210,7 @@ class Org:
             d = decay(as_of - day(a["assessed_on"]), model.a_half)
             f = model.control_factor(control)
             self.items.append(("assessment", control, f, d * n * v, d * n * (1.0 - v), ""))
+            self.dates.append(day(a["assessed_on"]))
 
     @staticmethod
     def _better_assessment(a: dict, cur: dict) -> bool:
@@ -234,6 +237,7 @@ class Org:
             d = decay(as_of - day(o["observed_on"]), spec["half_life_days"])
             f = model.fidx[spec["factor"]]
             self.items.append(("metric", name, f, d * n * r, d * n * (1.0 - r), ""))
+            self.dates.append(day(o["observed_on"]))
 
     @staticmethod
     def _better_metric(o: dict, cur: dict) -> bool:
@@ -278,8 +282,10 @@ class Org:
                 o = min((as_of - first) / deadline, fd["max_overdue"])
                 db = fd["open_weight"] * s * mult * x * c * (1.0 + o)
                 self.items.append(("finding", fi["id"], f, 0.0, db, ""))
+                self.dates.append(first)
             else:
                 r = day(resolved)
+                self.dates.append(r)
                 d = decay(as_of - r, fd["resolved_half_life_days"])
                 if r - first <= deadline:
                     self.items.append(
@@ -446,6 +452,13 @@ def rate(doc: dict, meth: dict | None = None) -> dict:
                 "drivers": drivers,
             }
         )
+        # Section 11.2: freshness (absent without counted evidence; `stale` only when true).
+        if o.dates:
+            newest = max(o.dates)
+            ratings[-1]["evidence_as_of"] = _dt.date.fromordinal(newest).isoformat()
+            stale_after = (meth or load_methodology()).get("freshness", {}).get("stale_after_days", 365.0)
+            if as_of - newest > stale_after:
+                ratings[-1]["stale"] = True
 
     # section 7: peer groups
     groups: dict[str, list[int]] = {}

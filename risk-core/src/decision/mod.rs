@@ -1,5 +1,7 @@
 //! Decision support (section 8): what-if, improvement plans, rating history and what changed.
 
+pub mod compare;
+pub(crate) mod dispute_actions;
 pub mod history;
 pub mod whatif;
 
@@ -9,7 +11,7 @@ pub const DEFAULT_PLAN_STEPS: usize = 5;
 
 impl whatif::Action {
     /// The action's type as in JSON (`set_assessment`, `resolve_finding`, `set_metric`,
-    /// `remove_dependency`, `set_dependency_access`).
+    /// `remove_dependency`, `set_dependency_access`, `uphold_dispute`, `reject_dispute`).
     ///
     /// ```
     /// let a = &risk_core::parse_actions(r#"[{"action": "resolve_finding", "finding": "F-1"}]"#).unwrap()[0];
@@ -23,10 +25,13 @@ impl whatif::Action {
             A::SetMetric { .. } => "set_metric",
             A::RemoveDependency { .. } => "remove_dependency",
             A::SetDependencyAccess { .. } => "set_dependency_access",
+            A::UpholdDispute { .. } => "uphold_dispute",
+            A::RejectDispute { .. } => "reject_dispute",
         }
     }
 
-    /// What the action acts on: the control, finding, metric or supplier id.
+    /// What the action acts on: the control, finding, metric or supplier id (for a dispute
+    /// action, whichever of those it gives).
     pub fn target(&self) -> &str {
         use whatif::Action as A;
         match self {
@@ -35,6 +40,21 @@ impl whatif::Action {
             A::SetMetric { metric, .. } => metric,
             A::RemoveDependency { supplier } => supplier,
             A::SetDependencyAccess { supplier, .. } => supplier,
+            A::UpholdDispute {
+                control,
+                metric,
+                finding,
+                supplier,
+            }
+            | A::RejectDispute {
+                control,
+                metric,
+                finding,
+                supplier,
+            } => [control, metric, finding, supplier]
+                .into_iter()
+                .find_map(|x| x.as_deref())
+                .unwrap_or_default(),
         }
     }
 }

@@ -21,7 +21,10 @@ use crate::rating::validate::{MAX_COUNT, PAssessment, PMetric, Prepared, Prepare
 /// "assurance": "independent_audit"}`, `{"action": "resolve_finding", "finding": "F-17"}`,
 /// `{"action": "set_metric", "metric": "mfa_coverage", "successes": 4500, "trials": 4500}`,
 /// `{"action": "remove_dependency", "supplier": "SUP-PATH"}`,
-/// `{"action": "set_dependency_access", "supplier": "SUP-PATH", "access": "data"}`.
+/// `{"action": "set_dependency_access", "supplier": "SUP-PATH", "access": "data"}`,
+/// `{"action": "uphold_dispute", "finding": "F-17"}`, `{"action": "reject_dispute", "control":
+/// "B4.d"}` (a dispute action names its item exactly once, by `control`, `metric`, `finding` or
+/// `supplier`, as the other actions do).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
@@ -60,6 +63,38 @@ pub enum Action {
         supplier: String,
         /// The new access.
         access: Access,
+    },
+    /// Uphold, on as_of, the dispute open at as_of on the named item (every assessment of the
+    /// control or observation of the metric with one): the item is then excluded.
+    UpholdDispute {
+        /// Control id of a disputed assessment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        control: Option<String>,
+        /// Name of a disputed metric.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        metric: Option<String>,
+        /// Id of a disputed finding.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        finding: Option<String>,
+        /// Supplier of a disputed dependency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supplier: Option<String>,
+    },
+    /// Reject, on as_of, the dispute open at as_of on the named item: the item then counts as
+    /// normal and leaves the undisputed view.
+    RejectDispute {
+        /// Control id of a disputed assessment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        control: Option<String>,
+        /// Name of a disputed metric.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        metric: Option<String>,
+        /// Id of a disputed finding.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        finding: Option<String>,
+        /// Supplier of a disputed dependency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supplier: Option<String>,
     },
 }
 
@@ -211,6 +246,7 @@ impl Prepared {
                         outcome: *outcome,
                         assurance: *assurance,
                         assessed_on: as_of,
+                        dispute: None,
                     });
                     crate::rating::validate::sort_assessments(&mut org.assessments);
                 }
@@ -278,9 +314,34 @@ impl Prepared {
                         successes: *successes,
                         trials: *trials,
                         observed_on: as_of,
+                        dispute: None,
                     });
                     crate::rating::validate::sort_metrics(&mut org.metrics);
                 }
+                Action::UpholdDispute {
+                    control,
+                    metric,
+                    finding,
+                    supplier,
+                } => crate::decision::dispute_actions::settle(
+                    &mut org,
+                    i,
+                    [control, metric, finding, supplier],
+                    crate::DisputeStatus::Upheld,
+                    as_of,
+                )?,
+                Action::RejectDispute {
+                    control,
+                    metric,
+                    finding,
+                    supplier,
+                } => crate::decision::dispute_actions::settle(
+                    &mut org,
+                    i,
+                    [control, metric, finding, supplier],
+                    crate::DisputeStatus::Rejected,
+                    as_of,
+                )?,
                 Action::RemoveDependency { supplier } => {
                     let before = org.deps.len();
                     org.deps.retain(|d| &d.supplier_id != supplier);
@@ -379,6 +440,9 @@ impl Prepared {
     /// # Errors
     /// [`InputError`] for an unknown organisation.
     pub fn plan_candidates(&self, organisation: &str) -> Result<Vec<Action>, InputError> {
+        if let Some(filed) = self.filed_view() {
+            return filed.plan_candidates(organisation);
+        }
         let o = self.org_index(organisation)?;
         let org = &self.orgs[o];
         let m = &self.methodology;
@@ -445,6 +509,10 @@ impl Prepared {
     /// # Errors
     /// [`InputError`] for an unknown organisation.
     pub fn plan(&self, organisation: &str, k: usize) -> Result<Plan, InputError> {
+        if let Some(filed) = self.filed_view() {
+            // Section 10: upheld items are absent; plans are made on what counts.
+            return filed.plan(organisation, k);
+        }
         let o = self.org_index(organisation)?;
         let m = &self.methodology;
         let p_int: Vec<f64> = self

@@ -235,6 +235,8 @@ impl State {
             // when first reported (the report saw it already fixed).
             let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
             o.findings.push(Finding {
+                dispute: None,
+                source: None,
                 id: format!("{asset}/{key}"),
                 kind: FindingKind::Vulnerability,
                 cve: v.cve,
@@ -285,6 +287,8 @@ impl State {
             let mut push = |metric: &str, successes: u64, trials: u64| {
                 if trials > 0 {
                     o.metrics.push(MetricObservation {
+                        dispute: None,
+                        source: None,
                         metric: metric.to_owned(),
                         successes,
                         trials,
@@ -317,6 +321,7 @@ impl State {
                 .entry(org_id.clone())
                 .or_insert_with(|| Organisation::new(&org_id));
             o.assessments.push(Assessment {
+                dispute: None,
                 control: c.control,
                 outcome: c.outcome,
                 assurance: options.compliance_assurance,

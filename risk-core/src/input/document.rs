@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::input::date::Date;
+use crate::input::dispute::Dispute;
 
 /// A portfolio: the organisations to rate and the date to rate them at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,6 +138,9 @@ pub struct Assessment {
     /// Free-text source (`DSPT 2024-25`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// A dispute against this item (section 10); absent when undisputed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
 }
 
 /// A control outcome.
@@ -208,6 +212,12 @@ pub struct MetricObservation {
     pub trials: u64,
     /// When it was observed.
     pub observed_on: Date,
+    /// Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A dispute against this item (section 10); absent when undisputed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
 }
 
 /// A scan or incident finding.
@@ -250,6 +260,12 @@ pub struct Finding {
     /// When it was resolved; absent while open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_on: Option<Date>,
+    /// Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A dispute against this item (section 10); absent when undisputed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
 }
 
 /// The kind of a finding; the methodology maps each to a factor and a default severity.
@@ -340,6 +356,12 @@ pub struct Dependency {
     pub criticality: Criticality,
     /// What access the supplier has.
     pub access: Access,
+    /// Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A dispute against this item (section 10); absent when undisputed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
 }
 
 /// How critical a supplied service is.

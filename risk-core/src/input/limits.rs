@@ -121,11 +121,24 @@ impl Limits {
                 if let Some(s) = &a.source {
                     string(&|| format!("organisations[{i}].assessments[{j}].source"), s);
                 }
+                dispute_strings(
+                    &mut string,
+                    &|| format!("organisations[{i}].assessments[{j}]"),
+                    &a.dispute,
+                );
             }
             for (j, m) in o.metrics.iter().enumerate() {
                 string(
                     &|| format!("organisations[{i}].metrics[{j}].metric"),
                     &m.metric,
+                );
+                if let Some(s) = &m.source {
+                    string(&|| format!("organisations[{i}].metrics[{j}].source"), s);
+                }
+                dispute_strings(
+                    &mut string,
+                    &|| format!("organisations[{i}].metrics[{j}]"),
+                    &m.dispute,
                 );
             }
             for (j, f) in o.findings.iter().enumerate() {
@@ -136,11 +149,30 @@ impl Limits {
                 if let Some(s) = &f.cvss {
                     string(&|| format!("organisations[{i}].findings[{j}].cvss"), s);
                 }
+                if let Some(s) = &f.source {
+                    string(&|| format!("organisations[{i}].findings[{j}].source"), s);
+                }
+                dispute_strings(
+                    &mut string,
+                    &|| format!("organisations[{i}].findings[{j}]"),
+                    &f.dispute,
+                );
             }
             for (j, d) in o.dependencies.iter().enumerate() {
                 string(
                     &|| format!("organisations[{i}].dependencies[{j}].supplier"),
                     &d.supplier,
+                );
+                if let Some(s) = &d.source {
+                    string(
+                        &|| format!("organisations[{i}].dependencies[{j}].source"),
+                        s,
+                    );
+                }
+                dispute_strings(
+                    &mut string,
+                    &|| format!("organisations[{i}].dependencies[{j}]"),
+                    &d.dispute,
                 );
             }
             for (name, len) in [
@@ -172,5 +204,19 @@ impl Limits {
             );
         }
         problems.into_result()
+    }
+}
+
+/// The free-text strings of a dispute (section 10), checked like every other string.
+fn dispute_strings(
+    string: &mut dyn FnMut(&dyn Fn() -> String, &str),
+    item: &dyn Fn() -> String,
+    dispute: &Option<crate::input::dispute::Dispute>,
+) {
+    if let Some(d) = dispute {
+        string(&|| format!("{}.dispute.raised_by", item()), &d.raised_by);
+        if let Some(n) = &d.note {
+            string(&|| format!("{}.dispute.note", item()), n);
+        }
     }
 }

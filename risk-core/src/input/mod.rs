@@ -3,6 +3,7 @@
 
 pub mod cvss;
 pub mod date;
+pub mod dispute;
 pub mod document;
 pub mod limits;
 pub mod parse;

@@ -597,6 +597,7 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
                         (outcome, assurance, date, errs.len() == before)
                     {
                         o.assessments.push(Assessment {
+                            dispute: None,
                             control: text("control").unwrap_or_default(),
                             outcome,
                             assurance,
@@ -613,6 +614,8 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
                         (successes, trials, date)
                     {
                         o.metrics.push(MetricObservation {
+                            dispute: None,
+                            source: None,
                             metric: text("metric").unwrap_or_default(),
                             successes,
                             trials,
@@ -629,6 +632,8 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
                         (kind, first, errs.len() == before)
                     {
                         o.findings.push(Finding {
+                            dispute: None,
+                            source: None,
                             id: text("id").unwrap_or_default(),
                             kind,
                             cve: text("cve"),
@@ -648,6 +653,8 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
                     let access = e!("access", enum_at!(t, r, "access"));
                     if let (Some(criticality), Some(access)) = (criticality, access) {
                         o.dependencies.push(Dependency {
+                            dispute: None,
+                            source: None,
                             supplier: text("supplier").unwrap_or_default(),
                             criticality,
                             access,

@@ -501,6 +501,7 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     }
     c.non_negative("drivers.min_impact", doc.drivers.min_impact);
     c.non_negative("tie_tolerance", doc.tie_tolerance);
+    c.non_negative("freshness.stale_after_days", doc.freshness.stale_after_days);
 
     if !c.problems.is_empty() {
         return None;

@@ -78,6 +78,26 @@ pub struct MethodologyDoc {
     pub drivers: DriverParams,
     /// Numbers within this distance count as tied when sorting.
     pub tie_tolerance: f64,
+    /// When evidence counts as stale (section 11.2); defaults apply when absent.
+    #[serde(default)]
+    pub freshness: FreshnessParams,
+}
+
+/// When an organisation's evidence is stale (section 11.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FreshnessParams {
+    /// An organisation is stale when its newest counted item is more than this many days before
+    /// `as_of`.
+    pub stale_after_days: f64,
+}
+
+impl Default for FreshnessParams {
+    fn default() -> Self {
+        FreshnessParams {
+            stale_after_days: 365.0,
+        }
+    }
 }
 
 /// One factor.

@@ -6,6 +6,7 @@ use crate::input::date::Date;
 use crate::input::document::{Assurance, Outcome};
 use crate::methodology::Methodology;
 use crate::numeric::maths::{exp2, ln, ln1p, logistic};
+use crate::rating::disputes::upheld;
 use crate::rating::output::{
     Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
     SupplierExposure,
@@ -88,7 +89,7 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
         let mut j = i;
         while j < o.assessments.len() && &o.assessments[j].control == control {
             let a = &o.assessments[j];
-            if a.assessed_on <= as_of {
+            if a.assessed_on <= as_of && !upheld(&a.dispute, as_of) {
                 best = match best {
                     None => Some(j),
                     Some(b) => {
@@ -136,7 +137,7 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
         let mut j = i;
         while j < o.metrics.len() && &o.metrics[j].metric == name {
             let x = &o.metrics[j];
-            if x.observed_on <= as_of {
+            if x.observed_on <= as_of && !upheld(&x.dispute, as_of) {
                 best = match best {
                     None => Some(j),
                     Some(b) => {
@@ -175,7 +176,7 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
     // 3.3 Findings.
     let fp = &doc.findings;
     for (idx, f) in o.findings.iter().enumerate() {
-        if f.first_seen > as_of {
+        if f.first_seen > as_of || upheld(&f.dispute, as_of) {
             continue;
         }
         counted = true;
@@ -440,6 +441,10 @@ impl Prepared {
         as_of: Date,
         replaced: Option<(usize, &PreparedOrg)>,
     ) -> PortfolioRating {
+        if self.disputed {
+            // Section 10: rate views with the excluded items removed.
+            return crate::rating::disputes::rate_disputed(self, as_of, replaced);
+        }
         let m = &self.methodology;
         let org = |i: usize| match replaced {
             Some((r, o)) if r == i => o,
@@ -490,6 +495,7 @@ impl Prepared {
             as_of,
             methodology: m.id().to_owned(),
             methodology_version: m.version().to_owned(),
+            provenance: Some(self.provenance.clone()),
             ratings,
             peer_groups,
             suppliers,
@@ -530,6 +536,8 @@ fn rate_org(
                 basis: basis_of(b, o),
                 p: [int.p, int.p_lo, int.p_hi],
                 coverage: own.coverage,
+                as_of,
+                evidence_as_of: crate::rating::freshness::evidence_as_of(o, b, as_of),
             },
             own.factors,
             &own.perfect,
@@ -641,6 +649,10 @@ pub(crate) struct OrgHead<'a> {
     /// Internal probability: mid, lower, upper.
     pub p: [f64; 3],
     pub coverage: f64,
+    /// The date rated at.
+    pub as_of: Date,
+    /// The date of the newest counted evidence item (section 11.2).
+    pub evidence_as_of: Option<Date>,
 }
 
 /// The rating of one organisation from its own figures and the supply chain's: combined
@@ -721,7 +733,7 @@ pub(crate) fn finish_org<'a>(
             impact: c.2,
             reason: match c.0 {
                 DriverKind::Dependency => {
-                    crate::rating::reasons::dependency_reason(&deps[c.1], p_final)
+                    crate::rating::reasons::dependency_reason(&deps[c.1], p_final, head.as_of)
                 }
                 _ => item_reason(c.1),
             },
@@ -743,6 +755,9 @@ pub(crate) fn finish_org<'a>(
         peer_percentile: 0.0,
         factors,
         drivers,
+        disputes: None,
+        evidence_as_of: head.evidence_as_of,
+        stale: crate::rating::freshness::stale(m, head.evidence_as_of, head.as_of),
     }
 }
 

@@ -2,9 +2,13 @@
 //! evidence → factor beliefs → probability with the supply-chain fixed point (`engine`), drivers
 //! and their reasons, and the output document.
 
+pub mod disputes;
 pub(crate) mod engine;
+pub(crate) mod freshness;
 pub mod groups;
 pub mod output;
+pub mod provenance;
 pub(crate) mod reasons;
+pub mod sources;
 pub mod split;
 pub mod validate;

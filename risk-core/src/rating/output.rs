@@ -14,6 +14,10 @@ pub struct PortfolioRating {
     pub methodology: String,
     /// Methodology version.
     pub methodology_version: String,
+    /// What the rating was computed from (section 11): input and methodology digests, engine
+    /// version. Always set by the engine; optional so that older output documents still load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::rating::provenance::Provenance>,
     /// One rating per organisation, in input order.
     pub ratings: Vec<Rating>,
     /// Score distribution per peer group, sorted by name.
@@ -99,6 +103,16 @@ pub struct Rating {
     pub factors: Vec<FactorRating>,
     /// The evidence items that move the score most.
     pub drivers: Vec<Driver>,
+    /// Disputes and the undisputed view (section 10); only where an open dispute reaches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disputes: Option<crate::rating::disputes::DisputeSummary>,
+    /// Date of the newest evidence item counted (section 11.2); absent when none is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_as_of: Option<Date>,
+    /// True when `evidence_as_of` is more than the methodology's `freshness.stale_after_days`
+    /// before `as_of`; omitted when false.
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pub stale: bool,
 }
 
 /// One factor of a rating.

@@ -31,6 +31,7 @@ pub(crate) fn reason(
     index: usize,
     p_final: &[f64],
 ) -> String {
+    let disputed = |d| crate::rating::disputes::reason_suffix(d, as_of);
     match kind {
         DriverKind::Assessment => {
             let a = &o.assessments[index];
@@ -39,25 +40,27 @@ pub(crate) fn reason(
                 .map(|n| format!(" {n}"))
                 .unwrap_or_default();
             format!(
-                "{}{} {} ({}, assessed {}, {} old)",
+                "{}{} {} ({}, assessed {}, {} old){}",
                 a.control,
                 name,
                 a.outcome.as_str().replace('_', " "),
                 a.assurance.as_str().replace('_', " "),
                 a.assessed_on,
                 days(as_of.days_since(a.assessed_on)),
+                disputed(&a.dispute),
             )
         }
         DriverKind::Metric => {
             let x = &o.metrics[index];
             let pct = 100.0 * x.successes as f64 / x.trials as f64;
             format!(
-                "{} {} of {} ({pct:.1}%), observed {} ({} old)",
+                "{} {} of {} ({pct:.1}%), observed {} ({} old){}",
                 x.metric.replace('_', " "),
                 x.successes,
                 x.trials,
                 x.observed_on,
                 days(as_of.days_since(x.observed_on)),
+                disputed(&x.dispute),
             )
         }
         DriverKind::Finding => {
@@ -105,22 +108,24 @@ pub(crate) fn reason(
             };
             // Both "internet-facing" and "internal" take "an".
             format!(
-                "{head} on an {exposure} {} asset, {status}",
-                f.criticality.as_str()
+                "{head} on an {exposure} {} asset, {status}{}",
+                f.criticality.as_str(),
+                disputed(&f.dispute),
             )
         }
-        DriverKind::Dependency => dependency_reason(&o.deps[index], p_final),
+        DriverKind::Dependency => dependency_reason(&o.deps[index], p_final, as_of),
     }
 }
 
 /// The reason text of a dependency edge, given the final supply-chain iterate.
-pub(crate) fn dependency_reason(d: &PDep, p_final: &[f64]) -> String {
+pub(crate) fn dependency_reason(d: &PDep, p_final: &[f64], as_of: Date) -> String {
     format!(
-        "depends on {} ({} criticality, {} access, coupling {:.2}), whose incident probability is {:.1}%",
+        "depends on {} ({} criticality, {} access, coupling {:.2}), whose incident probability is {:.1}%{}",
         d.supplier_id,
         d.criticality.as_str(),
         d.access.as_str(),
         d.coupling,
         100.0 * p_final[d.supplier],
+        crate::rating::disputes::reason_suffix(&d.dispute, as_of),
     )
 }

@@ -68,6 +68,9 @@ pub struct InternalRating {
     pub factors: Vec<InternalFactor>,
     /// Every counted evidence item, in the engine's order (the graph half picks the drivers).
     pub items: Vec<InternalItem>,
+    /// The date of the newest counted evidence item (freshness, section 11.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_as_of: Option<Date>,
 }
 
 /// One factor of an [`InternalRating`].
@@ -204,6 +207,7 @@ impl Prepared {
             })
             .collect();
         InternalRating {
+            evidence_as_of: crate::rating::freshness::evidence_as_of(o, &b, as_of),
             id: o.id.clone(),
             as_of,
             methodology: m.id().to_owned(),
@@ -325,6 +329,8 @@ impl Prepared {
                     basis: r.basis,
                     p: [r.internal_probability, p_lo[i], p_hi[i]],
                     coverage: r.coverage,
+                    as_of: self.as_of,
+                    evidence_as_of: r.evidence_as_of,
                 },
                 factors,
                 &perfect,
@@ -346,6 +352,9 @@ impl Prepared {
             peer_groups,
             suppliers,
             groups,
+            // The graph half never sees the whole document, so it cannot say what the rating
+            // was computed from: attach `Provenance::of(document, methodology)` where it is known.
+            provenance: None,
         })
     }
 }

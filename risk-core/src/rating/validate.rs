@@ -13,6 +13,7 @@ use crate::input::document::{
 use crate::input::limits::Limits;
 use crate::methodology::Methodology;
 use crate::methodology::check::is_control_id;
+use crate::rating::disputes::{PDispute, check as check_dispute};
 
 /// 2^53: the largest count accepted (every such integer is exact in an f64).
 pub const MAX_COUNT: u64 = 1 << 53;
@@ -28,6 +29,10 @@ pub struct Prepared {
     pub(crate) id_order: Vec<usize>,
     /// The rating at `as_of`, computed once on first use (what-if compares against it).
     pub(crate) base: std::sync::OnceLock<std::sync::Arc<crate::PortfolioRating>>,
+    /// Some item carries a dispute (section 10): rating goes through `rating::disputes`.
+    pub(crate) disputed: bool,
+    /// Input and methodology digests, engine version (section 11).
+    pub(crate) provenance: crate::rating::provenance::Provenance,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +62,7 @@ pub(crate) struct PAssessment {
     pub outcome: Outcome,
     pub assurance: Assurance,
     pub assessed_on: Date,
+    pub dispute: Option<PDispute>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +72,7 @@ pub(crate) struct PMetric {
     pub successes: u64,
     pub trials: u64,
     pub observed_on: Date,
+    pub dispute: Option<PDispute>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +91,7 @@ pub(crate) struct PFinding {
     pub criticality: AssetCriticality,
     pub first_seen: Date,
     pub resolved_on: Option<Date>,
+    pub dispute: Option<PDispute>,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +101,7 @@ pub(crate) struct PDep {
     pub criticality: Criticality,
     pub access: Access,
     pub coupling: f64,
+    pub dispute: Option<PDispute>,
 }
 
 /// Check a portfolio against a methodology and prepare it for rating.
@@ -179,6 +188,10 @@ pub fn validate_with_limits(
         // Assessments.
         let mut assessments = Vec::with_capacity(o.assessments.len());
         for (j, a) in o.assessments.iter().enumerate() {
+            let dispute = a
+                .dispute
+                .as_ref()
+                .map(|d| check_dispute(d, &mut problems, &|| path(&format!("assessments[{j}]"))));
             if !is_control_id(&a.control) {
                 problems.push(
                     ErrorCode::InvalidControl,
@@ -199,6 +212,7 @@ pub fn validate_with_limits(
                     outcome: a.outcome,
                     assurance: a.assurance,
                     assessed_on: a.assessed_on,
+                    dispute,
                 }),
                 None => problems.push(
                     ErrorCode::UnmappedControl,
@@ -217,6 +231,10 @@ pub fn validate_with_limits(
         // Metrics.
         let mut metrics = Vec::with_capacity(o.metrics.len());
         for (j, mo) in o.metrics.iter().enumerate() {
+            let dispute = mo
+                .dispute
+                .as_ref()
+                .map(|d| check_dispute(d, &mut problems, &|| path(&format!("metrics[{j}]"))));
             let mut ok = true;
             let index = methodology.metric_index(&mo.metric);
             if index.is_none() {
@@ -259,6 +277,7 @@ pub fn validate_with_limits(
                     successes: mo.successes,
                     trials: mo.trials,
                     observed_on: mo.observed_on,
+                    dispute,
                 });
             }
         }
@@ -269,6 +288,10 @@ pub fn validate_with_limits(
         let mut finding_ids: HashMap<&str, ()> = HashMap::with_capacity(o.findings.len());
         for (j, f) in o.findings.iter().enumerate() {
             let fpath = |rest: &str| path(&format!("findings[{j}].{rest}"));
+            let dispute = f
+                .dispute
+                .as_ref()
+                .map(|d| check_dispute(d, &mut problems, &|| path(&format!("findings[{j}]"))));
             if finding_ids.insert(f.id.as_str(), ()).is_some() {
                 problems.push(
                     ErrorCode::DuplicateFinding,
@@ -340,6 +363,7 @@ pub fn validate_with_limits(
                 criticality: f.asset_criticality,
                 first_seen: f.first_seen,
                 resolved_on: f.resolved_on,
+                dispute,
             });
         }
         findings.sort_by(|a, b| a.id.cmp(&b.id));
@@ -349,6 +373,10 @@ pub fn validate_with_limits(
         let mut suppliers: HashMap<&str, ()> = HashMap::with_capacity(o.dependencies.len());
         for (j, d) in o.dependencies.iter().enumerate() {
             let dpath = || path(&format!("dependencies[{j}].supplier"));
+            let dispute = d
+                .dispute
+                .as_ref()
+                .map(|x| check_dispute(x, &mut problems, &|| path(&format!("dependencies[{j}]"))));
             if d.supplier == o.id {
                 problems.push(ErrorCode::SelfDependency, dpath, || {
                     format!("organisation `{}` cannot depend on itself", clip(&o.id))
@@ -368,6 +396,7 @@ pub fn validate_with_limits(
                     criticality: d.criticality,
                     access: d.access,
                     coupling: methodology.coupling(d.criticality, d.access),
+                    dispute,
                 }),
                 None => problems.push(ErrorCode::UnknownSupplier, dpath, || {
                     format!("no organisation has the id `{}`", clip(&d.supplier))
@@ -395,6 +424,7 @@ pub fn validate_with_limits(
     // Problems are collected per organisation in document order, except the id checks, which
     // come first; sort by nothing else so that the order is stable and explainable.
     problems.into_result()?;
+    let disputed = orgs.iter().any(crate::rating::disputes::org_has_dispute);
     let mut id_order: Vec<usize> = (0..orgs.len()).collect();
     id_order.sort_by(|&a, &b| orgs[a].id.cmp(&orgs[b].id));
     Ok(Prepared {
@@ -404,6 +434,8 @@ pub fn validate_with_limits(
         by_id,
         id_order,
         base: std::sync::OnceLock::new(),
+        disputed,
+        provenance: crate::rating::provenance::Provenance::of(portfolio, methodology),
     })
 }
 

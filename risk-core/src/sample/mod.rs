@@ -1300,6 +1300,7 @@ fn assessments(ctx: &Ctx, plan: &Plan, rng: &mut Rng, q: u32) -> Vec<Assessment>
                 },
                 assessed_on: then,
                 source: Some(format!("DSPT {}", dspt_year(then))),
+                dispute: None,
             });
         }
         let source = match (assurance, rng.below(10)) {
@@ -1316,6 +1317,7 @@ fn assessments(ctx: &Ctx, plan: &Plan, rng: &mut Rng, q: u32) -> Vec<Assessment>
             assurance,
             assessed_on,
             source,
+            dispute: None,
         });
     }
     out
@@ -1344,6 +1346,8 @@ fn metrics(ctx: &Ctx, plan: &Plan, rng: &mut Rng, q: u32) -> Vec<MetricObservati
                 successes: t * u64::from(ratio) / 1000,
                 trials: t,
                 observed_on,
+                source: None,
+                dispute: None,
             }
         };
         let latest = shift(ctx.as_of, -i64::from(rng.below(45)));
@@ -1490,6 +1494,8 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         ][rng.weighted(&[15, 45, 25, 15])],
         first_seen: ctx.as_of,
         resolved_on: None,
+        source: None,
+        dispute: None,
     };
     let mut earliest = shift(ctx.as_of, -729);
     let put_scoring = |f: &mut Finding, rng: &mut Rng, how: Scoring, exploited: bool| match how {
@@ -1825,6 +1831,8 @@ fn finish(ctx: &Ctx, deps: Deps) -> Vec<Dependency> {
             supplier: ctx.ids[s as usize].clone(),
             criticality,
             access,
+            source: None,
+            dispute: None,
         })
         .collect()
 }
@@ -1892,6 +1900,8 @@ fn add_cycles(ctx: &Ctx, orgs: &mut [Organisation]) {
                     supplier: to_id.clone(),
                     criticality: crit,
                     access,
+                    source: None,
+                    dispute: None,
                 });
             }
         }

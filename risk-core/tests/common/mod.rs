@@ -104,6 +104,7 @@ pub fn assessment() -> impl Strategy<Value = Assessment> {
             assurance: a,
             assessed_on: day(d),
             source: source.map(str::to_owned),
+            dispute: None,
         })
 }
 
@@ -120,6 +121,8 @@ pub fn metric() -> impl Strategy<Value = MetricObservation> {
             successes: s,
             trials: t,
             observed_on: day(d),
+            source: None,
+            dispute: None,
         }
     })
 }
@@ -205,6 +208,8 @@ pub fn finding() -> impl Strategy<Value = Finding> {
                 asset_criticality: crit,
                 first_seen: day(first),
                 resolved_on: resolved.map(|r| day(first + r)),
+                source: None,
+                dispute: None,
             };
             set_severity(&mut f, sev);
             f
@@ -288,6 +293,8 @@ pub fn portfolio() -> impl Strategy<Value = Portfolio> {
                                 supplier,
                                 criticality,
                                 access,
+                                source: None,
+                                dispute: None,
                             });
                         }
                     }

@@ -31,7 +31,7 @@ def _percent(x: float) -> float:
 
 
 def rating_card(r: Any) -> str:
-    """A compact HTML card: score, band, interval and one bar per factor.
+    """A compact HTML card: score, band, interval, freshness, disputes and one bar per factor.
 
     >>> html = riskrating.rate({"as_of": "2025-09-30", "organisations": [{"id": "A<"}]})[0]._repr_html_()
     >>> html.startswith('<div class="riskrating-card"') and "A&lt;" in html
@@ -48,6 +48,20 @@ def rating_card(r: Any) -> str:
         f"<div>90% interval {lo:.0f}–{hi:.0f} · P(incident, 12 months) "
         f"{100 * r.probability:.1f}% ({100 * plo:.1f}–{100 * phi:.1f}%) · coverage "
         f"{100 * r.coverage:.0f}% · basis {r.basis} · peer percentile {r.peer_percentile:.0f}</div>",
+    ]
+    if r.evidence_as_of is not None:
+        stale = ' <b style="color:#b30000">· stale</b>' if r.stale else ""
+        parts.append(f"<div>evidence as of {escape(r.evidence_as_of)}{stale}</div>")
+    d = r.disputes
+    if d is not None:
+        ulo, uhi = d["interval_undisputed"]
+        parts.append(
+            '<div style="background:#fff4e5;padding:2px 4px">'
+            f"disputed: {d['open']} open, {d['upheld']} upheld, {d['rejected']} rejected · "
+            f"undisputed view {d['score_undisputed']:.0f} <b>{escape(d['band_undisputed'])}</b> "
+            f"({ulo:.0f}–{uhi:.0f})</div>"
+        )
+    parts += [
         '<div style="color:#666;font-size:0.8em;margin-top:6px">control effectiveness per '
         "factor: mean (tick) and 90% interval (bar), 0 to 1</div>",
         '<table style="border-collapse:collapse;margin-top:2px">',

@@ -18,9 +18,9 @@ except ImportError:  # pragma: no cover - exercised only without matplotlib
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ._riskrating import PortfolioRating, Rating, Simulation
+    from ._riskrating import MethodologyComparison, PortfolioRating, Rating, Simulation
 
-__all__ = ["score_distribution", "factors", "exceedance"]
+__all__ = ["score_distribution", "factors", "exceedance", "band_migrations"]
 
 
 def _axes(ax: Optional["Axes"], size: Tuple[float, float]) -> "Axes":
@@ -121,4 +121,36 @@ def exceedance(
     ax.grid(True, which="both", alpha=0.3)
     if label is not None:
         ax.legend()
+    return ax
+
+
+def band_migrations(comparison: "MethodologyComparison", ax: Optional["Axes"] = None) -> "Axes":
+    """Band migrations between two methodologies: organisations per (old band, new band), old
+    bands as rows, new as columns, the diagonal (no move) outlined.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> m = riskrating.Methodology.default()
+    >>> ax = riskrating.plot.band_migrations(riskrating.compare_methodologies(riskrating.sample_portfolio(50), m, m))
+    >>> ax.get_ylabel()
+    'band under the old methodology'
+    """
+    rows = comparison.to_dict()["organisations"]
+    bands = sorted({r["band_old"] for r in rows} | {r["band_new"] for r in rows})
+    index = {b: i for i, b in enumerate(bands)}
+    counts = [[0] * len(bands) for _ in bands]
+    for r in rows:
+        counts[index[r["band_old"]]][index[r["band_new"]]] += 1
+    ax = _axes(ax, (5.0, 4.5))
+    ax.imshow(counts, cmap="Blues")
+    for i, row in enumerate(counts):
+        for j, n in enumerate(row):
+            if n:
+                ax.text(j, i, str(n), ha="center", va="center",
+                        fontweight="bold" if i == j else "normal")
+    ax.set_xticks(range(len(bands)), bands)
+    ax.set_yticks(range(len(bands)), bands)
+    ax.set_xlabel("band under the new methodology")
+    ax.set_ylabel("band under the old methodology")
+    ax.set_title(f"{len(rows)} organisations: {sum(counts[i][i] for i in range(len(bands)))} keep their band")
     return ax
