@@ -321,6 +321,9 @@ pub enum Error {
     /// A loss-simulation input was rejected ([`crate::quant`]).
     #[error(transparent)]
     Simulation(#[from] crate::quant::QuantError),
+    /// A calibration input was rejected or a fit failed ([`crate::calibration`]).
+    #[error(transparent)]
+    Calibration(#[from] crate::calibration::CalibrationError),
 }
 
 impl Error {
@@ -331,6 +334,7 @@ impl Error {
             Error::Methodology(_) => "invalid_methodology",
             Error::Feed(_) => "invalid_feed",
             Error::Simulation(e) => e.code(),
+            Error::Calibration(e) => e.category(),
         }
     }
 
@@ -341,6 +345,7 @@ impl Error {
             Error::Methodology(e) => e.path(),
             Error::Feed(e) => e.path(),
             Error::Simulation(e) => e.path(),
+            Error::Calibration(e) => e.path(),
         }
     }
 }
