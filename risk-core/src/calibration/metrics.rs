@@ -424,3 +424,49 @@ pub(crate) fn band_table(m: &Methodology, p: &[f64], y: &[bool]) -> Vec<BandRow>
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_and_delong_hand_computed() {
+        // Events 0.8, 0.4; non-events 0.6, 0.2, 0.4 (one tie): pairs (0.8: 1,1,1) (0.4: 0,1,½)
+        let p = [0.8, 0.4, 0.6, 0.2, 0.4];
+        let y = [true, true, false, false, false];
+        let a = auc(&p, &y);
+        assert!((a.estimate.unwrap() - 4.5 / 6.0).abs() < 1e-15);
+        // V10 = [1, 0.5]; V01 = [0.5, 1, 0.75]; S10 = 0.125, S01 = 0.0625
+        let se = (0.125f64 / 2.0 + 0.0625 / 3.0).sqrt();
+        assert!((a.se.unwrap() - se).abs() < 1e-15);
+    }
+
+    #[test]
+    fn bins_of_25_have_sizes_3_2_3_2() {
+        let p: Vec<f64> = (0..25).map(|i| (i as f64 + 1.0) / 100.0).collect();
+        let b = bins(&p);
+        let sizes: Vec<usize> = (0..10)
+            .map(|k| b.iter().filter(|&&x| x == k).count())
+            .collect();
+        assert_eq!(sizes, [3, 2, 3, 2, 3, 2, 3, 2, 3, 2]);
+        // A tied group goes to the bin of its first member.
+        let t = [0.1, 0.1, 0.1, 0.5];
+        assert_eq!(bins(&t), [0, 0, 0, 7]);
+    }
+
+    #[test]
+    fn murphy_identity_and_oe() {
+        let p = [
+            0.1, 0.2, 0.3, 0.35, 0.5, 0.7, 0.05, 0.9, 0.15, 0.4, 0.6, 0.25,
+        ];
+        let y = [
+            false, false, true, false, true, true, false, true, false, false, true, false,
+        ];
+        let c: Vec<usize> = (0..p.len()).collect();
+        let m = metrics(&p, &y, &c, None);
+        let mu = m.murphy.unwrap();
+        assert!((mu.brier - m.brier.unwrap().score).abs() < 1e-12);
+        let oe = m.oe.unwrap();
+        assert!((oe.ratio - 5.0 / 4.5).abs() < 1e-12);
+    }
+}

@@ -79,6 +79,8 @@ pub struct Observations<'a> {
     /// Per observation: snapshot slot and organisation index (canonical order).
     pub(crate) snap: Vec<usize>,
     pub(crate) org: Vec<usize>,
+    /// Cluster of each observation: the organisation's rank in id order (canonical sums).
+    pub(crate) cluster: Vec<usize>,
     pub(crate) y: Vec<bool>,
     pub(crate) y_int: Vec<bool>,
     pub(crate) y_sup: Vec<bool>,
@@ -164,11 +166,13 @@ impl<'a> Observations<'a> {
         };
         let mut snap = Vec::new();
         let mut org = Vec::new();
+        let mut cluster = Vec::new();
         let mut y = Vec::new();
         let mut y_int = Vec::new();
         let mut y_sup = Vec::new();
         for (j, &t) in snapshots.iter().enumerate() {
-            for &o in &pop {
+            for (rank, &o) in pop.iter().enumerate() {
+                cluster.push(rank);
                 let a = hit(&int_dates[o], t);
                 let b = hit(&sup_dates[o], t);
                 snap.push(j);
@@ -211,6 +215,7 @@ impl<'a> Observations<'a> {
             population,
             snap,
             org,
+            cluster,
             y,
             y_int,
             y_sup,

@@ -469,7 +469,7 @@ pub(crate) fn fit_on(
     let y = pick(&obs.y, idx);
     let y_int = pick(&obs.y_int, idx);
     let y_sup = pick(&obs.y_sup, idx);
-    let clusters = pick(&obs.org, idx);
+    let clusters = pick(&obs.cluster, idx);
     let x = logits(&p);
     let events = y.iter().filter(|&&v| v).count();
     let events_internal = y_int.iter().filter(|&&v| v).count();
@@ -546,7 +546,7 @@ pub(crate) fn fit_on(
                 continue;
             }
             let slot = slots.binary_search(&obs.snap[i]).unwrap_or(0);
-            cobs.push((slot, world.edges[o].as_slice(), y_sup[pos], o));
+            cobs.push((slot, world.edges[o].as_slice(), y_sup[pos], obs.cluster[i]));
         }
         let data = CouplingData {
             obs: cobs,
@@ -763,7 +763,7 @@ fn block(
     let y = pick(&obs.y, idx);
     let yi = pick(&obs.y_int, idx);
     let ys = pick(&obs.y_sup, idx);
-    let cl = pick(&obs.org, idx);
+    let cl = pick(&obs.cluster, idx);
     let sup: Vec<usize> = (0..idx.len()).filter(|&k| ps[k] > 0.0).collect();
     let ps_s = pick(&ps, &sup);
     let ys_s = pick(&ys, &sup);

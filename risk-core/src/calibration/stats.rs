@@ -181,8 +181,8 @@ mod tests {
     fn wilson_hand_computed() {
         // 3 events in 10: centre (0.3 + z²/20)/(1 + z²/10)
         let [lo, hi] = wilson(3.0, 10.0).unwrap();
-        assert!((lo - 0.107_789_2).abs() < 1e-6, "{lo}");
-        assert!((hi - 0.603_218_6).abs() < 1e-6, "{hi}");
+        assert!((lo - 0.107_791_267_406_301).abs() < 1e-12, "{lo}");
+        assert!((hi - 0.603_221_852_538_854_6).abs() < 1e-12, "{hi}");
         assert!(wilson(0.0, 0.0).is_none());
     }
 }

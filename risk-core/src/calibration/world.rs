@@ -203,7 +203,96 @@ fn segment_masses(snaps: &[Date], segments: &[(Date, Date)], h: &[f64]) -> (Vec<
             assigned[s] = true;
         }
     }
-    (mass, feasible)
+    if feasible {
+        return (mass, true);
+    }
+    // The greedy split failed: look for any non-negative solution (Lawson–Hanson NNLS).
+    let a: Vec<Vec<f64>> = snaps
+        .iter()
+        .map(|&t| {
+            let end = t.add_days(HORIZON_DAYS).unwrap_or(Date::MAX);
+            segments
+                .iter()
+                .map(|s| if s.0 >= t && s.1 <= end { 1.0 } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    let x = nnls(&a, h);
+    let worst = a
+        .iter()
+        .zip(h)
+        .map(|(row, hj)| (row.iter().zip(&x).map(|(r, v)| r * v).sum::<f64>() - hj).abs())
+        .fold(0.0, f64::max);
+    (x, worst <= 1e-9)
+}
+
+/// Non-negative least squares min ‖Ax − b‖, x ≥ 0 (Lawson and Hanson 1974).
+fn nnls(a: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
+    let (m, n) = (a.len(), a.first().map_or(0, Vec::len));
+    let mut x = vec![0.0; n];
+    let mut passive = vec![false; n];
+    let residual_grad = |x: &[f64]| -> Vec<f64> {
+        let r: Vec<f64> = (0..m)
+            .map(|i| b[i] - (0..n).map(|j| a[i][j] * x[j]).sum::<f64>())
+            .collect();
+        (0..n)
+            .map(|j| (0..m).map(|i| a[i][j] * r[i]).sum())
+            .collect()
+    };
+    let ls = |passive: &[bool]| -> Vec<f64> {
+        let cols: Vec<usize> = (0..n).filter(|&j| passive[j]).collect();
+        let ata: Vec<Vec<f64>> = cols
+            .iter()
+            .map(|&p| {
+                cols.iter()
+                    .map(|&q| (0..m).map(|i| a[i][p] * a[i][q]).sum())
+                    .collect()
+            })
+            .collect();
+        let atb: Vec<f64> = cols
+            .iter()
+            .map(|&p| (0..m).map(|i| a[i][p] * b[i]).sum())
+            .collect();
+        let sol =
+            crate::calibration::stats::solve(&ata, &atb).unwrap_or_else(|| vec![0.0; cols.len()]);
+        let mut z = vec![0.0; n];
+        for (k, &p) in cols.iter().enumerate() {
+            z[p] = sol[k];
+        }
+        z
+    };
+    for _ in 0..3 * n + 10 {
+        let w = residual_grad(&x);
+        let cand = (0..n)
+            .filter(|&j| !passive[j])
+            .max_by(|&p, &q| w[p].total_cmp(&w[q]));
+        let Some(t) = cand else { break };
+        if w[t] <= 1e-12 {
+            break;
+        }
+        passive[t] = true;
+        for _ in 0..3 * n + 10 {
+            let z = ls(&passive);
+            if (0..n).filter(|&j| passive[j]).all(|j| z[j] > 0.0) {
+                x = z;
+                break;
+            }
+            let mut alpha = f64::INFINITY;
+            for j in 0..n {
+                if passive[j] && z[j] <= 0.0 {
+                    alpha = alpha.min(x[j] / (x[j] - z[j]));
+                }
+            }
+            for j in 0..n {
+                x[j] += alpha * (z[j] - x[j]);
+                if passive[j] && x[j] <= 1e-15 {
+                    passive[j] = false;
+                    x[j] = 0.0;
+                }
+            }
+        }
+    }
+    x.iter().map(|v| v.max(0.0)).collect()
 }
 
 /// Make a world (calibration-v1 section 5.1). Deterministic in the configuration.
