@@ -4,6 +4,7 @@
 //! None of them rates: they work on the per-observation numbers [`super::observe`] computed
 //! once per snapshot (x = logit P, the factor means μ_k, and the suppliers' internal
 //! probabilities), so an optimiser step is a pass over an n × 14 matrix.
+#![allow(clippy::needless_range_loop)] // index loops read as the formulas they implement
 
 use serde::{Deserialize, Serialize};
 
@@ -585,7 +586,7 @@ impl CouplingData<'_> {
             let mid = 0.5 * (lo + hi);
             let dlo = self.d12(lo, mid, pj).0;
             let dhi = self.d12(hi, mid, pj).0;
-            let cand = if !(dlo > 0.0) {
+            let cand = if dlo.is_nan() || dlo <= 0.0 {
                 lo
             } else if dhi >= 0.0 {
                 hi

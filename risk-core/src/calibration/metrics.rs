@@ -1,4 +1,5 @@
 //! The metrics of calibration-v1 section 4.1.
+#![allow(clippy::needless_range_loop)] // index loops read as the formulas they implement
 
 use serde::{Deserialize, Serialize};
 

@@ -48,7 +48,7 @@ pub use input::{
     config_from_json, incidents_from_json, parse_config, parse_incidents,
 };
 pub use metrics::{Auc, BandRow, Bin, Brier, Metrics, Murphy, ObservedExpected, Slope};
-pub use observe::{HORIZON_DAYS, Observations};
+pub use observe::{HORIZON_DAYS, Observations, Row};
 pub use report::{
     Backtest, CalibrationReport, ClosedTest, ClosedTestStep, Components, Design, EffectiveEvents,
     FitReport, InterceptLevel, Levels, Logliks, MethodologySummary, Optimiser, RecalibrateLevel,
@@ -84,8 +84,8 @@ pub fn data_digest(portfolio: &[u8], incidents: &[u8], config: &[u8]) -> String 
     s
 }
 
-fn read_all<'p>(
-    portfolio: &'p [u8],
+fn read_all(
+    portfolio: &[u8],
     incidents: &[u8],
     config: &[u8],
 ) -> Result<(Portfolio, Incidents, CalibrationConfig), crate::Error> {

@@ -66,6 +66,9 @@ pub(crate) fn rate_snapshots(prep: &Prepared, dates: &[Date]) -> Vec<SnapRating>
         .collect()
 }
 
+/// One observation: (organisation id, snapshot, y, y_int, y_sup, P, P_int, P_supply).
+pub type Row<'a> = (&'a str, Date, bool, bool, bool, f64, f64, f64);
+
 /// The observations of section 2.3 with the base methodology's predictions (2.4).
 #[derive(Debug, Clone)]
 pub struct Observations<'a> {
@@ -249,7 +252,7 @@ impl<'a> Observations<'a> {
 
     /// Each observation as (organisation id, snapshot, y, y_int, y_sup, P, P_int, P_supply),
     /// in canonical order.
-    pub fn rows(&self) -> Vec<(&str, Date, bool, bool, bool, f64, f64, f64)> {
+    pub fn rows(&self) -> Vec<Row<'_>> {
         (0..self.len())
             .map(|i| {
                 let (j, o) = (self.snap[i], self.org[i]);

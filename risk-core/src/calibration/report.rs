@@ -380,7 +380,10 @@ fn pick<T: Copy>(v: &[T], idx: &[usize]) -> Vec<T> {
     idx.iter().map(|&i| v[i]).collect()
 }
 
-fn base_preds(obs: &Observations<'_>, idx: &[usize]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+/// (P, P_int, P_supply) per observation.
+type Preds = (Vec<f64>, Vec<f64>, Vec<f64>);
+
+fn base_preds(obs: &Observations<'_>, idx: &[usize]) -> Preds {
     let mut p = Vec::with_capacity(idx.len());
     let mut pi = Vec::with_capacity(idx.len());
     let mut ps = Vec::with_capacity(idx.len());
@@ -753,12 +756,7 @@ pub(crate) fn fit_on(
 }
 
 /// The validation block of predictions (p, p_int, p_sup) of methodology `m` on `idx`.
-fn block(
-    obs: &Observations<'_>,
-    m: &Methodology,
-    idx: &[usize],
-    preds: (Vec<f64>, Vec<f64>, Vec<f64>),
-) -> ValidationBlock {
+fn block(obs: &Observations<'_>, m: &Methodology, idx: &[usize], preds: Preds) -> ValidationBlock {
     let (p, pi, ps) = preds;
     let y = pick(&obs.y, idx);
     let yi = pick(&obs.y_int, idx);
@@ -784,7 +782,7 @@ fn preds_under(
     obs: &Observations<'_>,
     m: &Methodology,
     idx: &[usize],
-) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>), crate::Error> {
+) -> Result<Preds, crate::Error> {
     let prep = crate::rating::validate::validate(obs.portfolio, m)?;
     let mut slots: Vec<usize> = idx.iter().map(|&i| obs.snap[i]).collect();
     slots.sort_unstable();

@@ -1,4 +1,5 @@
 //! Small numerical helpers: logit, softplus, χ² tail, Wilson interval, matrix inverse.
+#![allow(clippy::needless_range_loop)] // index loops read as the formulas they implement
 
 use crate::numeric::maths::{exp, ln, ln1p};
 

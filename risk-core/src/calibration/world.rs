@@ -7,6 +7,7 @@
 //! organisation's internal stream, and each dependency edge) is a Poisson process whose
 //! intensity is constant on the segments cut by the window ends, with segment masses chosen so
 //! that every window (t, t + 365] holds mass −ln(1 − P*(t)).
+#![allow(clippy::needless_range_loop)] // index loops read as the formulas they implement
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
