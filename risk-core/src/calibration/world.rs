@@ -43,6 +43,8 @@ pub struct WorldConfig {
     pub truth: Truth,
     /// The level the configuration asks for.
     pub level: Level,
+    /// Seed of the truth's weight redistribution (a fresh world from the same truth keeps it).
+    pub truth_seed: u64,
 }
 
 impl WorldConfig {
@@ -53,6 +55,7 @@ impl WorldConfig {
             organisations,
             truth: Truth::Refit,
             level: Level::Auto,
+            truth_seed: seed,
         }
     }
 }
@@ -319,7 +322,7 @@ pub fn simulate_world(config: &WorldConfig) -> World {
     );
     cfg.level = config.level;
     let snaps = cfg.snapshot_dates();
-    let truth = true_methodology(config.truth, config.seed);
+    let truth = true_methodology(config.truth, config.truth_seed);
     // The base model's un-recalibrated figures under the truth (without its recalibration).
     let mut plain_doc = truth.doc().clone();
     let recal = plain_doc.recalibration.take();
