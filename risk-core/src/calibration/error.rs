@@ -32,7 +32,8 @@ impl Document {
 ///
 /// ```
 /// use risk_core::calibration::parse_incidents;
-/// let err = parse_incidents(br#"{"incidents": [{"id": ""}]}"#).unwrap_err();
+/// let err = parse_incidents(br#"{"incidents": [{"id": "", "organisation": "A",
+///   "occurred_on": "2024-03-01", "origin": "internal"}]}"#).unwrap_err();
 /// assert_eq!((err.category(), err.path()), ("empty_id", "incidents[0].id"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
