@@ -301,12 +301,15 @@ pub(crate) fn fit_refit_theta(
         }
         eta
     };
+    // Compensated (Neumaier) sums: with hundreds of thousands of observations a plain sum's
+    // rounding would be of the order of the 1e-8 convergence tolerance.
     let objective = |th: &[f64]| -> f64 {
-        let mut s = 0.0;
+        let mut acc = Neumaier::default();
         for (i, yi) in y.iter().enumerate() {
             let eta = eta_of(th, i);
-            s += softplus(eta) - if *yi { eta } else { 0.0 };
+            acc.add(softplus(eta) - if *yi { eta } else { 0.0 });
         }
+        let mut s = acc.value();
         for f in 0..k {
             let d = th[f + 1] - w0[f];
             s += d * d * inv_t2 / 2.0;
@@ -314,7 +317,7 @@ pub(crate) fn fit_refit_theta(
         s
     };
     let grad_hess = |th: &[f64]| -> (Vec<f64>, Vec<Vec<f64>>) {
-        let mut g = vec![0.0; dim];
+        let mut gacc = vec![Neumaier::default(); dim];
         let mut h = vec![vec![0.0; dim]; dim];
         let mut xt = vec![0.0; dim];
         for (i, yi) in y.iter().enumerate() {
@@ -324,7 +327,7 @@ pub(crate) fn fit_refit_theta(
             xt[0] = 1.0;
             xt[1..].copy_from_slice(&xs[i * k..(i + 1) * k]);
             for a in 0..dim {
-                g[a] += r * xt[a];
+                gacc[a].add(r * xt[a]);
                 let wa = w * xt[a];
                 for b in a..dim {
                     h[a][b] += wa * xt[b];
@@ -336,6 +339,7 @@ pub(crate) fn fit_refit_theta(
                 h[a][b] = h[b][a];
             }
         }
+        let mut g: Vec<f64> = gacc.iter().map(Neumaier::value).collect();
         for f in 0..k {
             g[f + 1] += (th[f + 1] - w0[f]) * inv_t2;
             h[f + 1][f + 1] += inv_t2;
@@ -722,4 +726,27 @@ pub(crate) fn ll(p: &[f64], y: &[bool]) -> f64 {
 /// logit of each p.
 pub(crate) fn logits(p: &[f64]) -> Vec<f64> {
     p.iter().map(|&v| logit(v)).collect()
+}
+
+/// Neumaier's compensated summation.
+#[derive(Debug, Clone, Copy, Default)]
+struct Neumaier {
+    sum: f64,
+    c: f64,
+}
+
+impl Neumaier {
+    fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        if self.sum.abs() >= x.abs() {
+            self.c += (self.sum - t) + x;
+        } else {
+            self.c += (x - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    fn value(&self) -> f64 {
+        self.sum + self.c
+    }
 }
