@@ -410,3 +410,28 @@ fn assert_close(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
         _ => assert_eq!(a, b, "{path}"),
     }
 }
+
+#[test]
+fn backwards_ratings_are_slope_not_positive_in_a_fit_but_a_negative_slope_in_a_report() {
+    // A (no attestation, P0 0.25) never has an incident; B (standards exceeded, low P) does.
+    let doc = br#"{"as_of": "2025-01-01", "organisations": [{"id": "A"},
+      {"id": "B", "attestation": {"dspt_status": "standards_exceeded"}},
+      {"id": "C", "attestation": {"dspt_status": "standards_met"}}]}"#;
+    let inc = br#"{"incidents": [
+      {"id": "1", "organisation": "B", "occurred_on": "2023-03-01", "origin": "internal"},
+      {"id": "2", "organisation": "B", "occurred_on": "2024-03-01", "origin": "internal"},
+      {"id": "3", "organisation": "C", "occurred_on": "2024-03-01", "origin": "internal"}]}"#;
+    let cfg = br#"{"snapshots": ["2023-01-01", "2024-01-01"], "observed_until": "2025-01-01", "level": "recalibrate"}"#;
+    let m = Methodology::default();
+    let e = calibrate_bytes(doc, inc, cfg, &m).unwrap_err();
+    assert_eq!(e.code(), "slope_not_positive");
+    let r = evaluate_bytes(doc, inc, cfg, &m).unwrap();
+    let s = r
+        .validation
+        .original
+        .overall
+        .calibration_slope
+        .as_ref()
+        .unwrap();
+    assert!(s.slope.estimate < 0.0);
+}

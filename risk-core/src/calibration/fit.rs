@@ -157,11 +157,13 @@ pub(crate) struct RecalFit {
     pub loglik: f64,
 }
 
-/// Section 3.3 on x = logit p.
+/// Section 3.3 on x = logit p. `require_positive`: b̂ ≤ 0 is the error `slope_not_positive`
+/// (a fit); a report's calibration slope shows it as it is.
 pub(crate) fn fit_recalibrate_core(
     x: &[f64],
     y: &[bool],
     clusters: &[usize],
+    require_positive: bool,
 ) -> Result<RecalFit, CalibrationError> {
     let n = x.len();
     let e = y.iter().filter(|&&v| v).count();
@@ -231,7 +233,7 @@ pub(crate) fn fit_recalibrate_core(
             "the recalibration fit did not converge",
         ));
     }
-    if b <= 0.0 {
+    if require_positive && b <= 0.0 {
         return Err(CalibrationError::fit(
             "slope_not_positive",
             format!("the fitted slope {b} is not positive: the ratings rank risk backwards"),

@@ -490,7 +490,7 @@ pub(crate) fn fit_on(
         None
     };
     let recal = if want(Level::Recalibrate) {
-        Some(fit_recalibrate_core(&x, &y, &clusters)?)
+        Some(fit_recalibrate_core(&x, &y, &clusters, true)?)
     } else {
         None
     };
