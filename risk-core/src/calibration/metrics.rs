@@ -338,10 +338,12 @@ pub(crate) fn metrics(
         (None, None)
     } else {
         let ci = fit_intercept_core(&x, y, clusters).ok().map(|f| f.param);
-        let cs = fit_recalibrate_core(&x, y, clusters, false).ok().map(|f| Slope {
-            slope: f.b,
-            intercept: f.a.estimate,
-        });
+        let cs = fit_recalibrate_core(&x, y, clusters, false)
+            .ok()
+            .map(|f| Slope {
+                slope: f.b,
+                intercept: f.a.estimate,
+            });
         (ci, cs)
     };
     Metrics {
