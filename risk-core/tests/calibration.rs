@@ -435,3 +435,33 @@ fn backwards_ratings_are_slope_not_positive_in_a_fit_but_a_negative_slope_in_a_r
         .unwrap();
     assert!(s.slope.estimate < 0.0);
 }
+
+#[test]
+fn a_negative_calibration_slope_is_reported_as_its_value() {
+    // Four organisations at P 0.25 (no attestation) with one incident, four at P 0.04
+    // (standards exceeded) with three: the slope is (logit .25 − logit .75)/(logit .25 − logit .04).
+    let doc = br#"{"as_of": "2025-01-01", "organisations": [
+      {"id": "A1"}, {"id": "A2"}, {"id": "A3"}, {"id": "A4"},
+      {"id": "B1", "attestation": {"dspt_status": "standards_exceeded"}},
+      {"id": "B2", "attestation": {"dspt_status": "standards_exceeded"}},
+      {"id": "B3", "attestation": {"dspt_status": "standards_exceeded"}},
+      {"id": "B4", "attestation": {"dspt_status": "standards_exceeded"}}]}"#;
+    let inc = br#"{"incidents": [
+      {"id": "1", "organisation": "A1", "occurred_on": "2024-03-01", "origin": "internal"},
+      {"id": "2", "organisation": "B1", "occurred_on": "2024-03-01", "origin": "internal"},
+      {"id": "3", "organisation": "B2", "occurred_on": "2024-03-01", "origin": "internal"},
+      {"id": "4", "organisation": "B3", "occurred_on": "2024-03-01", "origin": "internal"}]}"#;
+    let cfg = br#"{"snapshots": ["2024-01-01"], "observed_until": "2025-01-01"}"#;
+    let r = evaluate_bytes(doc, inc, cfg, &Methodology::default()).unwrap();
+    let v = serde_json::to_value(&r).unwrap();
+    let expected = -1.0566416671474361;
+    let o = &v["validation"]["original"];
+    for (path, block) in [
+        ("overall", &o["overall"]),
+        ("internal", &o["components"]["internal"]),
+    ] {
+        let s = &block["calibration_slope"]["estimate"];
+        let got = s.as_f64().unwrap_or_else(|| panic!("{path}: slope is {s}"));
+        assert!((got - expected).abs() < 1e-9, "{path}: {got}");
+    }
+}
