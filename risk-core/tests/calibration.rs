@@ -465,3 +465,47 @@ fn a_negative_calibration_slope_is_reported_as_its_value() {
         assert!((got - expected).abs() < 1e-9, "{path}: {got}");
     }
 }
+
+#[test]
+fn a_fitted_methodology_without_an_estimable_coupling_scale_round_trips() {
+    // No dependencies and no supplier incidents: the coupling scale is not estimable, its
+    // standard errors are null, and the written methodology loads back and rates.
+    let mut cfg = WorldConfig::new(5, 120);
+    cfg.level = Level::Refit;
+    let mut w = simulate_world(&cfg);
+    for o in &mut w.portfolio.organisations {
+        o.dependencies.clear();
+    }
+    w.incidents
+        .incidents
+        .retain(|i| i.origin == risk_core::calibration::Origin::Internal);
+    let r = calibrate(
+        &w.portfolio,
+        &w.incidents,
+        &w.config,
+        &Methodology::default(),
+    )
+    .unwrap();
+    let fitted = r.fitted_methodology.clone().unwrap();
+    let text = fitted.to_json();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let params = v["calibration"]["parameters"].as_array().unwrap();
+    let s = params
+        .iter()
+        .find(|p| p["name"] == "coupling_scale")
+        .unwrap();
+    assert!(s["se"].is_null() && s["se_cluster"].is_null(), "{s}");
+    let again = Methodology::from_json(&text).unwrap();
+    assert_eq!(again, fitted);
+    let t = *w.config.snapshot_dates().last().unwrap();
+    let a = risk_core::validate(&w.portfolio, &again)
+        .unwrap()
+        .rate_at(t);
+    let b = risk_core::validate(&w.portfolio, &fitted)
+        .unwrap()
+        .rate_at(t);
+    assert!(!a.ratings.is_empty());
+    for (x, y) in a.ratings.iter().zip(&b.ratings) {
+        assert_eq!(x.internal_probability, y.internal_probability);
+    }
+}

@@ -444,8 +444,8 @@ fn prov_param(name: &str, p: &Param) -> ProvenanceParameter {
         name: name.to_owned(),
         estimate: p.estimate,
         original: p.original,
-        se: p.se.unwrap_or(f64::NAN),
-        se_cluster: p.se_cluster.unwrap_or(f64::NAN),
+        se: p.se,
+        se_cluster: p.se_cluster,
         at_bound: p.at_bound,
     }
 }

@@ -52,10 +52,12 @@ pub struct ProvenanceParameter {
     pub estimate: f64,
     /// The base methodology's value.
     pub original: f64,
-    /// Standard error from the observed information.
-    pub se: f64,
-    /// Cluster-robust standard error (organisations as clusters).
-    pub se_cluster: f64,
+    /// Standard error from the observed information; `null` when it cannot be computed
+    /// (e.g. a coupling scale that is not estimable).
+    pub se: Option<f64>,
+    /// Cluster-robust standard error (organisations as clusters); `null` when it cannot be
+    /// computed.
+    pub se_cluster: Option<f64>,
     /// The estimate is a boundary value.
     pub at_bound: bool,
 }
