@@ -23,11 +23,13 @@ fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, P
     static METHODOLOGY: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static SIMULATION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static FEED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static CALIBRATION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     let cell = match name {
         "InputError" => &INPUT,
         "MethodologyError" => &METHODOLOGY,
         "SimulationError" => &SIMULATION,
         "FeedError" => &FEED,
+        "CalibrationError" => &CALIBRATION,
         _ => &RISK,
     };
     cell.import(py, "riskrating._exceptions", name)
@@ -153,6 +155,19 @@ pub fn feed_error(py: Python<'_>, e: &risk_core::feeds::FeedError) -> PyErr {
     build().unwrap_or_else(|err| err)
 }
 
+/// `CalibrationError` (an `InputError`): the spec's category (also `code`), the document
+/// (`incidents`, `config` or `fit`) and the JSON path inside it.
+pub fn calibration_error(py: Python<'_>, e: &risk_core::calibration::CalibrationError) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let err = single(py, "CalibrationError", e.code(), e.path(), e.to_string());
+        let value = err.value(py);
+        value.setattr("category", e.category())?;
+        value.setattr("document", e.document().as_str())?;
+        Ok(err)
+    };
+    build().unwrap_or_else(|err| err)
+}
+
 /// A `RiskError` of the given class with a single problem.
 pub fn single(
     py: Python<'_>,
@@ -179,6 +194,7 @@ pub fn core_error(py: Python<'_>, e: &Error) -> PyErr {
         Error::Input(e) => input_error(py, e),
         Error::Methodology(e) => methodology_error(py, e),
         Error::Feed(e) => feed_error(py, e),
+        Error::Calibration(e) => calibration_error(py, e),
         other => single(
             py,
             "RiskError",

@@ -9,6 +9,7 @@
 
 use pyo3::prelude::*;
 
+mod calibration;
 mod decision;
 mod document;
 mod errors;
@@ -47,5 +48,6 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision::plan, m)?)?;
     m.add_function(wrap_pyfunction!(decision::history, m)?)?;
     m.add_function(wrap_pyfunction!(decision::change, m)?)?;
+    m.add_function(wrap_pyfunction!(calibration::_calibrate, m)?)?;
     Ok(())
 }

@@ -25,6 +25,8 @@ from __future__ import annotations
 from . import quant
 from ._frames import from_frames
 from ._exceptions import FeedError, InputError, MethodologyError, RiskError, SimulationError
+from ._exceptions import CalibrationError
+from .calibration import CalibrationReport, calibrate, evaluate_calibration
 from ._riskrating import (
     Driver,
     EpssScores,
@@ -49,6 +51,8 @@ from ._riskrating import (
 )
 
 __all__ = [
+    "CalibrationError",
+    "CalibrationReport",
     "Driver",
     "EpssScores",
     "FactorRating",
@@ -66,8 +70,10 @@ __all__ = [
     "SimulationError",
     "WhatIf",
     "__version__",
+    "calibrate",
     "change",
     "enrich",
+    "evaluate_calibration",
     "from_frames",
     "history",
     "plan",

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-__all__ = ["RiskError", "InputError", "FeedError", "MethodologyError", "SimulationError"]
+__all__ = [
+    "RiskError",
+    "InputError",
+    "FeedError",
+    "MethodologyError",
+    "SimulationError",
+    "CalibrationError",
+]
 
 
 class RiskError(Exception):
@@ -144,5 +151,51 @@ class SimulationError(RiskError):
     """A loss simulation could not run (an invalid scenario, distribution or parameter)."""
 
 
-for _cls in (RiskError, InputError, FeedError, MethodologyError, SimulationError):
+class CalibrationError(InputError):
+    """Calibration (calibration-v1) rejected an incident or configuration document, or the fit
+    failed.
+
+    ``category`` is the spec's category (also ``code``): ``unknown_organisation``,
+    ``no_convergence``, …; ``document`` is ``"incidents"``, ``"config"`` or ``"fit"``; ``path`` is
+    the JSON path inside that document (empty for a fit error).
+    """
+
+    category: str
+    """The spec's category, e.g. ``unknown_organisation``."""
+    document: str
+    """``incidents``, ``config`` or ``fit``."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.category = self.code
+        self.document = ""
+
+    def __reduce__(self) -> Any:
+        return (
+            _rebuild_calibration,
+            (str(self), self.code, self.path, self.errors, self.category, self.document),
+        )
+
+
+def _rebuild_calibration(
+    message: str,
+    code: str,
+    path: str,
+    errors: List[Dict[str, str]],
+    category: str,
+    document: str,
+) -> "CalibrationError":
+    err = CalibrationError(message, code=code, path=path, errors=errors)
+    err.category, err.document = category, document
+    return err
+
+
+for _cls in (
+    RiskError,
+    InputError,
+    FeedError,
+    MethodologyError,
+    SimulationError,
+    CalibrationError,
+):
     _cls.__module__ = "riskrating"

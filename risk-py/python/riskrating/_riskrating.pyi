@@ -341,3 +341,12 @@ def simulate(
     mode: str = "compound",
     ratings: Optional[PortfolioRating] = None,
 ) -> Simulation: ...
+
+# Calibration (wrapped by riskrating.calibration).
+def _calibrate(
+    portfolio: _Document,
+    incidents: _Document,
+    config: _Document,
+    methodology: Optional[Methodology] = None,
+    fit: bool = True,
+) -> Tuple[str, Optional[Methodology]]: ...
