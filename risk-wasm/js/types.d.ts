@@ -588,3 +588,62 @@ export interface SimulationReport {
  * give the same figures as Rust and Python.
  */
 export function simulate(input: Json<SimulationInput>, rating?: PortfolioRating | string | null): SimulationReport;
+
+// ---- Calibration (calibration-v1) -----------------------------------------------------------
+
+/**
+ * The validation report document of calibration-v1 section 4.4, exactly as the Rust example
+ * `calibrate --report` writes it (see docs/calibration.md for every field). The top level is
+ * typed; the metric blocks are left as JSON values.
+ */
+export interface CalibrationReport {
+  /** `"calibration-v1"`. */
+  spec: string;
+  /** `sha256:…` of the three documents as given. */
+  data_digest: string;
+  design: Record<string, unknown>;
+  /** The fit (null from `evaluateCalibration`). */
+  fit: Record<string, unknown> | null;
+  validation: {
+    original: CalibrationValidationBlock;
+    fitted: CalibrationValidationBlock | null;
+  };
+  backtest: Record<string, unknown> | null;
+  methodology: Record<string, unknown> | null;
+}
+
+/** The metrics of one methodology: overall and per component (section 4.2). */
+export interface CalibrationValidationBlock {
+  methodology: string;
+  label: string;
+  overall: Record<string, unknown>;
+  components: { internal: Record<string, unknown>; supply: Record<string, unknown> };
+}
+
+/** What `calibrate` and `evaluateCalibration` return. */
+export interface CalibrationResult {
+  report: CalibrationReport;
+  /** The fitted methodology (null from `evaluateCalibration` or at level `none`). */
+  methodology: Methodology | null;
+}
+
+/**
+ * Fit the methodology (default `nhs-caf-v1`) to incident records and report (calibration-v1).
+ * Errors about the incident or configuration document or the fit are {@link RiskRatingError}s
+ * whose `code` is the spec's category, with `category`, `document` (`"incidents"`, `"config"`
+ * or `"fit"`) and `path`.
+ */
+export function calibrate(
+  document: Json<Portfolio>,
+  incidents: Json<Record<string, unknown>>,
+  config: Json<Record<string, unknown>>,
+  methodology?: Json<Methodology> | null,
+): CalibrationResult;
+
+/** The validation report (calibration-v1 section 4) of a methodology alone, without fitting. */
+export function evaluateCalibration(
+  document: Json<Portfolio>,
+  incidents: Json<Record<string, unknown>>,
+  config: Json<Record<string, unknown>>,
+  methodology?: Json<Methodology> | null,
+): CalibrationResult;

@@ -23,7 +23,7 @@ test("version is the package version", () => {
 
 test("the package exports exactly the documented functions", () => {
   const names = Object.keys(rr).filter((k) => k !== "default" && k !== "module.exports").sort();
-  assert.deepStrictEqual(names, ["PreparedPortfolio", "defaultMethodology", "history", "plan", "ratePortfolio", "ratePortfolioJson", "samplePortfolio", "simulate", "validate", "version", "whatIf"].sort());
+  assert.deepStrictEqual(names, ["PreparedPortfolio", "calibrate", "defaultMethodology", "evaluateCalibration", "history", "plan", "ratePortfolio", "ratePortfolioJson", "samplePortfolio", "simulate", "validate", "version", "whatIf"].sort());
 });
 
 test("defaultMethodology is a plain document that rates like the built-in default", () => {
