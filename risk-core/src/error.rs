@@ -385,6 +385,9 @@ pub enum Error {
     /// A system-simulation request was rejected ([`crate::system`]).
     #[error(transparent)]
     System(#[from] crate::system::SystemError),
+    /// A calibration input was rejected or a fit failed ([`crate::calibration`]).
+    #[error(transparent)]
+    Calibration(#[from] crate::calibration::CalibrationError),
 }
 
 impl Error {
@@ -398,6 +401,7 @@ impl Error {
             Error::Split(e) => e.code(),
             Error::Ingest(e) => e.code(),
             Error::System(e) => e.code(),
+            Error::Calibration(e) => e.category(),
         }
     }
 
@@ -411,6 +415,7 @@ impl Error {
             Error::Split(e) => e.path(),
             Error::Ingest(e) => e.path(),
             Error::System(e) => e.path(),
+            Error::Calibration(e) => e.path(),
         }
     }
 
@@ -491,7 +496,8 @@ pub const INTERNAL_ERROR: &str = "internal_error";
 /// codes ([`crate::feeds::FeedErrorKind::CODES`]), the simulation codes
 /// ([`crate::quant::QuantError::CODES`]), the split codes ([`crate::rating::split::SplitError::CODES`]),
 /// the ingest codes ([`crate::ingest::IngestErrorKind::CODES`]), the system-simulation codes
-/// ([`crate::system::SystemError::CODES`]) and [`INTERNAL_ERROR`]. The bindings' tests check
+/// ([`crate::system::SystemError::CODES`]), the calibration categories
+/// ([`crate::calibration::error::CATEGORIES`]) and [`INTERNAL_ERROR`]. The bindings' tests check
 /// their lists (the TypeScript `ErrorCode` union, the Python `ERROR_CODES`) against it.
 ///
 /// ```
@@ -507,6 +513,7 @@ pub fn error_codes() -> Vec<&'static str> {
     codes.extend_from_slice(crate::rating::split::SplitError::CODES);
     codes.extend_from_slice(crate::ingest::IngestErrorKind::CODES);
     codes.extend_from_slice(crate::system::SystemError::CODES);
+    codes.extend_from_slice(crate::calibration::error::CATEGORIES);
     codes.push(INTERNAL_ERROR);
     codes.sort_unstable();
     codes.dedup();

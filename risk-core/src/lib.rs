@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod calibration;
 pub mod decision;
 pub mod error;
 pub mod feeds;

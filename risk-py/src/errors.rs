@@ -28,6 +28,7 @@ fn class_of(e: &Error) -> &'static str {
         Error::Simulation(_) => "SimulationError",
         Error::Ingest(_) => "IngestError",
         Error::System(_) => "SimulationError",
+        Error::Calibration(_) => "CalibrationError",
         _ => "RiskError",
     }
 }
@@ -40,12 +41,14 @@ fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, P
     static SIMULATION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static FEED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static INGEST: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static CALIBRATION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     let cell = match name {
         "InputError" => &INPUT,
         "MethodologyError" => &METHODOLOGY,
         "SimulationError" => &SIMULATION,
         "FeedError" => &FEED,
         "IngestError" => &INGEST,
+        "CalibrationError" => &CALIBRATION,
         _ => &RISK,
     };
     cell.import(py, "riskrating._exceptions", name)
@@ -72,6 +75,10 @@ pub fn core_error(py: Python<'_>, e: &Error) -> PyErr {
             value.setattr("feed", f.feed().as_str())?;
             value.setattr("line", f.line())?;
             value.setattr("field", f.field())?;
+        }
+        if let Error::Calibration(c) = e {
+            value.setattr("category", c.category())?;
+            value.setattr("document", c.document().as_str())?;
         }
         if let Error::Ingest(i) = e {
             value.setattr("source", i.source_name())?;

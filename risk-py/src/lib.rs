@@ -9,6 +9,7 @@
 
 use pyo3::prelude::*;
 
+mod calibration;
 mod compare;
 mod convert;
 mod decision;
@@ -64,5 +65,6 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<compare::PyMethodologyComparison>()?;
     m.add_function(wrap_pyfunction!(compare::compare_methodologies, m)?)?;
     m.add_function(wrap_pyfunction!(compare::source_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(calibration::_calibrate, m)?)?;
     Ok(())
 }

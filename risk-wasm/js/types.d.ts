@@ -271,15 +271,21 @@ export interface SupplierExposure {
  * when this union and that list differ.
  */
 export type ErrorCode =
+  | "base_has_recalibration"
   | "compressed"
+  | "constant_predictions"
+  | "degenerate_outcomes"
   | "duplicate_cve"
   | "duplicate_dependency"
   | "duplicate_finding"
   | "duplicate_group"
+  | "duplicate_id"
   | "duplicate_key"
   | "duplicate_organisation"
+  | "duplicate_snapshot"
   | "empty_group"
   | "empty_id"
+  | "empty_split"
   | "field_count"
   | "internal_error"
   | "internal_mismatch"
@@ -301,8 +307,10 @@ export type ErrorCode =
   | "invalid_parameter"
   | "invalid_probability"
   | "invalid_scenario"
+  | "invalid_snapshots"
   | "invalid_threshold"
   | "invalid_trials"
+  | "invalid_type"
   | "limit_exceeded"
   | "malformed_json"
   | "malformed_xml"
@@ -310,18 +318,26 @@ export type ErrorCode =
   | "missing_header"
   | "missing_organisation"
   | "missing_resolved_on"
+  | "no_convergence"
+  | "no_observations"
   | "not_a_number"
   | "not_a_probability"
   | "not_nessus"
+  | "prediction_out_of_range"
   | "read_error"
   | "resolved_before_first_seen"
   | "resolved_before_raised"
   | "self_dependency"
+  | "self_supplier"
+  | "slope_not_positive"
+  | "snapshot_after_as_of"
   | "successes_exceed_trials"
   | "unexpected_resolved_on"
+  | "unexpected_supplier"
   | "unknown_field"
   | "unknown_metric"
   | "unknown_organisation"
+  | "unknown_peer_group"
   | "unknown_supplier"
   | "unknown_value"
   | "unmapped_control"
@@ -943,3 +959,62 @@ export function compareMethodologies(
   oldMethodology: Json<Methodology> | null,
   newMethodology: Json<Methodology> | null,
 ): MethodologyComparison;
+
+// ---- Calibration (calibration-v1) -----------------------------------------------------------
+
+/**
+ * The validation report document of calibration-v1 section 4.4, exactly as the Rust example
+ * `calibrate --report` writes it (see docs/calibration.md for every field). The top level is
+ * typed; the metric blocks are left as JSON values.
+ */
+export interface CalibrationReport {
+  /** `"calibration-v1"`. */
+  spec: string;
+  /** `sha256:…` of the three documents as given. */
+  data_digest: string;
+  design: Record<string, unknown>;
+  /** The fit (null from `evaluateCalibration`). */
+  fit: Record<string, unknown> | null;
+  validation: {
+    original: CalibrationValidationBlock;
+    fitted: CalibrationValidationBlock | null;
+  };
+  backtest: Record<string, unknown> | null;
+  methodology: Record<string, unknown> | null;
+}
+
+/** The metrics of one methodology: overall and per component (section 4.2). */
+export interface CalibrationValidationBlock {
+  methodology: string;
+  label: string;
+  overall: Record<string, unknown>;
+  components: { internal: Record<string, unknown>; supply: Record<string, unknown> };
+}
+
+/** What `calibrate` and `evaluateCalibration` return. */
+export interface CalibrationResult {
+  report: CalibrationReport;
+  /** The fitted methodology (null from `evaluateCalibration` or at level `none`). */
+  methodology: Methodology | null;
+}
+
+/**
+ * Fit the methodology (default `nhs-caf-v1`) to incident records and report (calibration-v1).
+ * Errors about the incident or configuration document or the fit are {@link RiskRatingError}s
+ * whose `code` is the spec's category, with `category`, `document` (`"incidents"`, `"config"`
+ * or `"fit"`) and `path`.
+ */
+export function calibrate(
+  document: Json<Portfolio>,
+  incidents: Json<Record<string, unknown>>,
+  config: Json<Record<string, unknown>>,
+  methodology?: Json<Methodology> | null,
+): CalibrationResult;
+
+/** The validation report (calibration-v1 section 4) of a methodology alone, without fitting. */
+export function evaluateCalibration(
+  document: Json<Portfolio>,
+  incidents: Json<Record<string, unknown>>,
+  config: Json<Record<string, unknown>>,
+  methodology?: Json<Methodology> | null,
+): CalibrationResult;

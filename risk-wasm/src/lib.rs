@@ -8,6 +8,7 @@
 //! TypeScript types are in `risk-wasm/js/types.d.ts`.
 #![forbid(unsafe_code)]
 
+mod calibration;
 mod convert;
 mod error;
 mod feeds;

@@ -100,3 +100,11 @@ const badScore: string = rating.ratings[0]!.score;
 // @ts-expect-error: the sample configuration has no such field
 samplePortfolio({ size: 10 });
 console.log(badOutcome, badField, badAction, badScore);
+
+// Calibration: the report and the fitted methodology, which rates.
+import { calibrate, evaluateCalibration, type CalibrationResult } from "riskrating";
+const cal: CalibrationResult = calibrate(doc, { incidents: [] }, { snapshots: ["2024-01-01"], observed_until: "2025-01-01" });
+const spec: string = cal.report.spec;
+if (cal.methodology) ratePortfolio(doc, cal.methodology);
+const ev: null = evaluateCalibration(doc, "{}", "{}").report.fit === null ? null : null;
+void spec; void ev;

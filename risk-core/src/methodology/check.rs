@@ -69,6 +69,7 @@ fn is_principle_id(s: &str) -> bool {
 
 /// Check `doc`, pushing every problem; return the lookups when the references resolve.
 pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>) -> Option<Index> {
+    crate::methodology::calibrated::check(doc, problems); // calibration-v1 3.6 blocks
     let mut c = Checker { problems };
     if doc.id.trim().is_empty() {
         c.fail("id", "must not be empty");

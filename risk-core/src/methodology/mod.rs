@@ -6,6 +6,7 @@
 //! model of `docs/methodology.md`. A different methodology can be loaded from JSON and is fully
 //! checked before use, so that an engine run never meets a missing or nonsensical number.
 
+pub mod calibrated;
 pub(crate) mod check;
 pub mod load;
 
@@ -81,6 +82,16 @@ pub struct MethodologyDoc {
     /// When evidence counts as stale (section 11.2); defaults apply when absent.
     #[serde(default)]
     pub freshness: FreshnessParams,
+    // --- calibration-v1 section 3.6 (inert when absent; never serialised when absent) ---
+    /// Prior anchor (β₀ᵃ, Wᵃ) for the prior mean (calibration-v1 3.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_anchor: Option<calibrated::PriorAnchor>,
+    /// Recalibration R of the reported probability (calibration-v1 3.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recalibration: Option<calibrated::Recalibration>,
+    /// Provenance of a fitted methodology; absent means expert judgement (calibration-v1 3.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<calibrated::CalibrationProvenance>,
 }
 
 /// When an organisation's evidence is stale (section 11.2).
@@ -494,6 +505,24 @@ impl Methodology {
     /// The JSON text of this methodology.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.doc).expect("a methodology always serialises")
+    }
+
+    /// The person-facing label of where the numbers come from: expert judgement, or the
+    /// fit recorded in the `calibration` block (calibration-v1 section 3.6).
+    pub fn provenance_label(&self) -> String {
+        match &self.doc.calibration {
+            Some(c) => c.label(),
+            None => calibrated::EXPERT_JUDGEMENT.to_owned(),
+        }
+    }
+
+    /// R(p) of the `recalibration` block, or `p` itself without one (calibration-v1 3.6).
+    #[inline]
+    pub(crate) fn recalibrate(&self, p: f64) -> f64 {
+        match &self.doc.recalibration {
+            Some(r) => r.apply(p),
+            None => p,
+        }
     }
 
     pub(crate) fn index(&self) -> &Index {

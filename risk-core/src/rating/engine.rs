@@ -255,8 +255,14 @@ pub(crate) fn internal(b: &Beliefs, m: &Methodology) -> Internal {
     }
 }
 
-/// Score of a probability (section 5): never NaN, clamped to the scale.
+/// Score of a model probability (section 5): S(R(p)), with R the methodology's
+/// `recalibration` (calibration-v1 3.6; the identity without one). Never NaN.
 pub(crate) fn score(m: &Methodology, p: f64) -> f64 {
+    scale_score(m, m.recalibrate(p))
+}
+
+/// Score S of a reported probability (section 5): never NaN, clamped to the scale.
+pub(crate) fn scale_score(m: &Methodology, p: f64) -> f64 {
     let sp = &m.doc().score;
     if p.is_nan() || p <= 0.0 {
         return sp.max;
@@ -746,8 +752,9 @@ pub(crate) fn finish_org<'a>(
         score: s,
         band: band(m, s).to_owned(),
         interval: [score(m, p_hi), score(m, p_lo)],
-        probability: p,
-        probability_interval: [p_lo, p_hi],
+        // calibration-v1 3.6: reported probabilities are R(·) (identity without a block).
+        probability: m.recalibrate(p),
+        probability_interval: [m.recalibrate(p_lo), m.recalibrate(p_hi)],
         internal_probability: int_p,
         supply_probability: ps,
         basis: head.basis,

@@ -476,7 +476,12 @@ pub(crate) fn prior(
 pub(crate) fn prior_mean(m: &Methodology, p0: f64) -> f64 {
     let pr = &m.doc().priors;
     let logit = crate::numeric::maths::ln(p0) - crate::numeric::maths::ln1p(-p0);
-    let mean = 1.0 - (logit - m.doc().model.intercept) / m.index().weight_sum;
+    // calibration-v1 3.6: a `prior_anchor` replaces the methodology's own β₀ and Σw here.
+    let (b0, w) = match &m.doc().prior_anchor {
+        Some(a) => (a.intercept, a.weight_sum),
+        None => (m.doc().model.intercept, m.index().weight_sum),
+    };
+    let mean = 1.0 - (logit - b0) / w;
     if mean.is_nan() {
         // Only reachable with a NaN probability, which validation rejects.
         return pr.mean_min;

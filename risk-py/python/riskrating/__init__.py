@@ -34,6 +34,8 @@ from ._exceptions import (
     SimulationError,
 )
 from ._system import SystemReport, system
+from ._exceptions import CalibrationError
+from .calibration import CalibrationReport, calibrate, evaluate_calibration
 from ._riskrating import (
     Driver,
     EpssScores,
@@ -68,6 +70,8 @@ from ._riskrating import (
 
 __all__ = [
     "ERROR_CODES",
+    "CalibrationError",
+    "CalibrationReport",
     "Driver",
     "EpssScores",
     "FactorRating",
@@ -88,9 +92,11 @@ __all__ = [
     "SimulationError",
     "WhatIf",
     "__version__",
+    "calibrate",
     "change",
     "compare_methodologies",
     "enrich",
+    "evaluate_calibration",
     "from_frames",
     "history",
     "ingest",

@@ -17,18 +17,25 @@ __all__ = [
     "MethodologyError",
     "SimulationError",
     "IngestError",
+    "CalibrationError",
 ]
 
 ERROR_CODES: Tuple[str, ...] = (
+    "base_has_recalibration",
     "compressed",
+    "constant_predictions",
+    "degenerate_outcomes",
     "duplicate_cve",
     "duplicate_dependency",
     "duplicate_finding",
     "duplicate_group",
+    "duplicate_id",
     "duplicate_key",
     "duplicate_organisation",
+    "duplicate_snapshot",
     "empty_group",
     "empty_id",
+    "empty_split",
     "field_count",
     "internal_error",
     "internal_mismatch",
@@ -50,8 +57,10 @@ ERROR_CODES: Tuple[str, ...] = (
     "invalid_parameter",
     "invalid_probability",
     "invalid_scenario",
+    "invalid_snapshots",
     "invalid_threshold",
     "invalid_trials",
+    "invalid_type",
     "limit_exceeded",
     "malformed_json",
     "malformed_xml",
@@ -59,18 +68,26 @@ ERROR_CODES: Tuple[str, ...] = (
     "missing_header",
     "missing_organisation",
     "missing_resolved_on",
+    "no_convergence",
+    "no_observations",
     "not_a_number",
     "not_a_probability",
     "not_nessus",
+    "prediction_out_of_range",
     "read_error",
     "resolved_before_first_seen",
     "resolved_before_raised",
     "self_dependency",
+    "self_supplier",
+    "slope_not_positive",
+    "snapshot_after_as_of",
     "successes_exceed_trials",
     "unexpected_resolved_on",
+    "unexpected_supplier",
     "unknown_field",
     "unknown_metric",
     "unknown_organisation",
+    "unknown_peer_group",
     "unknown_supplier",
     "unknown_value",
     "unmapped_control",
@@ -217,7 +234,53 @@ class SimulationError(RiskError):
     """A loss simulation could not run (an invalid scenario, distribution or parameter)."""
 
 
-for _cls in (RiskError, InputError, FeedError, MethodologyError, SimulationError):
+class CalibrationError(InputError):
+    """Calibration (calibration-v1) rejected an incident or configuration document, or the fit
+    failed.
+
+    ``category`` is the spec's category (also ``code``): ``unknown_organisation``,
+    ``no_convergence``, …; ``document`` is ``"incidents"``, ``"config"`` or ``"fit"``; ``path`` is
+    the JSON path inside that document (empty for a fit error).
+    """
+
+    category: str
+    """The spec's category, e.g. ``unknown_organisation``."""
+    document: str
+    """``incidents``, ``config`` or ``fit``."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.category = self.code
+        self.document = ""
+
+    def __reduce__(self) -> Any:
+        return (
+            _rebuild_calibration,
+            (str(self), self.code, self.path, self.errors, self.category, self.document),
+        )
+
+
+def _rebuild_calibration(
+    message: str,
+    code: str,
+    path: str,
+    errors: List[Dict[str, str]],
+    category: str,
+    document: str,
+) -> "CalibrationError":
+    err = CalibrationError(message, code=code, path=path, errors=errors)
+    err.category, err.document = category, document
+    return err
+
+
+for _cls in (
+    RiskError,
+    InputError,
+    FeedError,
+    MethodologyError,
+    SimulationError,
+    CalibrationError,
+):
     _cls.__module__ = "riskrating"
 
 

@@ -409,3 +409,11 @@ def compare_methodologies(
 ) -> MethodologyComparison: ...
 
 def source_frame(document: _Document, methodology: Optional[Methodology] = None) -> pd.DataFrame: ...
+# Calibration (wrapped by riskrating.calibration).
+def _calibrate(
+    portfolio: _Document,
+    incidents: _Document,
+    config: _Document,
+    methodology: Optional[Methodology] = None,
+    fit: bool = True,
+) -> Tuple[str, Optional[Methodology]]: ...

@@ -1,0 +1,86 @@
+"""Calibration (calibration-v1) through the Python binding: the report equals the Rust example
+``calibrate --report`` on the same files, the fitted methodology rates, errors name their path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import riskrating
+from conftest import REPO
+
+DIR = REPO / "tests" / "vectors" / "calibration"
+FILES = [DIR / "portfolio.json", DIR / "incidents.json", DIR / "config.json"]
+
+
+@pytest.fixture(scope="module")
+def report() -> riskrating.CalibrationReport:
+    return riskrating.calibrate(*FILES)
+
+
+def test_report_equals_the_rust_example_report(report: riskrating.CalibrationReport) -> None:
+    want = (DIR / "report.expected.json").read_text()
+    assert report.to_dict() == json.loads(want)
+    assert report.to_json().strip() == want.strip()
+
+
+def test_inputs_as_text_bytes_and_paths_give_the_same_report(
+    report: riskrating.CalibrationReport,
+) -> None:
+    texts = [p.read_text() for p in FILES]
+    assert riskrating.calibrate(*texts).to_dict() == report.to_dict()
+    assert riskrating.calibrate(*[t.encode() for t in texts]).to_dict() == report.to_dict()
+    assert riskrating.calibrate(*[str(p) for p in FILES]).to_dict() == report.to_dict()
+
+
+def test_evaluate_equals_the_rust_example_evaluate() -> None:
+    r = riskrating.evaluate_calibration(*FILES)
+    assert r.to_dict() == json.loads((DIR / "evaluate.expected.json").read_text())
+    assert r.methodology is None
+
+
+def test_fitted_methodology_rates(report: riskrating.CalibrationReport) -> None:
+    m = report.methodology
+    assert isinstance(m, riskrating.Methodology)
+    assert m.id == "nhs-caf-v1-fitted"
+    fitted = riskrating.rate(FILES[0], m)
+    base = riskrating.rate(FILES[0])
+    assert len(fitted) == len(base) > 0
+    assert fitted.methodology == "nhs-caf-v1-fitted"
+
+
+def test_frames(report: riskrating.CalibrationReport) -> None:
+    f = report.to_frame()
+    assert set(f["block"]) == {"overall", "internal", "supply"}
+    assert set(f["methodology"]) == {"original", "fitted"}
+    auc = f[(f.metric == "auc") & (f.block == "overall") & (f.methodology == "original")]
+    want = report.to_dict()["validation"]["original"]["overall"]["auc"]["estimate"]
+    assert auc["value"].tolist() == [want]
+    rel = report.reliability_frame()
+    assert len(rel) > 0 and (rel["n"] > 0).all()
+    bands = report.bands_frame()
+    assert set(bands["band"]) <= set("ABCDEF")
+    n = report.to_dict()["validation"]["original"]["overall"]["n"]
+    orig = bands[(bands.methodology == "original") & (bands.block == "overall")]
+    assert orig["n"].sum() == n
+
+
+def test_plot_reliability(report: riskrating.CalibrationReport) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = report.plot_reliability()
+    assert ax.get_xlabel() == "predicted probability"
+
+
+def test_bad_incident_raises_calibration_error_with_its_path() -> None:
+    bad = {"incidents": [{"id": "X", "organisation": "NOPE", "occurred_on": "2024-01-01",
+                          "origin": "internal"}]}
+    with pytest.raises(riskrating.CalibrationError) as e:
+        riskrating.calibrate(FILES[0], bad, FILES[2])
+    assert isinstance(e.value, ValueError) and isinstance(e.value, riskrating.InputError)
+    assert e.value.category == e.value.code == "unknown_organisation"
+    assert e.value.document == "incidents"
+    assert e.value.path == "incidents[0].organisation"
