@@ -65,21 +65,18 @@ fn ts_fields(dts: &str, name: &str) -> BTreeSet<(String, bool)> {
 /// Every string a schema allows: its `enum` values and `const`s (in `oneOf` when variants are
 /// documented).
 fn schema_strings(schema: &Value, out: &mut BTreeSet<String>) {
-    match schema {
-        Value::Object(map) => {
-            if let Some(Value::Array(values)) = map.get("enum") {
-                out.extend(values.iter().filter_map(|v| v.as_str().map(str::to_owned)));
-            }
-            if let Some(Value::String(c)) = map.get("const") {
-                out.insert(c.clone());
-            }
-            for key in ["oneOf", "anyOf"] {
-                if let Some(Value::Array(parts)) = map.get(key) {
-                    parts.iter().for_each(|p| schema_strings(p, out));
-                }
+    if let Value::Object(map) = schema {
+        if let Some(Value::Array(values)) = map.get("enum") {
+            out.extend(values.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+        }
+        if let Some(Value::String(c)) = map.get("const") {
+            out.insert(c.clone());
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(parts)) = map.get(key) {
+                parts.iter().for_each(|p| schema_strings(p, out));
             }
         }
-        _ => {}
     }
 }
 

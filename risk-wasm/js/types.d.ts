@@ -1,6 +1,8 @@
 // TypeScript types of the riskrating package: the shared JSON documents (snake_case, as in the
 // methodology specification) and the functions. Hand-written from the Rust types in risk-core;
-// checked with `tsc --noEmit --strict` by scripts/test-wasm.sh.
+// checked with `tsc --noEmit --strict` by scripts/test-wasm.sh, and against the Rust types by
+// risk-core/tests/typescript_types.rs (input unions and interfaces from the JSON Schema, and
+// `ErrorCode` from the engine's list) and risk-wasm/tests/node/thin.test.mjs (`errorCodes()`).
 
 /** An ISO calendar date `YYYY-MM-DD` (0001-01-01 to 9999-12-31). */
 export type IsoDate = string;
