@@ -51,8 +51,19 @@ test("the manifest covers every kind", () => {
   assert.deepEqual([...new Set(MANIFEST.cases.map((c) => c.kind))].sort(), ["history", "plan", "rate", "what_if"]);
 });
 
+/** A document that is not UTF-8 cannot be a JS string: such a case does not apply to this binding. */
+function isUtf8(file) {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(join(VECTORS, file)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 for (const c of MANIFEST.cases) {
-  test(`vector ${c.name} (${c.kind})`, () => {
+  const skip = isUtf8(c.input) ? false : "the input is not UTF-8, which a JS string cannot hold";
+  test(`vector ${c.name} (${c.kind})`, { skip }, () => {
     const want = JSON.parse(readFileSync(join(VECTORS, c.expected), "utf8"));
     const got = run(c);
     if (c.error) assert.ok("errors" in got, "expected the case to fail");
