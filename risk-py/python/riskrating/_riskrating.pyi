@@ -25,6 +25,7 @@ __all__ = [
     "change",
     "enrich",
     "history",
+    "ingest",
     "plan",
     "rate",
     "sample_portfolio",
