@@ -14,6 +14,9 @@ use crate::feeds::PyKevCatalog;
 use crate::json;
 use crate::portfolio::PyPortfolio;
 
+/// One input as Python passes it: name, format name, a path to stream, or the bytes.
+type PySource = (String, Option<String>, Option<PathBuf>, Option<Vec<u8>>);
+
 /// Ingest exports: ``sources`` are ``(name, format, path, data)`` (format ``"ocsf"``,
 /// ``"nessus"`` or ``None`` to detect it; a ``path`` is streamed, else ``data`` is read), and
 /// ``options`` the ingest options as JSON text. Returns the evidence as a ``Portfolio`` and the
@@ -22,7 +25,7 @@ use crate::portfolio::PyPortfolio;
 #[pyo3(signature = (sources, options, kev=None))]
 pub fn ingest(
     py: Python<'_>,
-    sources: Vec<(String, Option<String>, Option<PathBuf>, Option<Vec<u8>>)>,
+    sources: Vec<PySource>,
     options: String,
     kev: Option<PyRef<'_, PyKevCatalog>>,
 ) -> PyResult<(PyPortfolio, String)> {

@@ -27,6 +27,7 @@ __all__ = [
     "enrich",
     "error_codes",
     "history",
+    "ingest",
     "plan",
     "rate",
     "sample_portfolio",
