@@ -34,7 +34,7 @@
 //! let icb = report.group("icb:X").unwrap();
 //! let both = icb.tail.iter().find(|t| t.k == 2).unwrap();
 //! // A and B fall together through S far more often than independence says.
-//! assert!(both.multiplier > 1.5);
+//! assert!(both.multiplier > 1.1);
 //! ```
 
 mod error;
