@@ -65,7 +65,6 @@ pub const DEFAULT_ATTRIBUTED_SUPPLIERS: usize = 10;
 
 /// What to simulate and report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct SystemOptions {
     /// Number of trials (years), 1 to [`MAX_TRIALS`]; default 10,000.
@@ -101,7 +100,6 @@ impl Default for SystemOptions {
 
 /// Loss per compromised member (money), by peer group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct LossOptions {
     /// Loss distribution of one compromise, per peer group; overrides [`default_loss`] for the
