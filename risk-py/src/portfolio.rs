@@ -34,7 +34,7 @@ use crate::json;
 /// >>> riskrating.Portfolio('{"as_of": "2025-09-30", "organisations": [{"id": "X", "colour": 1}]}')
 /// Traceback (most recent call last):
 /// ...
-/// riskrating.InputError: organisations[0].colour: unknown field `colour`, expected one of `id`, `name`, `peer_group`, `assessments`, `metrics`, `findings`, `dependencies`, `attestation` at line 1 column 62 (unknown_field)
+/// riskrating.InputError: organisations[0].colour: unknown field `colour`, expected one of `id`, `name`, `peer_group`, `assessments`, `metrics`, `findings`, `dependencies`, `attestation`, `groups` at line 1 column 62 (unknown_field)
 #[pyclass(name = "Portfolio", module = "riskrating", frozen)]
 pub struct PyPortfolio {
     pub inner: Arc<Portfolio>,

@@ -31,6 +31,7 @@ __all__ = [
     "plan",
     "rate",
     "sample_portfolio",
+    "system_report",
     "simulate",
     "validate",
     "what_if",

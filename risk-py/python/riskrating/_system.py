@@ -162,7 +162,7 @@ def system(
     ...   {"id": "S", "attestation": {"incident_probability": 0.3}}]}
     >>> r = riskrating.system(doc, trials=20_000, seed=7)
     >>> both = r.tail_frame().query("group == 'icb:X' and k == 2").iloc[0]
-    >>> bool(both.multiplier > 1.5)
+    >>> bool(both.multiplier > 1.1)
     True
     """
     options: Dict[str, Any] = {}
