@@ -15,6 +15,7 @@ __all__ = [
     "History",
     "KevCatalog",
     "Methodology",
+    "MethodologyComparison",
     "Plan",
     "Portfolio",
     "PortfolioRating",
@@ -24,6 +25,7 @@ __all__ = [
     "WhatIf",
     "__version__",
     "change",
+    "compare_methodologies",
     "enrich",
     "error_codes",
     "history",
@@ -33,6 +35,7 @@ __all__ = [
     "sample_portfolio",
     "system_report",
     "simulate",
+    "source_frame",
     "validate",
     "what_if",
 ]
