@@ -24,6 +24,7 @@ default_suites=(
   rust
   reference
   python
+  spark
   wasm
   fuzz
 )

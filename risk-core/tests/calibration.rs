@@ -314,7 +314,7 @@ fn small_world_report_identities_invariance_and_r5() {
             for (fac, wp) in rb.factors.iter().zip(&refit.weights) {
                 eta += wp.param.estimate * (1.0 - fac.mean);
             }
-            let p = 1.0 / (1.0 + (-eta).exp());
+            let p = 1.0 / (1.0 + libm::exp(-eta));
             assert!((p - rf.internal_probability).abs() < 1e-12);
             checked += 1;
         }

@@ -379,7 +379,8 @@ pub(crate) fn fit_refit_theta(
         let eps = {
             let mut s: f64 = 0.0;
             for f in 1..dim {
-                s += (th[f] - (th[f] - g[f]).max(0.0)).powi(2);
+                let d = th[f] - (th[f] - g[f]).max(0.0);
+                s += d * d;
             }
             s.sqrt().min(1e-3)
         };

@@ -261,7 +261,10 @@ pub(crate) fn metrics(
     let b = p
         .iter()
         .zip(y)
-        .map(|(pi, yi)| (pi - yf(*yi)).powi(2))
+        .map(|(pi, yi)| {
+            let d = pi - yf(*yi);
+            d * d
+        })
         .sum::<f64>()
         / nf;
     let b_ref = ybar * (1.0 - ybar);
