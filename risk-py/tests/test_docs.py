@@ -17,7 +17,6 @@ def _modules() -> List[types.ModuleType]:
     import importlib
 
     names = ["riskrating", "riskrating._riskrating", "riskrating._exceptions",
-    names = ["riskrating", "riskrating._riskrating", "riskrating._exceptions",
              "riskrating._convert", "riskrating._frames", "riskrating._html"]
     for extra in ("riskrating.plot", "riskrating.quant", "riskrating.ingest"):
         try:
