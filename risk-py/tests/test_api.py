@@ -66,7 +66,7 @@ def test_rating_attributes_match_the_output_document(small):
     r = riskrating.rate(small)
     doc = r.to_dict()
     assert doc == json.loads(r.to_json())
-    assert set(doc) == {"as_of", "methodology", "methodology_version", "ratings", "peer_groups", "suppliers"}
+    assert set(doc) == {"as_of", "methodology", "methodology_version", "provenance", "ratings", "peer_groups", "suppliers"}
     for rating, d in zip(r, doc["ratings"]):
         assert rating.to_dict() == d
         for key in ["id", "peer_group", "score", "band", "probability", "internal_probability",

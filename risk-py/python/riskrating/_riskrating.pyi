@@ -10,6 +10,12 @@ import pandas as pd
 
 __all__ = [
     "Driver",
+    "_calibrate",
+    "portfolio_from_tables",
+    "portfolio_to_tables",
+    "rate_from_internal",
+    "rate_internal",
+    "table_schema",
     "EpssScores",
     "FactorRating",
     "History",

@@ -76,7 +76,7 @@ class Ingested:
     def merge_into(self, document: Mapping[str, Any]) -> Dict[str, Any]:
         """``document`` (a portfolio dict) with this evidence appended to the organisations of
         the same id (added, evidence only, when missing)."""
-        out = json.loads(json.dumps(document))
+        out: Dict[str, Any] = json.loads(json.dumps(document))
         by_id = {o["id"]: o for o in out["organisations"]}
         for org in self.portfolio.to_dict()["organisations"]:
             target = by_id.get(org["id"])
