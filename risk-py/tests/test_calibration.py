@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,7 @@ def test_bad_incident_raises_calibration_error_with_its_path() -> None:
     assert e.value.category == e.value.code == "unknown_organisation"
     assert e.value.document == "incidents"
     assert e.value.path == "incidents[0].organisation"
+    again = pickle.loads(pickle.dumps(e.value))
+    assert type(again) is riskrating.CalibrationError
+    assert (again.category, again.document, again.path) == ("unknown_organisation", "incidents",
+                                                             "incidents[0].organisation")

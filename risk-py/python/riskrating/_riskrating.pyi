@@ -9,6 +9,7 @@ import numpy.typing as npt
 import pandas as pd
 
 __all__ = [
+    "_calibrate",
     "Driver",
     "_calibrate",
     "portfolio_from_tables",

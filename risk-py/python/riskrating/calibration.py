@@ -162,7 +162,9 @@ class CalibrationReport:
         f = self.reliability_frame()
         f = f[f["block"] == "overall"]
         for which, g in f.groupby("methodology", sort=False):
-            err = [g["observed"] - g["observed_lower"], g["observed_upper"] - g["observed"]]
+            lo = (g["observed"] - g["observed_lower"]).clip(lower=0)
+            hi = (g["observed_upper"] - g["observed"]).clip(lower=0)
+            err = [lo, hi]
             ax.errorbar(g["mean_predicted"], g["observed"], yerr=err, fmt="o-", label=which)
         ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
         ax.set_xlabel("predicted probability")
