@@ -49,6 +49,13 @@ fn rated(p: &Portfolio) -> PortfolioRating {
     rate(p, methodology()).unwrap_or_else(|e| panic!("generated portfolio rejected: {e}\n{p:?}"))
 }
 
+/// The figures of a rating without its provenance: the provenance's input digest names the
+/// exact document, so two different documents that rate the same differ only there.
+fn figures(mut r: PortfolioRating) -> PortfolioRating {
+    r.provenance = None;
+    r
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checks
 
@@ -341,7 +348,7 @@ proptest! {
                 ..fresh_finding(f)
             }),
         };
-        prop_assert_eq!(rated(&p), rated(&q));
+        prop_assert_eq!(figures(rated(&p)), figures(rated(&q)));
     }
 
     /// Rating at an earlier date is rating the document with everything dated after that date
@@ -358,7 +365,7 @@ proptest! {
             o.metrics.retain(|m| m.observed_on <= d);
             o.findings.retain(|f| f.first_seen <= d);
         }
-        prop_assert_eq!(at_d, rated(&q));
+        prop_assert_eq!(figures(at_d), figures(rated(&q)));
     }
 
     /// Rating the same document twice — directly, through a prepared portfolio, and from its

@@ -176,7 +176,17 @@ const TOP: [&str; 5] = [
     "peer_groups",
     "suppliers",
 ];
-const TOP_BEYOND_SPEC: [&str; 1] = ["methodology_version"];
+const TOP_BEYOND_SPEC: [&str; 2] = ["methodology_version", "provenance"];
+/// Per-organisation fields beyond section 6.1, written only when they say something: the
+/// organisation's newest counted evidence date, its staleness flag and its disputes summary.
+const RATING_OPTIONAL: [&str; 3] = ["evidence_as_of", "stale", "disputes"];
+const PROVENANCE: [&str; 5] = [
+    "input_digest",
+    "methodology",
+    "methodology_version",
+    "methodology_digest",
+    "engine_version",
+];
 const RATING: [&str; 14] = [
     "id",
     "peer_group",
@@ -204,13 +214,23 @@ fn check_output_shape(out: &PortfolioRating) -> Result<(), TestCaseError> {
     let top: Vec<&str> = TOP.iter().chain(&TOP_BEYOND_SPEC).copied().collect();
     prop_assert_eq!(keys(&v), sorted(&top));
     prop_assert!(v["as_of"].is_string() && v["methodology"] == "nhs-caf-v1");
+    prop_assert_eq!(keys(&v["provenance"]), sorted(&PROVENANCE));
+    prop_assert!(
+        v["provenance"]["input_digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:") && d.len() == 7 + 64)
+    );
     let number = |x: &Value| x.as_f64().is_some_and(f64::is_finite);
     let pair = |x: &Value| {
         x.as_array()
             .is_some_and(|a| a.len() == 2 && a.iter().all(|y| y.as_f64().is_some()))
     };
     for r in v["ratings"].as_array().unwrap() {
-        prop_assert_eq!(keys(r), sorted(&RATING));
+        let (optional, spec): (Vec<&str>, Vec<&str>) = keys(r)
+            .into_iter()
+            .partition(|k| RATING_OPTIONAL.contains(k));
+        prop_assert_eq!(spec, sorted(&RATING));
+        prop_assert!(optional.iter().all(|k| k != &"stale" || r["stale"] == true));
         prop_assert!(r["id"].is_string() && r["peer_group"].is_string());
         prop_assert!(["A", "B", "C", "D", "E", "F"].contains(&r["band"].as_str().unwrap()));
         prop_assert!(["evidence", "attestation", "prior"].contains(&r["basis"].as_str().unwrap()));

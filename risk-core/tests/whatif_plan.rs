@@ -218,11 +218,12 @@ fn set_dependency_access_what_if() {
         (e.code(), e.path()),
         (ErrorCode::InvalidAction, "actions[0]")
     );
+    // A missing field is named itself (vector error_what_if_access_missing).
     let e = risk_core::parse_actions(r#"[{"action": "set_dependency_access", "supplier": "S"}]"#)
         .unwrap_err();
     assert_eq!(
         (e.code(), e.path()),
-        (ErrorCode::InvalidAction, "actions[0]")
+        (ErrorCode::InvalidAction, "actions[0].access")
     );
 }
 

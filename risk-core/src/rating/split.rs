@@ -8,8 +8,10 @@
 //!   peer groups, supplier exposure and dependency drivers, from the per-organisation results and
 //!   the dependency graph.
 //!
-//! `rate_from_internal(rate_internal(p))` equals [`Prepared::rate`] bit for bit: both halves run
-//! the same functions as `rate` does, in the same order.
+//! `rate_from_internal(rate_internal(p))` equals [`Prepared::rate`] bit for bit in every figure:
+//! both halves run the same functions as `rate` does, in the same order. The one difference is
+//! the provenance block, which only the whole-document path can compute (its input digest is of
+//! the whole document): the split path's rating has `provenance: None`.
 //!
 //! ```
 //! use risk_core::{parse_portfolio, validate, Methodology};
@@ -25,7 +27,11 @@
 //! // Over the graph: ids and dependencies alone (no evidence needed).
 //! let graph = risk_core::rating::split::graph_only(&doc);
 //! let split = validate(&graph, &m).unwrap().rate_from_internal(&internal).unwrap();
-//! assert_eq!(split, risk_core::rate(&doc, &m).unwrap());
+//! // Every figure agrees; only the whole-document path knows the input digest, so the split
+//! // path's rating carries no provenance block.
+//! let whole = risk_core::rate(&doc, &m).unwrap();
+//! assert_eq!(split.provenance, None);
+//! assert_eq!(split, risk_core::PortfolioRating { provenance: None, ..whole });
 //! ```
 
 use serde::{Deserialize, Serialize};
