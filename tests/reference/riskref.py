@@ -872,6 +872,8 @@ SCHEMA = {
         "findings": (False, "list"),
         "dependencies": (False, "list"),
         "attestation": (False, "obj"),
+        # methodology section 17.1: group labels (the rating figures do not depend on them)
+        "groups": (False, "list"),
     },
     "assessments": {
         "control": (True, "str"),
@@ -1029,6 +1031,18 @@ def validate(raw: bytes, meth: dict | None = None) -> list[tuple[str, str]]:
             seen_ids.add(oid)
         if isinstance(o.get("attestation"), dict):
             check(o["attestation"], "attestation", f"{p}.attestation")
+        if isinstance(o.get("groups"), list):
+            seen_groups: set = set()
+            for j, g in enumerate(o["groups"]):
+                q = f"{p}.groups[{j}]"
+                if not isinstance(g, str):
+                    problems.append(("wrong_type", q))
+                elif g == "":
+                    problems.append(("empty_group", q))
+                elif g in seen_groups:
+                    problems.append(("duplicate_group", q))
+                else:
+                    seen_groups.add(g)
         for j, a in enumerate(o.get("assessments") or []):
             q = f"{p}.assessments[{j}]"
             if check(a, "assessments", q) or isinstance(a.get("control"), str):
