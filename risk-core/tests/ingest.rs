@@ -260,6 +260,12 @@ fn hostile_json_is_refused_with_typed_errors() {
     assert_eq!(e.kind(), IngestErrorKind::MalformedJson);
     let e = ocsf_err(format!("[{V}] x").as_bytes(), d());
     assert_eq!(e.kind(), IngestErrorKind::MalformedJson);
+    // A delimiter where an event should start (found by the fuzzer: `][` once looped for ever,
+    // reading empty records without consuming a byte).
+    for text in ["][", "]", "}", ",", ":", "[1,]", "[,1]", "{}\n]\n"] {
+        let e = ocsf_err(text.as_bytes(), d());
+        assert_eq!(e.kind(), IngestErrorKind::MalformedJson, "{text:?}");
+    }
     // 100 MB string.
     let mut big = Vec::with_capacity(100 << 20);
     big.extend_from_slice(br#"{"class_uid": 2002, "x": ""#);

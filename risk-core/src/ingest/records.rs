@@ -270,6 +270,7 @@ impl<'s, R: BufRead> JsonRecords<'s, R> {
             let mut done = false;
             let mut lines = 0u64;
             let mut too_deep = false;
+            let mut bad_start = None;
             while i < chunk.len() {
                 let b = chunk[i];
                 if b == b'\n' {
@@ -294,8 +295,13 @@ impl<'s, R: BufRead> JsonRecords<'s, R> {
                 if !started {
                     started = true;
                     match b {
-                        b'{' | b'[' => {}
-                        b'"' => {}
+                        b'{' | b'[' | b'"' => {}
+                        // A delimiter cannot start a value: without this check it would be read
+                        // as an empty scalar, consuming nothing, for ever.
+                        b']' | b'}' | b',' | b':' => {
+                            bad_start = Some(b);
+                            break;
+                        }
                         _ => scalar = true,
                     }
                 }
@@ -344,6 +350,15 @@ impl<'s, R: BufRead> JsonRecords<'s, R> {
             self.buf.extend_from_slice(&chunk[..i]);
             self.reader.consume(i);
             self.line += lines;
+            if let Some(b) = bad_start {
+                return Err(self.err(
+                    IngestErrorKind::MalformedJson,
+                    format!(
+                        "unexpected `{}` where an event should start",
+                        char::from(b).escape_default()
+                    ),
+                ));
+            }
             if too_deep {
                 let max = self.max_depth;
                 return Err(self.err(
