@@ -405,6 +405,27 @@ impl Error {
         }
     }
 
+    /// Which part of the engine rejected the request: `input`, `methodology`, `feed`,
+    /// `simulation`, `split`, `ingest`, `system` or `calibration` (the `kind` of a JS
+    /// `RiskRatingError`; the Python exception class is chosen from the same variants).
+    ///
+    /// ```
+    /// let e: risk_core::Error = risk_core::parse_portfolio("{").unwrap_err().into();
+    /// assert_eq!(e.kind(), "input");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Input(_) => "input",
+            Error::Methodology(_) => "methodology",
+            Error::Feed(_) => "feed",
+            Error::Simulation(_) => "simulation",
+            Error::Split(_) => "split",
+            Error::Ingest(_) => "ingest",
+            Error::System(_) => "system",
+            Error::Calibration(_) => "calibration",
+        }
+    }
+
     /// Path of the (first) problem.
     pub fn path(&self) -> &str {
         match self {

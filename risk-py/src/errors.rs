@@ -29,6 +29,8 @@ fn class_of(e: &Error) -> &'static str {
         Error::Ingest(_) => "IngestError",
         Error::System(_) => "SimulationError",
         Error::Calibration(_) => "CalibrationError",
+        // Per-organisation results that do not fit the graph: a bad argument, like a bad row.
+        Error::Split(_) => "InputError",
         _ => "RiskError",
     }
 }

@@ -74,3 +74,17 @@ def test_prepared_portfolio_answers_as_the_functions(small):
     with pytest.raises(InputError) as info:
         p.plan("NOPE")
     assert info.value.code == "unknown_organisation"
+
+
+def test_split_results_that_do_not_fit_the_graph_are_input_errors():
+    # The per-organisation half of one portfolio does not fit another's graph: a bad argument
+    # (InputError, a ValueError), with the engine's code and the offending result's path.
+    p = riskrating.sample_portfolio(30)
+    internal = [j for _, j in riskrating.rate_internal(p)]
+    with pytest.raises(InputError) as info:
+        riskrating.rate_from_internal(p, internal[1:])
+    assert isinstance(info.value, ValueError)
+    assert info.value.code == "missing_organisation"
+    with pytest.raises(InputError) as info:
+        riskrating.rate_from_internal(p, internal + internal[:1])
+    assert info.value.code == "duplicate_organisation" and info.value.path.startswith("internal[")

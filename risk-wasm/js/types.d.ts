@@ -378,7 +378,16 @@ export interface ValidationReport {
 export interface RiskRatingError extends Error {
   name: "RiskRatingError";
   /** Which part of the engine rejected the call. */
-  kind: "input" | "methodology" | "feed" | "simulation" | "internal" | "error";
+  kind:
+    | "input"
+    | "methodology"
+    | "feed"
+    | "simulation"
+    | "split"
+    | "ingest"
+    | "system"
+    | "calibration"
+    | "internal";
   code: ErrorCode;
   path: string;
   /** Every problem found (for a rejected document or methodology). */

@@ -5,25 +5,14 @@
 //! - `code`: the machine-readable code of the first problem (`unknown_field`, `invalid_cvss`, …;
 //!   one of the core's `error_codes()`, exported as `errorCodes()`),
 //! - `path`: the path of the first problem (`organisations[3].findings[0].cvss`, or `""`),
-//! - `kind`: which part of the engine rejected it (`input`, `methodology`, `feed`,
-//!   `simulation`, or `internal`),
+//! - `kind`: which part of the engine rejected it ([`risk_core::Error::kind`]: `input`,
+//!   `methodology`, `feed`, `simulation`, `split`, `ingest`, `system`, `calibration`), or
+//!   `internal` for a bug,
 //! - `problems`: every problem as the core lists it, `{code, path, field, message}` objects
 //!   (with `line`/`column` when the parser knows them).
 
 use risk_core::Error;
 use wasm_bindgen::JsValue;
-
-/// The one table: the `kind` each core error is thrown with. `risk_core::Error` is
-/// `#[non_exhaustive]`: a variant added later is `error` until it gets a row here.
-fn kind_of(error: &Error) -> &'static str {
-    match error {
-        Error::Input(_) => "input",
-        Error::Methodology(_) => "methodology",
-        Error::Feed(_) => "feed",
-        Error::Simulation(_) => "simulation",
-        _ => "error",
-    }
-}
 
 fn throwable(kind: &str, code: &str, path: &str, message: &str, problems: &JsValue) -> JsValue {
     let error = js_sys::Error::new(message);
@@ -41,7 +30,7 @@ fn throwable(kind: &str, code: &str, path: &str, message: &str, problems: &JsVal
 pub(crate) fn from_core(error: &Error) -> JsValue {
     let problems = crate::convert::to_js(&error.problems()).unwrap_or_else(|e| e);
     throwable(
-        kind_of(error),
+        error.kind(),
         error.code(),
         error.path(),
         &error.to_string(),

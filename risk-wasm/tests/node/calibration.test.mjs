@@ -32,6 +32,7 @@ test("a bad incident document throws with category, document and path", () => {
   const bad = { incidents: [{ id: "X", organisation: "NOPE", occurred_on: "2024-01-01", origin: "internal" }] };
   const e = thrown(() => rr.calibrate(portfolio, bad, config));
   assert.equal(e.code, "unknown_organisation");
+  assert.equal(e.kind, "calibration");
   assert.equal(e.category, "unknown_organisation");
   assert.equal(e.document, "incidents");
   assert.equal(e.path, "incidents[0].organisation");

@@ -45,6 +45,7 @@ test("refused exports throw Errors with code and path", () => {
   assert.equal(e.path, "[1]");
   e = thrown(() => ingestNessus('<!DOCTYPE l [<!ENTITY a "a">]><NessusClientData_v2/>', { as_of: "2025-09-30" }));
   assert.equal(e.code, "xml_dtd_refused");
+  assert.equal(e.kind, "ingest");
   e = thrown(() => ingestOcsf("[]", { as_of: "2025-09-30", attribution: { tenant: {} } }));
   assert.equal(e.code, "invalid_options");
   assert.equal(e.path, "attribution.tenant");

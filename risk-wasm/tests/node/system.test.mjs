@@ -41,7 +41,7 @@ test("hardening a supplier moves the group tail, with the same draws", () => {
 test("bad options are Errors with code and path", () => {
   const doc = samplePortfolio({ organisations: 40, seed: 1 });
   let e = thrown(() => system(doc, { ks: [1, 0] }));
-  assert.deepStrictEqual([e.code, e.path], ["invalid_threshold", "ks[1]"]);
+  assert.deepStrictEqual([e.kind, e.code, e.path], ["system", "invalid_threshold", "ks[1]"]);
   e = thrown(() => system(doc, { trials: 0 }));
   assert.deepStrictEqual([e.code, e.path], ["invalid_trials", "trials"]);
   e = thrown(() => system(doc, { trails: 5 }));
