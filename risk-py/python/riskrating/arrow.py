@@ -1,5 +1,5 @@
 """Arrow in and out: evidence as long tables (one row per organisation / assessment / metric /
-finding / dependency, keyed by ``organisation``) and the rating as a ``pyarrow.Table``.
+finding / dependency / group membership, keyed by ``organisation``) and the rating as a ``pyarrow.Table``.
 
 Tables may be ``pyarrow`` tables or record batches, pandas frames, or anything exposing the Arrow
 PyCapsule interface (``__arrow_c_stream__``: polars, pandas-with-Arrow, DuckDB results…). Table
@@ -87,6 +87,7 @@ def portfolio_from_arrow(
     metrics: Any = None,
     findings: Any = None,
     dependencies: Any = None,
+    groups: Any = None,
     methodology: Optional[Methodology] = None,
 ) -> Portfolio:
     """A :class:`Portfolio` from long tables (see the module documentation). Bad rows raise
@@ -98,6 +99,7 @@ def portfolio_from_arrow(
             "metrics": metrics,
             "findings": findings,
             "dependencies": dependencies,
+            "groups": groups,
         }
     )
     return portfolio_from_tables(str(as_of), lists, methodology)

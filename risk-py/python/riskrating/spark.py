@@ -10,8 +10,9 @@ methodology are pinned in the job (shipped to the executors, checked again on th
 taken from an executor's clock.
 
 Tables are the long tables of :mod:`riskrating.arrow` (``organisations`` required, then
-``assessments``, ``metrics``, ``findings``, ``dependencies``), as Spark DataFrames. A bad row fails
-the job with :class:`riskrating.InputError` text naming the table, row (within its partition),
+``assessments``, ``metrics``, ``findings``, ``dependencies``, ``groups``), as Spark DataFrames.
+Dependencies and groups are graph data: they go to the driver with the organisations table, the
+evidence tables to the executors. A bad row fails the job with :class:`riskrating.InputError` text naming the table, row (within its partition),
 column and organisation; nothing is returned then (the result is assembled on the driver only
 after every partition succeeded).
 """
@@ -88,6 +89,7 @@ def rate_result(
     metrics: Any = None,
     findings: Any = None,
     dependencies: Any = None,
+    groups: Any = None,
     *,
     as_of: str,
     methodology: Optional[Methodology] = None,
@@ -101,6 +103,8 @@ def rate_result(
     graph_tables: Dict[str, Any] = {}
     if dependencies is not None:
         graph_tables["dependencies"] = dependencies.toArrow()
+    if groups is not None:
+        graph_tables["groups"] = groups.toArrow()
     orgs = organisations.toArrow()
     graph = portfolio_from_arrow(str(as_of), orgs, methodology=m, **graph_tables)
     return rate_from_internal(graph, internal.column("internal").to_pylist(), m)
@@ -112,6 +116,7 @@ def rate(
     metrics: Any = None,
     findings: Any = None,
     dependencies: Any = None,
+    groups: Any = None,
     *,
     as_of: str,
     methodology: Optional[Methodology] = None,
@@ -125,6 +130,7 @@ def rate(
         metrics,
         findings,
         dependencies,
+        groups,
         as_of=as_of,
         methodology=methodology,
         partitions=partitions,
