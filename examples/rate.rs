@@ -7,7 +7,13 @@
 //! cargo run --release --example rate -- --all              # every organisation, not the 25 lowest
 //! cargo run --release --example rate -- --methodology m.json    # a custom methodology
 //! cargo run --release --example rate -- --organisations 50000 --seed 7   # a larger sample
+//! cargo run --release --example rate -- big.json --max-items 5000000 --max-bytes 4294967296
 //! ```
+//!
+//! Resource limits (`risk_core::limits::LIMITS`, defaults in `Limits::default`): each is set
+//! with `--max-…` and its name with dashes (`--max-document-bytes`, `--max-organisations`,
+//! `--max-items-per-list`, `--max-dependency-edges`, `--max-string-bytes`); `--max-bytes` and
+//! `--max-items` are short for the first and the third.
 //!
 //! A document with problems prints every problem with its JSON path and exits with status 2.
 
@@ -15,7 +21,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use risk_core::sample::{SampleConfig, sample_portfolio};
-use risk_core::{Methodology, Portfolio, PortfolioRating, Rating};
+use risk_core::{Limits, Methodology, Portfolio, PortfolioRating, Rating};
 
 struct Args {
     path: Option<String>,
@@ -24,10 +30,31 @@ struct Args {
     methodology: Option<String>,
     organisations: Option<usize>,
     seed: u64,
+    /// `(limit name, value as given)`, checked by the core (`Limits::from_pairs`).
+    limits: Vec<(String, String)>,
 }
 
-fn usage() -> &'static str {
-    "usage: rate [PORTFOLIO.json] [--json] [--all] [--methodology FILE] [--organisations N] [--seed S]"
+fn usage() -> String {
+    let limits: Vec<String> = risk_core::limits::LIMITS
+        .iter()
+        .map(|(name, what)| format!("  --{:<22} N  {what}", name.replace('_', "-")))
+        .collect();
+    format!(
+        "usage: rate [PORTFOLIO.json] [--json] [--all] [--methodology FILE] [--organisations N] [--seed S] [--max-… N]\n\
+         resource limits (defaults: {}):\n{}\n  --max-bytes N, --max-items N: short for --max-document-bytes, --max-items-per-list",
+        serde_json::to_string(&Limits::default()).unwrap_or_default(),
+        limits.join("\n")
+    )
+}
+
+/// The limit a `--max-…` option sets: its name with underscores (`--max-items-per-list` is
+/// `max_items_per_list`), or one of the two short forms.
+fn limit_name(option: &str) -> String {
+    match option {
+        "--max-bytes" => "max_document_bytes".to_owned(),
+        "--max-items" => "max_items_per_list".to_owned(),
+        o => o.trim_start_matches("--").replace('-', "_"),
+    }
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -38,6 +65,7 @@ fn parse_args() -> Result<Args, String> {
         methodology: None,
         organisations: None,
         seed: SampleConfig::default().seed,
+        limits: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -58,7 +86,11 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|_| format!("--seed: `{v}` is not a number"))?;
             }
-            "-h" | "--help" => return Err(usage().into()),
+            s if s.starts_with("--max-") => {
+                let v = it.next().ok_or_else(|| format!("{s} needs a number"))?;
+                a.limits.push((limit_name(s), v));
+            }
+            "-h" | "--help" => return Err(usage()),
             s if s.starts_with('-') => return Err(format!("unknown option `{s}`\n{}", usage())),
             s => {
                 if a.path.replace(s.to_owned()).is_some() {
@@ -75,6 +107,20 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let limits = match Limits::from_pairs(
+        args.limits
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str())),
+    ) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: bad limits:");
+            for p in e.problems() {
+                eprintln!("  {p}");
+            }
             return ExitCode::from(2);
         }
     };
@@ -102,6 +148,13 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let (portfolio, source): (Portfolio, String) = match &args.path {
         Some(path) => {
+            // Refuse an oversized file before reading it into memory.
+            if let Ok(meta) = std::fs::metadata(path) {
+                let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+                if let Err(e) = limits.check_bytes(len) {
+                    return report(path, &e.into());
+                }
+            }
             let bytes = match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {
@@ -109,7 +162,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            match risk_core::parse_portfolio_bytes(&bytes) {
+            match risk_core::parse_portfolio_bytes_with_limits(&bytes, &limits) {
                 Ok(p) => (p, path.clone()),
                 Err(e) => return report(path, &e.into()),
             }
@@ -130,7 +183,7 @@ fn main() -> ExitCode {
         }
     };
     let parsed = started.elapsed();
-    let rated = risk_core::rate(&portfolio, &methodology);
+    let rated = risk_core::rate_with_limits(&portfolio, &methodology, &limits);
     let elapsed = started.elapsed();
     let rating = match rated {
         Ok(r) => r,

@@ -25,7 +25,10 @@ pub use decision::{history, whatif};
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};
 pub use input::date::Date;
 pub use input::document::*;
-pub use input::parse::{parse_portfolio, parse_portfolio_bytes, parse_portfolio_with_limits};
+pub use input::parse::{
+    parse_portfolio, parse_portfolio_bytes, parse_portfolio_bytes_with_limits,
+    parse_portfolio_with_limits,
+};
 pub use input::{cvss, date, document, limits, parse};
 pub use methodology::Methodology;
 pub use methodology::load::MethodologyFormat;
@@ -73,6 +76,18 @@ pub fn rate(portfolio: &Portfolio, methodology: &Methodology) -> Result<Portfoli
 pub fn rate_json(text: &str, methodology: &Methodology) -> Result<PortfolioRating, Error> {
     let doc = parse_portfolio(text)?;
     rate(&doc, methodology)
+}
+
+/// [`rate`] with explicit resource [`Limits`] (checked before the document's rules).
+///
+/// # Errors
+/// [`Error::Input`]: `limit_exceeded` at the path of each limit exceeded, else as [`rate`].
+pub fn rate_with_limits(
+    portfolio: &Portfolio,
+    methodology: &Methodology,
+    limits: &Limits,
+) -> Result<PortfolioRating, Error> {
+    Ok(validate_with_limits(portfolio, methodology, limits)?.rate())
 }
 pub use decision::compare::{MethodologyComparison, compare_methodologies};
 pub use decision::history::{

@@ -136,6 +136,10 @@ fn input_interfaces_have_the_rust_fields() {
         ("Finding", rust_fields::<Finding>()),
         ("Dependency", rust_fields::<Dependency>()),
         ("Attestation", rust_fields::<Attestation>()),
+        // The split rating's per-organisation half, an input of `rateFromInternal`.
+        ("InternalRating", rust_fields::<risk_core::InternalRating>()),
+        ("InternalFactor", rust_fields::<risk_core::InternalFactor>()),
+        ("InternalItem", rust_fields::<risk_core::InternalItem>()),
     ];
     for (name, rust) in cases {
         assert_eq!(ts_fields(&dts, name), rust, "types.d.ts `{name}`");

@@ -47,9 +47,21 @@ pub fn parse_portfolio_with_limits(
 /// [`InputError`] with code [`ErrorCode::InvalidEncoding`] for invalid UTF-8, else as
 /// [`parse_portfolio`].
 pub fn parse_portfolio_bytes(bytes: &[u8]) -> Result<Portfolio, InputError> {
-    crate::Limits::default().check_bytes(bytes.len())?;
+    parse_portfolio_bytes_with_limits(bytes, &crate::Limits::default())
+}
+
+/// [`parse_portfolio_bytes`] with an explicit document-size limit.
+///
+/// # Errors
+/// As [`parse_portfolio_bytes`], or [`ErrorCode::LimitExceeded`] for a document over
+/// `limits.max_document_bytes`.
+pub fn parse_portfolio_bytes_with_limits(
+    bytes: &[u8],
+    limits: &crate::Limits,
+) -> Result<Portfolio, InputError> {
+    limits.check_bytes(bytes.len())?;
     let text = utf8(bytes)?;
-    parse_portfolio(text)
+    parse_portfolio_with_limits(text, limits)
 }
 
 /// Bytes as UTF-8 text, or a typed error naming the byte offset.

@@ -36,7 +36,8 @@ use crate::input::document::{
 use crate::methodology::Methodology;
 
 /// The type of a column. Dates are text `YYYY-MM-DD`; enumerations are their snake_case names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ColumnType {
     /// Text (ids, names, enumeration values).
     Text,
@@ -63,19 +64,20 @@ impl ColumnType {
     }
 }
 
-/// One column of a table schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One column of a table schema (serialised as `{name, type, required}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct ColumnSpec {
     /// Column name.
     pub name: &'static str,
     /// Its type.
+    #[serde(rename = "type")]
     pub ty: ColumnType,
     /// Whether the column (and every value in it) must be present.
     pub required: bool,
 }
 
-/// One table of the schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One table of the schema (serialised as `{name, columns}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct TableSpec {
     /// Table name.
     pub name: &'static str,
@@ -163,8 +165,9 @@ pub fn table_spec(name: &str) -> Option<&'static TableSpec> {
     TABLES.iter().find(|t| t.name == name)
 }
 
-/// One column's values (`None` is null).
-#[derive(Debug, Clone, PartialEq)]
+/// One column's values (`None` is null). Serialised as the plain array of its values.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 pub enum Column {
     /// Text and date columns.
     Text(Vec<Option<String>>),
@@ -197,6 +200,136 @@ impl Column {
 pub type Table = BTreeMap<String, Column>;
 /// Tables by name.
 pub type Tables = BTreeMap<String, Table>;
+
+/// Tables from JSON text, `{table: {column: [value, …]}}` (`null` for a missing value), each
+/// known column read as its schema type ([`TABLES`]): text and dates as strings, numbers as
+/// numbers, integers as whole numbers, flags as `true`/`false`. Unknown tables and columns are
+/// kept (as columns of nulls) for [`portfolio_from_tables`] to report by name. What the
+/// JavaScript binding's `portfolioFromTables` takes.
+///
+/// ```
+/// use risk_core::input::tables::{tables_from_json, Column};
+/// let t = tables_from_json(r#"{"metrics": {"successes": [9, null]}}"#).unwrap();
+/// assert_eq!(t["metrics"]["successes"], Column::Integer(vec![Some(9), None]));
+/// let e = tables_from_json(r#"{"metrics": {"successes": [9.5]}}"#).unwrap_err();
+/// assert_eq!((e.code().as_str(), e.path()), ("wrong_type", "metrics[0].successes"));
+/// ```
+///
+/// # Errors
+/// [`InputError`]: `malformed_json`, or `wrong_type` for a table that is not an object, a
+/// column that is not an array, or a value of another type than its column's (at
+/// `table[row].column`); every problem is listed.
+pub fn tables_from_json(text: &str) -> Result<Tables, InputError> {
+    use serde_json::Value;
+    let value: Value = crate::input::parse::from_json_text(text)?;
+    let Value::Object(top) = value else {
+        return Err(InputError::single(
+            ErrorCode::WrongType,
+            "",
+            "the tables must be an object of tables by name",
+        ));
+    };
+    let mut problems = Problems::default();
+    let mut tables = Tables::new();
+    for (name, table) in top {
+        let tname = clip(&name, 60);
+        let Value::Object(columns) = table else {
+            problems.push(
+                ErrorCode::WrongType,
+                tname.clone(),
+                format!("table `{tname}` must be an object of columns by name"),
+            );
+            continue;
+        };
+        let spec = table_spec(&name);
+        let mut t = Table::new();
+        for (cname, values) in columns {
+            let cn = clip(&cname, 60);
+            let Value::Array(values) = values else {
+                problems.push(
+                    ErrorCode::WrongType,
+                    format!("{tname}.{cn}"),
+                    format!("column `{cn}` must be an array of values"),
+                );
+                continue;
+            };
+            let ty = spec.and_then(|s| s.columns.iter().find(|c| c.name == cname).map(|c| c.ty));
+            let mut bad = |r: usize, ty: ColumnType| {
+                problems.push(
+                    ErrorCode::WrongType,
+                    format!("{tname}[{r}].{cn}"),
+                    format!("column `{cn}` must hold {} or null", type_name(ty)),
+                );
+            };
+            let column = match ty {
+                None => Column::Text(vec![None; values.len()]),
+                Some(ty @ (T | D)) => Column::Text(
+                    values
+                        .into_iter()
+                        .enumerate()
+                        .map(|(r, v)| match v {
+                            Value::Null => None,
+                            Value::String(s) => Some(s),
+                            _ => {
+                                bad(r, ty);
+                                None
+                            }
+                        })
+                        .collect(),
+                ),
+                Some(N) => Column::Number(
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(|(r, v)| match v {
+                            Value::Null => None,
+                            Value::Number(n) => n.as_f64(),
+                            _ => {
+                                bad(r, N);
+                                None
+                            }
+                        })
+                        .collect(),
+                ),
+                Some(I) => Column::Integer(
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(|(r, v)| match v {
+                            Value::Null => None,
+                            Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
+                            _ => {
+                                bad(r, I);
+                                None
+                            }
+                        })
+                        .collect(),
+                ),
+                Some(B) => Column::Flag(
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(|(r, v)| match v {
+                            Value::Null => None,
+                            Value::Bool(b) => Some(*b),
+                            _ => {
+                                bad(r, B);
+                                None
+                            }
+                        })
+                        .collect(),
+                ),
+            };
+            t.insert(cname, column);
+        }
+        tables.insert(name, t);
+    }
+    if problems.0.is_empty() {
+        Ok(tables)
+    } else {
+        Err(InputError::from_problems(problems.0))
+    }
+}
 
 /// Problems found while reading the tables.
 #[derive(Default)]

@@ -434,6 +434,16 @@ pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::In
         .collect()
 }
 
+/// Read per-organisation results written as one JSON array (what the JavaScript binding's
+/// `rateFromInternal` takes), with the path of the first problem under `internal`
+/// (`internal[3].coverage`).
+///
+/// # Errors
+/// [`InputError`] for text that is not an array of per-organisation results.
+pub fn parse_internal_array(text: &str) -> Result<Vec<InternalRating>, crate::InputError> {
+    crate::input::parse::from_json_text(text).map_err(|e| e.under("internal"))
+}
+
 /// One per-organisation result as compact JSON text (reads back bit for bit).
 pub fn internal_to_json(r: &InternalRating) -> String {
     serde_json::to_string(r).expect("an internal rating always serialises (numbers are finite)")
