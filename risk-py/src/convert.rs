@@ -102,3 +102,19 @@ pub fn dates_arg(py: Python<'_>, dates: &Bound<'_, PyAny>) -> PyResult<Vec<Date>
         .map(|(i, d)| date_arg(py, &d?, &format!("dates[{i}]")))
         .collect()
 }
+
+/// The `limits=` argument: ``None`` for the defaults, else a dict of some limits by name (or its
+/// JSON text), read and checked by the core (`Limits::from_json`, paths `limits.<name>`).
+pub fn limits_arg(limits: Option<&Bound<'_, PyAny>>) -> PyResult<risk_core::Limits> {
+    let Some(obj) = limits.filter(|o| !o.is_none()) else {
+        return Ok(risk_core::Limits::default());
+    };
+    let text: String = if let Ok(s) = obj.cast::<PyString>() {
+        s.extract::<String>()?
+    } else {
+        static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let dumps = DUMPS.import(obj.py(), "riskrating._convert", "dumps")?;
+        dumps.call1((obj, "limits"))?.extract()?
+    };
+    risk_core::Limits::from_json(&text).map_err(|e| core_error(obj.py(), &Error::from(e)))
+}

@@ -40,6 +40,7 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rating::PyDriver>()?;
     m.add_function(wrap_pyfunction!(rating::rate, m)?)?;
     m.add_function(wrap_pyfunction!(rating::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(rating::default_limits, m)?)?;
     // Re-exported by the pure-Python `riskrating.quant` module.
     m.add_class::<quant::PySimulation>()?;
     m.add_function(wrap_pyfunction!(quant::simulate, m)?)?;

@@ -187,17 +187,28 @@ impl Document {
 
     /// Parse (or share) the portfolio. Runs without the GIL.
     pub fn load(&self) -> Result<Arc<Portfolio>, Failure> {
+        self.load_with_limits(&risk_core::Limits::default())
+    }
+
+    /// [`Document::load`] under explicit resource limits (the document's size is checked
+    /// before parsing; the counts by `risk_core::validate_with_limits`).
+    pub fn load_with_limits(&self, limits: &risk_core::Limits) -> Result<Arc<Portfolio>, Failure> {
         Ok(match self {
             Document::Parsed(p) => p.clone(),
-            Document::Text(t) => Arc::new(risk_core::parse_portfolio(t)?),
-            Document::Bytes(b) => Arc::new(risk_core::parse_portfolio_bytes(b)?),
+            Document::Text(t) => Arc::new(risk_core::parse_portfolio_with_limits(t, limits)?),
+            Document::Bytes(b) => {
+                Arc::new(risk_core::parse_portfolio_bytes_with_limits(b, limits)?)
+            }
             Document::File(path) => {
                 // Refuse an oversized file before reading it into memory.
                 if let Ok(meta) = std::fs::metadata(path) {
                     let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-                    risk_core::Limits::default().check_bytes(len)?;
+                    limits.check_bytes(len)?;
                 }
-                Arc::new(risk_core::parse_portfolio_bytes(&read_file(path)?)?)
+                Arc::new(risk_core::parse_portfolio_bytes_with_limits(
+                    &read_file(path)?,
+                    limits,
+                )?)
             }
         })
     }

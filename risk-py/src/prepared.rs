@@ -7,7 +7,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use risk_core::Prepared;
 
-use crate::convert::{actions_text, date_arg, dates_arg};
+use crate::convert::{actions_text, date_arg, dates_arg, limits_arg};
 use crate::decision::{PyHistory, PyPlan, PyWhatIf};
 use crate::errors::{Failure, detached};
 use crate::json;
@@ -17,7 +17,7 @@ use crate::rating::{PyPortfolioRating, Shared};
 
 /// A portfolio checked once, kept in Rust: ``rate``, ``what_if``, ``plan``, ``history`` and
 /// ``change`` on it skip parsing and checking (what a notebook asking many questions of one
-/// portfolio wants). Accepts anything :func:`rate` accepts.
+/// portfolio wants). Accepts anything :func:`rate` accepts, ``limits=`` included.
 ///
 /// >>> doc = {"as_of": "2025-09-30", "organisations": [{"id": "A",
 /// ...   "findings": [{"id": "F1", "kind": "exposed_service", "first_seen": "2025-09-01"}]}]}
@@ -38,16 +38,22 @@ pub struct PyPreparedPortfolio {
 #[pymethods]
 impl PyPreparedPortfolio {
     #[new]
-    #[pyo3(signature = (document, methodology = None))]
+    #[pyo3(signature = (document, methodology = None, *, limits = None))]
     fn py_new(
         py: Python<'_>,
         document: &Bound<'_, PyAny>,
         methodology: Option<&Bound<'_, PyMethodology>>,
+        limits: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let limits = limits_arg(limits)?;
         let doc = Document::extract(document)?;
         let m = PyMethodology::resolve(methodology);
         let inner = detached(py, || -> Result<_, Failure> {
-            Ok(risk_core::validate(&*doc.load()?, &m)?)
+            Ok(risk_core::validate_with_limits(
+                &*doc.load_with_limits(&limits)?,
+                &m,
+                &limits,
+            )?)
         })?;
         Ok(PyPreparedPortfolio {
             inner: Arc::new(inner),

@@ -11,6 +11,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyString;
 use risk_core::{Methodology, PortfolioRating};
 
+use crate::convert::limits_arg;
 use crate::errors::{Failure, detached};
 use crate::frame::{Column, Frame};
 use crate::json;
@@ -60,6 +61,12 @@ impl RatingRef {
 /// :class:`Portfolio`. JSON text and files are parsed in Rust; the GIL is released while parsing
 /// and rating. ``methodology`` defaults to ``Methodology.default()``.
 ///
+/// ``limits``, optional, overrides some of the resource limits by name (a dict such as
+/// ``{"max_items_per_list": 5_000_000}``; :func:`default_limits` lists them with their
+/// defaults). A limit exceeded is an :class:`InputError` with code ``limit_exceeded`` at its path;
+/// a bad limit (an unknown name, a negative or fractional value) an :class:`InputError` at
+/// ``limits.<name>``.
+///
 /// Raises :class:`InputError` (also a ``ValueError``) listing every problem of the document, each
 /// naming its JSON path, and ``OSError`` when a file cannot be read.
 ///
@@ -79,17 +86,21 @@ impl RatingRef {
 /// >>> round(result["SUP"].probability, 6)   # no evidence: the attested prior 0.06 × 0.7
 /// 0.042
 #[pyfunction]
-#[pyo3(signature = (document, methodology = None))]
+#[pyo3(signature = (document, methodology = None, *, limits = None))]
 pub fn rate(
     py: Python<'_>,
     document: &Bound<'_, PyAny>,
     methodology: Option<&Bound<'_, PyMethodology>>,
+    limits: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyPortfolioRating> {
+    let limits = limits_arg(limits)?;
     let doc = Document::extract(document)?;
     let m: Arc<Methodology> = PyMethodology::resolve(methodology);
     let rating = detached(py, || -> Result<_, Failure> {
-        let portfolio = doc.load()?;
-        Ok(Shared::new(risk_core::rate(&portfolio, &m)?))
+        let portfolio = doc.load_with_limits(&limits)?;
+        Ok(Shared::new(risk_core::rate_with_limits(
+            &portfolio, &m, &limits,
+        )?))
     })?;
     Ok(PyPortfolioRating { shared: rating })
 }
@@ -97,7 +108,7 @@ pub fn rate(
 /// Check a document against a methodology without rating it.
 ///
 /// Returns ``None`` for a valid document; raises :class:`InputError` listing every problem
-/// otherwise (same rules as :func:`rate`).
+/// otherwise (same rules, and the same ``limits``, as :func:`rate`).
 ///
 /// >>> riskrating.validate({"as_of": "2025-09-30", "organisations": [{"id": "A"}]})
 /// >>> riskrating.validate({"as_of": "2025-09-30", "organisations": [{"id": ""}]})
@@ -105,19 +116,32 @@ pub fn rate(
 /// ...
 /// riskrating.InputError: organisations[0].id: organisation id must not be empty (empty_id)
 #[pyfunction]
-#[pyo3(signature = (document, methodology = None))]
+#[pyo3(signature = (document, methodology = None, *, limits = None))]
 pub fn validate(
     py: Python<'_>,
     document: &Bound<'_, PyAny>,
     methodology: Option<&Bound<'_, PyMethodology>>,
+    limits: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
+    let limits = limits_arg(limits)?;
     let doc = Document::extract(document)?;
     let m = PyMethodology::resolve(methodology);
     detached(py, || -> Result<(), Failure> {
-        let portfolio = doc.load()?;
-        risk_core::validate(&portfolio, &m)?;
+        let portfolio = doc.load_with_limits(&limits)?;
+        risk_core::validate_with_limits(&portfolio, &m, &limits)?;
         Ok(())
     })
+}
+
+/// The resource limits every document is checked against by default, by name: what the
+/// ``limits`` argument of :func:`rate`, :func:`validate` and :class:`PreparedPortfolio`
+/// overrides in part.
+///
+/// >>> riskrating.default_limits()["max_items_per_list"]
+/// 2000000
+#[pyfunction]
+pub fn default_limits(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    json::loads(py, &json::to_string(&risk_core::Limits::default()))
 }
 
 /// The rating of a whole portfolio: the output document of methodology section 6.1.

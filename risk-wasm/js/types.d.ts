@@ -480,12 +480,36 @@ export function version(): string;
 export function defaultMethodology(): Methodology;
 
 /**
+ * Resource limits on an input document, by name (the engine's `Limits`). Every document is
+ * checked against them (code `limit_exceeded`, at the path of what exceeds one); the `limits`
+ * option overrides some of them. Each is a whole number ≥ 0; one beyond what WebAssembly can
+ * address (2³² − 1) means no limit.
+ */
+export interface Limits {
+  /** Largest document in bytes, of its JSON text (default 2147483648, 2 GiB). */
+  max_document_bytes: number;
+  /** Most organisations in one document (default 1000000). */
+  max_organisations: number;
+  /** Most items in one list of one organisation: assessments, metrics, findings, dependencies (default 2000000). */
+  max_items_per_list: number;
+  /** Most dependency edges in the whole document (default 10000000). */
+  max_dependency_edges: number;
+  /** Longest string (ids, names, references, CVSS vectors) in bytes (default 4096). */
+  max_string_bytes: number;
+}
+
+/** The default {@link Limits}. */
+export function defaultLimits(): Limits;
+
+/**
  * Rate a portfolio. Throws a {@link RiskRatingError} naming the code and path of the first
- * problem (and listing all of them) when the document or methodology is rejected.
+ * problem (and listing all of them) when the document or methodology is rejected. `limits`
+ * overrides some of the {@link Limits} (a bad limit throws at `limits.<name>`).
  */
 export function ratePortfolio(
   document: Json<Portfolio>,
   methodology?: Json<Methodology> | null,
+  limits?: Json<Partial<Limits>> | null,
 ): PortfolioRating;
 
 /**
@@ -495,13 +519,107 @@ export function ratePortfolio(
 export function ratePortfolioJson(
   document: Json<Portfolio>,
   methodology?: Json<Methodology> | null,
+  limits?: Json<Partial<Limits>> | null,
 ): string;
 
-/** Check a document without rating it; throws only for an invalid methodology. */
+/**
+ * Check a document without rating it (a limit exceeded is a problem like any other); throws
+ * only for an invalid methodology or `limits` argument.
+ */
 export function validate(
   document: Json<Portfolio>,
   methodology?: Json<Methodology> | null,
+  limits?: Json<Partial<Limits>> | null,
 ): ValidationReport;
+
+// ---- Split rating and long tables -------------------------------------------------------------
+
+/** One factor of an {@link InternalRating}. */
+export interface InternalFactor {
+  id: string;
+  mean: number;
+  lower: number;
+  upper: number;
+  evidence: number;
+  /** The internal probability if this factor were perfect. */
+  perfect_probability: number;
+}
+
+/** One counted evidence item of an {@link InternalRating} (a driver candidate). */
+export interface InternalItem {
+  /** Never `"dependency"`. */
+  kind: DriverKind;
+  reference: string;
+  reason: string;
+  /** The internal probability without this item. */
+  probability_without: number;
+}
+
+/** The per-organisation half of a rating: everything that depends on its own evidence only. */
+export interface InternalRating {
+  id: string;
+  as_of: IsoDate;
+  methodology: string;
+  methodology_version: string;
+  basis: Basis;
+  coverage: number;
+  internal_probability: number;
+  internal_interval: [number, number];
+  /** In methodology order. */
+  factors: InternalFactor[];
+  items: InternalItem[];
+  evidence_as_of?: IsoDate;
+}
+
+/**
+ * The per-organisation half of {@link ratePortfolio}: one result per organisation, in input
+ * order. Dependency edges are ignored (a worker holding only some organisations can rate them).
+ */
+export function rateInternal(
+  document: Json<Portfolio>,
+  methodology?: Json<Methodology> | null,
+): InternalRating[];
+
+/**
+ * The graph half of {@link ratePortfolio}: `graph` supplies the organisations and dependencies
+ * (its evidence is ignored), `internal` one {@link rateInternal} result per organisation in any
+ * order. Every figure equals {@link ratePortfolio}'s bit for bit; there is no `provenance`.
+ * Throws kind `"split"` (`missing_organisation`, `unknown_organisation`,
+ * `duplicate_organisation`, `internal_mismatch`) when the results do not fit the graph.
+ */
+export function rateFromInternal(
+  graph: Json<Portfolio>,
+  internal: Json<InternalRating[]>,
+  methodology?: Json<Methodology> | null,
+): PortfolioRating;
+
+/** The type of a long-table column. */
+export type ColumnType = "text" | "date" | "number" | "integer" | "flag";
+
+/** One table of the long-table schema. */
+export interface TableSpec {
+  name: "organisations" | "assessments" | "metrics" | "findings" | "dependencies" | "groups";
+  columns: { name: string; type: ColumnType; required: boolean }[];
+}
+
+/** Long tables: table name → column name → values (`null` for a missing value). */
+export type Tables = Record<string, Record<string, (string | number | boolean | null)[]>>;
+
+/** The long-table schema: every table and column, its type and whether it is required. */
+export function tableSchema(): TableSpec[];
+
+/**
+ * A portfolio document from long tables, checked against `methodology`; errors name the
+ * table, row and column (`metrics[17].successes`).
+ */
+export function portfolioFromTables(
+  asOf: IsoDate,
+  tables: Json<Tables>,
+  methodology?: Json<Methodology> | null,
+): Portfolio;
+
+/** The long tables of a portfolio document. */
+export function portfolioToTables(document: Json<Portfolio>): Tables;
 
 // ---- What-if, plans, history (methodology section 8) ------------------------------------------
 
@@ -694,8 +812,15 @@ export function samplePortfolio(config?: Json<SampleConfig> | null): Portfolio;
  * throws when used: create it again.
  */
 export class PreparedPortfolio {
-  /** Throws a {@link RiskRatingError} listing every problem when the document is rejected. */
-  constructor(document: Json<Portfolio>, methodology?: Json<Methodology> | null);
+  /**
+   * Throws a {@link RiskRatingError} listing every problem when the document is rejected;
+   * `limits` as for {@link ratePortfolio}.
+   */
+  constructor(
+    document: Json<Portfolio>,
+    methodology?: Json<Methodology> | null,
+    limits?: Json<Partial<Limits>> | null,
+  );
   /** As {@link ratePortfolio}. */
   rate(): PortfolioRating;
   /** As {@link whatIf}. */

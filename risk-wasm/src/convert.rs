@@ -76,7 +76,26 @@ fn stringify_error(cause: &JsValue, what: &str) -> InputError {
 
 /// A portfolio document given as a JSON string or an object, parsed with its paths.
 pub(crate) fn portfolio(value: &JsValue) -> Result<Portfolio, InputError> {
-    risk_core::parse_portfolio(&json_text(value, "document")?)
+    portfolio_with_limits(value, &risk_core::Limits::default())
+}
+
+/// [`portfolio`] with explicit resource limits (the document's size in bytes is that of its
+/// JSON text: the string given, or `JSON.stringify` of the object).
+pub(crate) fn portfolio_with_limits(
+    value: &JsValue,
+    limits: &risk_core::Limits,
+) -> Result<Portfolio, InputError> {
+    risk_core::parse_portfolio_with_limits(&json_text(value, "document")?, limits)
+}
+
+/// The `limits` option: an object (or its JSON text) of some limits by name, read by the core
+/// (`Limits::from_json`); the defaults when `undefined` or `null`.
+pub(crate) fn limits(value: &JsValue) -> Result<risk_core::Limits, InputError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(risk_core::Limits::default());
+    }
+    let text = json_text(value, "limits").map_err(|e| e.under("limits"))?;
+    risk_core::Limits::from_json(&text)
 }
 
 /// The methodology to use: the default one when the argument is `undefined` or `null`; a

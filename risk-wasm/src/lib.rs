@@ -13,6 +13,7 @@ mod convert;
 mod error;
 mod feeds;
 mod ingest;
+mod split;
 mod system;
 pub use system::system;
 
@@ -104,16 +105,50 @@ fn inputs(
     Ok((portfolio, methodology))
 }
 
+/// [`inputs`] with the `limits` option: the limits, then the document parsed under them.
+fn inputs_with_limits(
+    document: &JsValue,
+    methodology: &JsValue,
+    limits: &JsValue,
+) -> Result<
+    (
+        risk_core::Portfolio,
+        risk_core::Methodology,
+        risk_core::Limits,
+    ),
+    JsValue,
+> {
+    let methodology = convert::methodology(methodology)?;
+    let limits = convert::limits(limits).map_err(input_error)?;
+    let portfolio = convert::portfolio_with_limits(document, &limits).map_err(input_error)?;
+    Ok((portfolio, methodology, limits))
+}
+
+/// The resource limits every document is checked against by default, by name (what the
+/// `limits` option of `ratePortfolio`, `validate` and `PreparedPortfolio` overrides in part).
+#[wasm_bindgen(js_name = defaultLimits)]
+pub fn default_limits() -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    convert::to_js(&risk_core::Limits::default())
+}
+
 /// Rate a portfolio document (methodology sections 1–7): the output document of section 6.1.
 ///
 /// `document` and `methodology` are JSON strings or objects; without a methodology the default
-/// one is used. Throws an `Error` with `code`, `path` and every `problems` entry when the
-/// document is rejected.
+/// one is used. `limits`, optional, overrides some of the resource limits by name
+/// (`{max_items_per_list: 5000000}`; see `defaultLimits()`). Throws an `Error` with `code`,
+/// `path` and every `problems` entry when the document is rejected (`limit_exceeded` at the
+/// path of a limit exceeded).
 #[wasm_bindgen(js_name = ratePortfolio)]
-pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
+pub fn rate_portfolio(
+    document: JsValue,
+    methodology: JsValue,
+    limits: JsValue,
+) -> Result<JsValue, JsValue> {
     install_panic_hook();
-    let (portfolio, methodology) = inputs(&document, &methodology)?;
-    let rating = risk_core::rate(&portfolio, &methodology).map_err(error::core)?;
+    let (portfolio, methodology, limits) = inputs_with_limits(&document, &methodology, &limits)?;
+    let rating =
+        risk_core::rate_with_limits(&portfolio, &methodology, &limits).map_err(error::core)?;
     convert::to_js(&rating)
 }
 
@@ -122,10 +157,15 @@ pub fn rate_portfolio(document: JsValue, methodology: JsValue) -> Result<JsValue
 /// is the faster route: building the result objects with `JSON.parse` is quicker than creating
 /// them one by one across the WASM boundary.
 #[wasm_bindgen(js_name = ratePortfolioJson)]
-pub fn rate_portfolio_json(document: JsValue, methodology: JsValue) -> Result<String, JsValue> {
+pub fn rate_portfolio_json(
+    document: JsValue,
+    methodology: JsValue,
+    limits: JsValue,
+) -> Result<String, JsValue> {
     install_panic_hook();
-    let (portfolio, methodology) = inputs(&document, &methodology)?;
-    let rating = risk_core::rate(&portfolio, &methodology).map_err(error::core)?;
+    let (portfolio, methodology, limits) = inputs_with_limits(&document, &methodology, &limits)?;
+    let rating =
+        risk_core::rate_with_limits(&portfolio, &methodology, &limits).map_err(error::core)?;
     Ok(rating.to_json())
 }
 
@@ -133,14 +173,20 @@ pub fn rate_portfolio_json(document: JsValue, methodology: JsValue) -> Result<St
 ///
 /// Returns `{ok, errors, omitted}`: `errors` lists every problem as `{code, path, message}` in
 /// document order (structural problems such as malformed JSON or a wrong type stop the check at
-/// the first one); `omitted` counts problems beyond the listed ones. Only an invalid
-/// `methodology` argument throws.
+/// the first one); `omitted` counts problems beyond the listed ones (a limit exceeded is one,
+/// `limit_exceeded`). Only an invalid `methodology` or `limits` argument throws.
 #[wasm_bindgen]
-pub fn validate(document: JsValue, methodology: JsValue) -> Result<JsValue, JsValue> {
+pub fn validate(
+    document: JsValue,
+    methodology: JsValue,
+    limits: JsValue,
+) -> Result<JsValue, JsValue> {
     install_panic_hook();
     let methodology = convert::methodology(&methodology)?;
-    let checked = convert::portfolio(&document)
-        .and_then(|portfolio| risk_core::validate(&portfolio, &methodology).map(drop));
+    let limits = convert::limits(&limits).map_err(input_error)?;
+    let checked = convert::portfolio_with_limits(&document, &limits).and_then(|portfolio| {
+        risk_core::validate_with_limits(&portfolio, &methodology, &limits).map(drop)
+    });
     let report = match checked {
         Ok(()) => ValidationReport {
             ok: true,
@@ -265,13 +311,19 @@ pub struct PreparedPortfolio {
 
 #[wasm_bindgen(js_class = PreparedPortfolio)]
 impl PreparedPortfolio {
-    /// Parse and check a document (throws like `ratePortfolio` when it is rejected).
+    /// Parse and check a document under `limits` (optional, as for `ratePortfolio`); throws
+    /// like `ratePortfolio` when it is rejected.
     #[wasm_bindgen(constructor)]
-    pub fn new(document: JsValue, methodology: JsValue) -> Result<PreparedPortfolio, JsValue> {
+    pub fn new(
+        document: JsValue,
+        methodology: JsValue,
+        limits: JsValue,
+    ) -> Result<PreparedPortfolio, JsValue> {
         install_panic_hook();
-        let methodology = convert::methodology(&methodology)?;
-        let portfolio = convert::portfolio(&document).map_err(input_error)?;
-        let prepared = risk_core::validate(&portfolio, &methodology).map_err(input_error)?;
+        let (portfolio, methodology, limits) =
+            inputs_with_limits(&document, &methodology, &limits)?;
+        let prepared = risk_core::validate_with_limits(&portfolio, &methodology, &limits)
+            .map_err(input_error)?;
         Ok(PreparedPortfolio { prepared })
     }
 

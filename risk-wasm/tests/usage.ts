@@ -108,3 +108,24 @@ const spec: string = cal.report.spec;
 if (cal.methodology) ratePortfolio(doc, cal.methodology);
 const ev: null = evaluateCalibration(doc, "{}", "{}").report.fit === null ? null : null;
 void spec; void ev;
+
+// The split rating, long tables and limits.
+import {
+  rateInternal, rateFromInternal, tableSchema, portfolioFromTables, portfolioToTables, defaultLimits,
+  type InternalRating, type Tables, type TableSpec, type Limits,
+} from "riskrating";
+const internal: InternalRating[] = rateInternal(doc);
+const p0: number | undefined = internal[0]?.internal_probability;
+const split: PortfolioRating = rateFromInternal(doc, internal.reverse(), null);
+const schema: TableSpec[] = tableSchema();
+const tables: Tables = portfolioToTables(doc);
+const back: Portfolio = portfolioFromTables(doc.as_of, tables);
+const limits: Limits = defaultLimits();
+ratePortfolio(doc, null, { max_items_per_list: 5_000_000 });
+validate(doc, undefined, { max_document_bytes: limits.max_document_bytes * 2 });
+new PreparedPortfolio(doc, null, { max_string_bytes: 8192 }).free();
+// @ts-expect-error: a limit is a number
+ratePortfolio(doc, null, { max_items_per_list: "many" });
+// @ts-expect-error: no such limit
+ratePortfolio(doc, null, { max_items: 5 });
+console.log(p0, split, schema, back);

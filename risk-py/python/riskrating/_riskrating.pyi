@@ -27,6 +27,7 @@ __all__ = [
     "_calibrate",
     "change",
     "compare_methodologies",
+    "default_limits",
     "enrich",
     "error_codes",
     "history",
@@ -50,6 +51,7 @@ __version__: str
 
 _Date = Union[str, datetime.date]
 _Document = Union["Portfolio", Dict[str, Any], str, bytes, bytearray, memoryview, "os.PathLike[str]"]
+_Limits = Union[Dict[str, int], str]
 
 @final
 class Methodology:
@@ -195,8 +197,13 @@ class PortfolioRating:
     def factors_frame(self) -> pd.DataFrame: ...
     def drivers_frame(self) -> pd.DataFrame: ...
 
-def rate(document: _Document, methodology: Optional[Methodology] = None) -> PortfolioRating: ...
-def validate(document: _Document, methodology: Optional[Methodology] = None) -> None: ...
+def rate(
+    document: _Document, methodology: Optional[Methodology] = None, *, limits: Optional[_Limits] = None
+) -> PortfolioRating: ...
+def validate(
+    document: _Document, methodology: Optional[Methodology] = None, *, limits: Optional[_Limits] = None
+) -> None: ...
+def default_limits() -> Dict[str, int]: ...
 
 @final
 class WhatIf:
@@ -277,7 +284,9 @@ def error_codes() -> List[str]: ...
 class PreparedPortfolio:
     """A portfolio checked once; rate, what-if, plan, history and change without re-checking."""
 
-    def __new__(cls, document: _Document, methodology: Optional[Methodology] = None) -> PreparedPortfolio: ...
+    def __new__(
+        cls, document: _Document, methodology: Optional[Methodology] = None, *, limits: Optional[_Limits] = None
+    ) -> PreparedPortfolio: ...
     @property
     def as_of(self) -> str: ...
     def __len__(self) -> int: ...
