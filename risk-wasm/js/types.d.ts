@@ -56,6 +56,7 @@ export interface MetricObservation {
   /** At least 1. */
   trials: number;
   observed_on: IsoDate;
+  source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
 }
@@ -88,6 +89,7 @@ export interface Finding {
   first_seen: IsoDate;
   /** Absent or null while open. */
   resolved_on?: IsoDate | null;
+  source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
 }
@@ -100,6 +102,7 @@ export interface Dependency {
   supplier: string;
   criticality: Criticality;
   access: Access;
+  source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
 }
