@@ -417,7 +417,7 @@ fn check_internal(
 /// Read per-organisation results written as JSON text (one [`InternalRating`] each).
 ///
 /// # Errors
-/// [`InputError`] `malformed_json` at `internal[k]` for the first text that is not one.
+/// [`InputError`](crate::InputError) `malformed_json` at `internal[k]` for the first text that is not one.
 pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::InputError> {
     texts
         .iter()
@@ -439,7 +439,7 @@ pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::In
 /// (`internal[3].coverage`).
 ///
 /// # Errors
-/// [`InputError`] for text that is not an array of per-organisation results.
+/// [`InputError`](crate::InputError) for text that is not an array of per-organisation results.
 pub fn parse_internal_array(text: &str) -> Result<Vec<InternalRating>, crate::InputError> {
     crate::input::parse::from_json_text(text).map_err(|e| e.under("internal"))
 }
