@@ -56,6 +56,8 @@ export interface MetricObservation {
   /** At least 1. */
   trials: number;
   observed_on: IsoDate;
+  /** Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it. */
+  source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
 }
@@ -88,6 +90,8 @@ export interface Finding {
   first_seen: IsoDate;
   /** Absent or null while open. */
   resolved_on?: IsoDate | null;
+  /** Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it. */
+  source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
 }
@@ -100,6 +104,8 @@ export interface Dependency {
   supplier: string;
   criticality: Criticality;
   access: Access;
+  /** Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it. */
+  source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
 }
