@@ -68,7 +68,12 @@ impl PyPreparedPortfolio {
     /// As :func:`rate`.
     fn rate(&self, py: Python<'_>) -> PyResult<PyPortfolioRating> {
         let inner = self.inner.clone();
-        let shared = detached(py, move || Ok(Shared::new(inner.rate())))?;
+        let shared = detached(py, move || {
+            Ok(Shared::new(
+                inner.rate(),
+                inner.methodology().provenance_label(),
+            ))
+        })?;
         Ok(PyPortfolioRating { shared })
     }
 

@@ -21,17 +21,20 @@ use crate::portfolio::Document;
 pub struct Shared {
     pub doc: PortfolioRating,
     index: HashMap<String, usize>,
+    /// Where the numbers come from ([`risk_core::Methodology::provenance_label`]).
+    label: String,
 }
 
 impl Shared {
-    pub fn new(doc: PortfolioRating) -> Arc<Self> {
+    /// `label`: the rating methodology's `provenance_label()` (calibration-v1 section 3.6).
+    pub fn new(doc: PortfolioRating, label: String) -> Arc<Self> {
         let index = doc
             .ratings
             .iter()
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
-        Arc::new(Shared { doc, index })
+        Arc::new(Shared { doc, index, label })
     }
 }
 
@@ -89,7 +92,10 @@ pub fn rate(
     let m: Arc<Methodology> = PyMethodology::resolve(methodology);
     let rating = detached(py, || -> Result<_, Failure> {
         let portfolio = doc.load()?;
-        Ok(Shared::new(risk_core::rate(&portfolio, &m)?))
+        Ok(Shared::new(
+            risk_core::rate(&portfolio, &m)?,
+            m.provenance_label(),
+        ))
     })?;
     Ok(PyPortfolioRating { shared: rating })
 }
@@ -153,6 +159,13 @@ impl PyPortfolioRating {
     #[getter]
     fn methodology_version(&self) -> &str {
         &self.shared.doc.methodology_version
+    }
+
+    /// Where the probabilities come from: ``"expert judgement — not fitted to incident data"``,
+    /// or the fit a calibrated methodology records (calibration-v1 section 3.6).
+    #[getter]
+    fn label(&self) -> &str {
+        &self.shared.label
     }
 
     /// Organisation ids, in input order.
@@ -351,10 +364,11 @@ impl PyPortfolioRating {
     fn __repr__(&self) -> String {
         let d = &self.shared.doc;
         format!(
-            "PortfolioRating(as_of='{}', methodology='{}', ratings={})",
+            "PortfolioRating(as_of='{}', methodology='{}', ratings={}, label={})",
             d.as_of,
             d.methodology,
-            d.ratings.len()
+            d.ratings.len(),
+            q(&self.shared.label)
         )
     }
 }
@@ -536,6 +550,16 @@ impl PyRating {
             })
             .collect()
     }
+    /// Where the probabilities come from (as :attr:`PortfolioRating.label`), or None for a
+    /// rating on its own (inside a what-if result, which carries the label itself).
+    #[getter]
+    fn label(&self) -> Option<&str> {
+        match &self.src {
+            RatingRef::InPortfolio(s, _) => Some(&s.label),
+            RatingRef::Single(_) => None,
+        }
+    }
+
     /// Date of the newest counted evidence item (``YYYY-MM-DD``), or None (section 11).
     #[getter]
     fn evidence_as_of(&self) -> Option<String> {
