@@ -545,6 +545,8 @@ export interface WhatIf {
   rating: Rating;
   /** Other organisations whose score changed (its dependants, through the supply chain). */
   dependants: ScoreChange[];
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 /** One step of a plan: an action and its own gain in points. */
@@ -563,6 +565,8 @@ export interface Plan {
   steps: PlanStep[];
   /** The score with every step applied together. */
   score_with_all: number;
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 /** Ratings of every organisation at a list of dates. */
@@ -571,6 +575,8 @@ export interface History {
   dates: IsoDate[];
   /** One series per organisation, in input order. */
   series: { id: string; points: HistoryPoint[] }[];
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 /** A rating at one date. */
@@ -636,6 +642,8 @@ export interface Change {
   entered: Record<string, unknown>[];
   left: Record<string, unknown>[];
   decayed: Record<string, unknown>[];
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 // ---- Methodologies and threat feeds ----------------------------------------------------------
@@ -929,6 +937,8 @@ export interface SystemReport {
   portfolio: GroupRisk;
   groups: GroupRisk[];
   organisations: { id: string; simulated: number; se: number; rated: number; difference: number }[];
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 /**
@@ -968,6 +978,10 @@ export interface MethodologyComparison {
   /** 2^G. */
   ratings_computed: number;
   organisations: OrganisationChange[];
+  /** SHA-256 of the input document in RFC 8785 canonical form (methodology section 11). */
+  input_digest: string;
+  /** The engine version that computed the comparison. */
+  engine_version: string;
 }
 
 /** Score and band under both methodologies, the change and its attribution to groups. */

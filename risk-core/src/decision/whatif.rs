@@ -143,6 +143,10 @@ pub struct WhatIf {
     pub rating: Rating,
     /// Other organisations whose score changed (its dependants, through the supply chain).
     pub dependants: Vec<ScoreChange>,
+    /// Where this result comes from: the input document's digest, the methodology and the
+    /// engine (methodology section 11), so that it can be reproduced and audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::rating::provenance::Provenance>,
 }
 
 /// A change of one organisation's score.
@@ -173,6 +177,10 @@ pub struct Plan {
     pub steps: Vec<PlanStep>,
     /// The score reached with all steps applied together.
     pub score_with_all: f64,
+    /// Where this result comes from: the input document's digest, the methodology and the
+    /// engine (methodology section 11), so that it can be reproduced and audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::rating::provenance::Provenance>,
 }
 
 /// One step of a plan.
@@ -432,6 +440,7 @@ impl Prepared {
             delta: rating.score - score_before,
             rating,
             dependants,
+            provenance: Some(self.provenance.clone()),
         })
     }
 
@@ -567,6 +576,7 @@ impl Prepared {
             candidates: candidates.len(),
             steps,
             score_with_all,
+            provenance: Some(self.provenance.clone()),
         })
     }
 }

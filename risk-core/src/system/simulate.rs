@@ -813,6 +813,7 @@ fn report(
         portfolio,
         groups,
         organisations,
+        provenance: Some(prep.provenance.clone()),
     }
 }
 
