@@ -417,7 +417,7 @@ fn check_internal(
 /// Read per-organisation results written as JSON text (one [`InternalRating`] each).
 ///
 /// # Errors
-/// [`InputError`] `malformed_json` at `internal[k]` for the first text that is not one.
+/// [`crate::InputError`] `malformed_json` at `internal[k]` for the first text that is not one.
 pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::InputError> {
     texts
         .iter()
