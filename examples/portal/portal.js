@@ -634,6 +634,19 @@ function resetExtras() {
   $("ingest-error").hidden = true;
   $("ingest-files").value = "";
   state.ingested = null;
+  $("calibration").hidden = false;
+  $("calibration-result").hidden = true;
+  $("calibration-error").hidden = true;
+  const config = $("calibration-config");
+  if (!config.value.trim() || config.value === state.calibrationConfigText) {
+    // An editable starting point: quarterly snapshots over the two years before the last one
+    // whose following 12 months are observed by the document's date.
+    const [y, md] = [Number(state.rating.as_of.slice(0, 4)), state.rating.as_of.slice(4)];
+    state.calibrationConfigText = JSON.stringify(
+      { snapshots: { start: `${y - 3}${md}`, end: `${y - 1}${md}`, every_months: 3 }, observed_until: state.rating.as_of, level: "auto" },
+      null, 2);
+    config.value = state.calibrationConfigText;
+  }
   const options = $("ingest-options");
   // Keep the user's options, but follow the document's date while they are the page's own.
   if (!options.value.trim() || options.value === state.ingestOptionsText) {
@@ -849,6 +862,108 @@ zone.addEventListener("drop", (event) => {
 });
 $("ingest-apply").addEventListener("click", () => {
   if (state.ingested) load(JSON.stringify(state.ingested), "The portfolio with the ingested evidence");
+});
+
+// ---- calibration: predicted against observed -------------------------------------------------
+
+const pctOrDash = (x) => (x === null || x === undefined ? "–" : fmt.pct(x));
+const ciText = (ci) => (ci ? `${fmt.pct(ci[0])}–${fmt.pct(ci[1])}` : "–");
+
+/** One methodology's validation block: headline metrics, the reliability table and the band table. */
+function calibrationBlock(block, key) {
+  const o = block.overall;
+  const num = (x, d = 2) => (x === null || x === undefined ? "–" : x.toFixed(d));
+  const headline =
+    `${o.n} observations (organisation-years), ${o.events} events: observed rate ${fmt.pct(o.base_rate)}, ` +
+    `predicted ${fmt.pct(o.mean_predicted)}; observed/expected ${num(o.oe.ratio)} (95% ${num(o.oe.ci[0])}–${num(o.oe.ci[1])}); ` +
+    `AUC ${num(o.auc.estimate)} (95% ${num(o.auc.ci[0])}–${num(o.auc.ci[1])}); Brier skill ${num(o.brier.skill, 3)}; ` +
+    `calibration slope ${num(o.calibration_slope.estimate)}, intercept ${num(o.calibration_intercept.estimate)}.`;
+  const table = (id, caption, head, rows) =>
+    el("div", { class: "table-wrap", role: "region", "aria-label": caption, tabindex: 0 },
+      el("table", { id, class: "calibration-table" },
+        el("caption", { class: "visually-hidden" }, caption),
+        el("thead", {}, el("tr", {}, ...head.map((h, i) => el("th", { scope: "col", class: i ? "num" : null }, h)))),
+        el("tbody", {}, ...rows)));
+  const reliability = table(`reliability-${key}`, `Reliability table (${block.label})`,
+    ["Bin", "Organisation-years", "Incidents", "Predicted range", "Mean predicted", "Observed", "Observed 95%"],
+    o.reliability.map((b) =>
+      el("tr", { "data-bin": b.bin },
+        el("th", { scope: "row" }, String(b.bin)),
+        el("td", { class: "num" }, String(b.n)), el("td", { class: "num" }, String(b.events)),
+        el("td", { class: "num" }, `${fmt.pct(b.p_min)}–${fmt.pct(b.p_max)}`),
+        el("td", { class: "num" }, pctOrDash(b.mean_predicted)),
+        el("td", { class: "num observed" }, pctOrDash(b.observed)),
+        el("td", { class: "num" }, ciText(b.observed_ci)))));
+  const bands = table(`bands-${key}`, `Incident rate by band (${block.label})`,
+    ["Band", "Organisation-years", "Incidents", "Mean predicted", "Observed", "Observed 95%", "Relative risk (95%)"],
+    o.bands.map((b) =>
+      el("tr", { "data-band": b.band },
+        el("th", { scope: "row" }, el("span", { class: `band band-${b.band}` }, b.band)),
+        el("td", { class: "num" }, String(b.n)), el("td", { class: "num" }, String(b.events)),
+        el("td", { class: "num" }, pctOrDash(b.mean_predicted)),
+        el("td", { class: "num observed" }, pctOrDash(b.observed)),
+        el("td", { class: "num" }, ciText(b.observed_ci)),
+        el("td", { class: "num rr" }, b.reference ? "reference" : b.relative_risk === null ? "–"
+          : `${b.relative_risk.toFixed(2)}${b.relative_risk_ci ? ` (${b.relative_risk_ci[0].toFixed(2)}–${b.relative_risk_ci[1].toFixed(2)})` : ""}${b.corrected ? "*" : ""}`))));
+  return el("section", { class: "calibration-block", "data-block": key, "aria-label": block.label },
+    el("h3", {}, `${block.methodology}: ${block.label}`),
+    el("p", { class: "headline" }, headline),
+    el("h4", {}, "Reliability: predicted against observed, by bin of predicted risk"),
+    reliability,
+    el("h4", {}, "By band"),
+    bands,
+    el("p", { class: "meta" }, "Observed intervals are Wilson 95% intervals; relative risk is against the best populated band (Katz interval; * with a 0.5 correction for an empty cell)."));
+}
+
+function renderCalibration(result, mode) {
+  const r = result.report;
+  const d = r.design;
+  const fit = r.fit
+    ? r.fit.level === "none"
+      ? r.fit.requested === "auto"
+        ? " Fit: the closed test kept level none (the data do not reject the methodology as it is); no fitted methodology."
+        : " Fit: level none was asked for; no fitted methodology."
+      : ` Fit: level ${r.fit.level}; the fitted methodology ${result.methodology?.id ?? ""} is validated below beside the original.`
+    : "";
+  $("calibration-summary").textContent =
+    `${mode === "fit" ? "Fitted and evaluated" : "Evaluated"}: ${d.observations} organisation-years from ${d.snapshots_observed} snapshots of ` +
+    `${d.organisations} organisations, ${d.material_incidents_in_a_window} material incidents in a window.` +
+    (d.warnings.length ? ` Warnings: ${d.warnings.join("; ")}.` : "") + fit;
+  $("calibration-blocks").replaceChildren(
+    calibrationBlock(r.validation.original, "original"),
+    ...(r.validation.fitted ? [calibrationBlock(r.validation.fitted, "fitted")] : []),
+  );
+  $("calibration-result").hidden = false;
+}
+
+$("calibration-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!state.doc) return;
+  $("calibration-error").hidden = true;
+  $("calibration-result").hidden = true;
+  const file = $("incidents-file").files[0];
+  if (!file) {
+    showError("calibration-error", "Open an incidents file first.");
+    return;
+  }
+  const incidents = await file.text();
+  const config = $("calibration-config").value;
+  const mode = $("calibration-mode").value;
+  const t0 = performance.now();
+  let result;
+  try {
+    result = mode === "fit"
+      ? rr.calibrate(state.doc, incidents, config)
+      : rr.evaluateCalibration(state.doc, incidents, config);
+  } catch (e) {
+    const doc = e.document ? ` in the ${e.document} document` : "";
+    showError("calibration-error", `The calibration failed${doc}: ${describeError(e)}`);
+    return;
+  }
+  const ms = performance.now() - t0;
+  renderCalibration(result, mode);
+  document.body.dataset.calibrationMs = ms.toFixed(3);
+  setStatus(`Calibration (${mode}) on ${file.name} in ${fmt.ms(ms)}.`);
 });
 
 async function start() {

@@ -523,6 +523,59 @@ test("dropped exports: the ingest report with problems and paths, and the rating
   assert.match(await page.textContent("#ingest-error"), /malformed_json at \[1\]/);
 });
 
+// ---- calibration (issue 11) -----------------------------------------------------------------------
+
+const CAL = resolve(HERE, "../../../tests/vectors/calibration");
+
+test("calibration: the reliability and band tables of an uploaded incidents file, evaluated and fitted", async () => {
+  const [portfolio, incidents, config] = ["portfolio.json", "incidents.json", "config.json"].map((n) => readFileSync(join(CAL, n), "utf8"));
+  await page.setInputFiles("#file", { name: "calibration-portfolio.json", mimeType: "application/json", buffer: Buffer.from(portfolio) });
+  await page.waitForSelector("#calibration:not([hidden])");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("calibration-portfolio.json"));
+  await page.setInputFiles("#incidents-file", { name: "incidents.json", mimeType: "application/json", buffer: Buffer.from(incidents) });
+  await page.fill("#calibration-config", config);
+  await page.selectOption("#calibration-mode", "evaluate");
+  await page.click("#calibration-form button");
+  await page.waitForSelector("#calibration-result:not([hidden]), #calibration-error:not([hidden])");
+  assert.ok(await page.locator("#calibration-error").isHidden(), await page.textContent("#calibration-error"));
+  const { report } = rr.evaluateCalibration(portfolio, incidents, config);
+  const o = report.validation.original.overall;
+  const pct = (x) => (x === null ? "–" : `${(100 * x).toFixed(1)}%`);
+  const rel = await page.$$eval("#reliability-original tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.equal(rel.length, o.reliability.length);
+  o.reliability.forEach((b, i) => {
+    assert.deepStrictEqual(rel[i].slice(0, 3), [String(b.bin), String(b.n), String(b.events)]);
+    assert.equal(rel[i][4], pct(b.mean_predicted));
+    assert.equal(rel[i][5], pct(b.observed));
+  });
+  const bands = await page.$$eval("#bands-original tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepStrictEqual(bands.map((r) => r.slice(0, 3)), o.bands.map((b) => [b.band, String(b.n), String(b.events)]));
+  o.bands.forEach((b, i) => assert.equal(bands[i][4], pct(b.observed)));
+  assert.match(await page.textContent('[data-block="original"] .headline'), new RegExp(`^${o.n} observations \\(organisation-years\\), ${o.events} events: observed rate ${pct(o.base_rate)}`));
+  assert.match(await page.textContent("#calibration-summary"), new RegExp(`^Evaluated: ${report.design.observations} organisation-years`));
+  assert.equal(await page.locator('[data-block="fitted"]').count(), 0);
+  await page.locator("#calibration").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-calibration.png") });
+
+  // Fitting at the intercept level: the fitted methodology's tables beside the original.
+  const intercept = JSON.stringify({ ...JSON.parse(config), level: "intercept" });
+  await page.fill("#calibration-config", intercept);
+  await page.selectOption("#calibration-mode", "fit");
+  await page.click("#calibration-form button");
+  await page.waitForSelector('[data-block="fitted"]');
+  const fitted = rr.calibrate(portfolio, incidents, intercept).report.validation.fitted.overall;
+  const fittedRel = await page.$$eval("#reliability-fitted tbody tr .observed", (tds) => tds.map((td) => td.textContent));
+  assert.deepStrictEqual(fittedRel, fitted.reliability.map((b) => pct(b.observed)));
+  assert.match(await page.textContent("#calibration-summary"), /Fit: level intercept/);
+
+  // The engine's errors name the document and the path.
+  await page.setInputFiles("#incidents-file", { name: "bad.json", mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify({ incidents: [{ id: "X", organisation: "NOPE", occurred_on: "2024-01-01", origin: "internal" }] })) });
+  await page.click("#calibration-form button");
+  await page.waitForSelector("#calibration-error:not([hidden])");
+  assert.match(await page.textContent("#calibration-error"), /incidents document.*unknown_organisation at incidents\[0\]\.organisation/);
+});
+
 test("no console errors, page errors, failed or external requests", () => {
   assert.deepStrictEqual(problems, []);
 });
