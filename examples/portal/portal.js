@@ -752,27 +752,6 @@ $("methodology-file").addEventListener("change", async (event) => {
 
 // ---- ingest: evidence from tool exports ------------------------------------------------------
 
-/**
- * The loaded document with the ingested evidence appended to the organisation of the same id
- * (added, evidence only, when missing): what `Ingested::merge_into` does in the engine and
- * `Ingested.merge_into` in Python. Documents only; the rating is the engine's.
- */
-function withEvidence(doc, evidence) {
-  const out = structuredClone(doc);
-  const byId = new Map(out.organisations.map((o) => [o.id, o]));
-  for (const org of evidence.organisations) {
-    const target = byId.get(org.id);
-    if (!target) {
-      out.organisations.push(structuredClone(org));
-      continue;
-    }
-    for (const key of ["assessments", "metrics", "findings"]) {
-      if (org[key]?.length) target[key] = [...(target[key] ?? []), ...org[key]];
-    }
-  }
-  return out;
-}
-
 function renderIngest(files, ingested, merged, after) {
   const rep = ingested.report;
   const skipped = Object.entries(rep.skipped).filter(([, n]) => n > 0);
@@ -836,7 +815,7 @@ async function ingest(fileList) {
   let ingested, merged, after;
   try {
     ingested = rr.ingestFiles(inputs, options, kev);
-    merged = withEvidence(state.doc, ingested.portfolio);
+    merged = rr.mergeEvidence(state.doc, ingested.portfolio);
     after = rr.ratePortfolio(merged);
   } catch (e) {
     showError("ingest-error", `The exports were not ingested: ${describeError(e)}`);
