@@ -879,6 +879,12 @@ export function ingestOcsf(data: string | Uint8Array, options: Json<IngestOption
 export function ingestNessus(data: string | Uint8Array, options: Json<IngestOptions>, kev?: unknown): Ingested;
 /** Ingest several exports (format detected per file), e.g. files dropped on the portal. */
 export function ingestFiles(files: { name: string; data: string | Uint8Array }[], options: Json<IngestOptions>, kev?: unknown): Ingested;
+/**
+ * `document` with ingested evidence (`Ingested.portfolio`) appended to the organisations of the
+ * same id (an organisation it lacks is added); `as_of` stays the document's. The result is not
+ * checked: rating it reports, e.g., a finding id both documents hold.
+ */
+export function mergeEvidence(document: Json<Portfolio>, evidence: Json<Portfolio>): Portfolio;
 // ---- The system view: correlated incidents across groups (docs/methodology.md section 17) ----
 
 /** Options of {@link system}; every field optional. */

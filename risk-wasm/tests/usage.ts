@@ -108,3 +108,11 @@ const spec: string = cal.report.spec;
 if (cal.methodology) ratePortfolio(doc, cal.methodology);
 const ev: null = evaluateCalibration(doc, "{}", "{}").report.fit === null ? null : null;
 void spec; void ev;
+
+// Ingest: the evidence merged into a document, which rates.
+import { ingestFiles, mergeEvidence, type Ingested } from "riskrating";
+const ingested: Ingested = ingestFiles([{ name: "scan.nessus", data: new Uint8Array() }], { as_of: "2025-09-30" });
+const withEvidence: Portfolio = mergeEvidence(doc, ingested.portfolio);
+ratePortfolio(mergeEvidence(JSON.stringify(doc), withEvidence));
+// @ts-expect-error: the evidence is a portfolio document, not the ingest report
+mergeEvidence(doc, ingested.report);
