@@ -12,7 +12,7 @@ use risk_core::ingest::{Format, IngestOptions, ingest_readers};
 use crate::errors::{Failure, detached};
 use crate::feeds::PyKevCatalog;
 use crate::json;
-use crate::portfolio::PyPortfolio;
+use crate::portfolio::{Document, PyPortfolio};
 
 /// One input as Python passes it: name, format name, a path to stream, or the bytes.
 type PySource = (String, Option<String>, Option<PathBuf>, Option<Vec<u8>>);
@@ -48,4 +48,22 @@ pub fn ingest(
         Ok((out.portfolio, json::to_string(&out.report)))
     })?;
     Ok((PyPortfolio::new(Arc::new(portfolio)), report))
+}
+
+/// ``base`` (any document form :func:`riskrating.rate` takes) with the evidence of
+/// ``evidence`` appended to the organisations of the same id, which are added when missing
+/// (``risk_core::ingest::merge_evidence``). Use ``Ingested.merge_into`` instead.
+#[pyfunction]
+pub fn merge_evidence(
+    py: Python<'_>,
+    base: &Bound<'_, PyAny>,
+    evidence: PyRef<'_, PyPortfolio>,
+) -> PyResult<PyPortfolio> {
+    let doc = Document::extract(base)?;
+    let evidence = evidence.inner.clone();
+    let merged = detached(py, move || -> Result<_, Failure> {
+        let base = doc.load()?;
+        Ok(risk_core::ingest::merge_evidence(&base, &evidence))
+    })?;
+    Ok(PyPortfolio::new(Arc::new(merged)))
 }

@@ -61,6 +61,7 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split::rate_internal, m)?)?;
     m.add_function(wrap_pyfunction!(split::rate_from_internal, m)?)?;
     m.add_function(wrap_pyfunction!(ingest::ingest, m)?)?;
+    m.add_function(wrap_pyfunction!(ingest::merge_evidence, m)?)?;
     m.add_function(wrap_pyfunction!(system::system_report, m)?)?;
     m.add_class::<compare::PyMethodologyComparison>()?;
     m.add_function(wrap_pyfunction!(compare::compare_methodologies, m)?)?;

@@ -31,6 +31,7 @@ __all__ = [
     "error_codes",
     "history",
     "ingest",
+    "merge_evidence",
     "plan",
     "portfolio_from_tables",
     "portfolio_to_tables",
@@ -407,6 +408,7 @@ def ingest(
     options: str,
     kev: Optional[KevCatalog] = None,
 ) -> Tuple[Portfolio, str]: ...
+def merge_evidence(base: _Document, evidence: Portfolio) -> Portfolio: ...
 @final
 class MethodologyComparison:
     """The methodology change notice: every organisation's change and its Shapley parts."""
