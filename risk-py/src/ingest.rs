@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use risk_core::ingest::{Format, IngestOptions, ingest_readers};
 
 use crate::errors::{Failure, detached};
@@ -23,12 +24,12 @@ type PySource = (String, Option<String>, Option<PathBuf>, Option<Vec<u8>>);
 /// ingest report as JSON text. Use ``riskrating.ingest.ocsf`` / ``.nessus`` instead.
 #[pyfunction]
 #[pyo3(signature = (sources, options, kev=None))]
-pub fn ingest(
-    py: Python<'_>,
+pub fn ingest<'py>(
+    py: Python<'py>,
     sources: Vec<PySource>,
     options: String,
     kev: Option<PyRef<'_, PyKevCatalog>>,
-) -> PyResult<(PyPortfolio, String)> {
+) -> PyResult<(PyPortfolio, Bound<'py, PyString>)> {
     let kev = kev.map(|k| k.inner.clone());
     let (portfolio, report) = detached(py, move || -> Result<_, Failure> {
         let mut options = IngestOptions::from_json(&options).map_err(risk_core::Error::from)?;
@@ -45,9 +46,12 @@ pub fn ingest(
             readers.push((name, format.as_deref().and_then(Format::from_name), reader));
         }
         let out = ingest_readers(readers, options)?;
-        Ok((out.portfolio, json::to_string(&out.report)))
+        Ok((out.portfolio, json::to_string(&out.report)?))
     })?;
-    Ok((PyPortfolio::new(Arc::new(portfolio)), report))
+    Ok((
+        PyPortfolio::new(Arc::new(portfolio)),
+        json::text(py, &report)?,
+    ))
 }
 
 /// ``base`` (any document form :func:`riskrating.rate` takes) with the evidence of

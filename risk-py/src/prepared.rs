@@ -121,7 +121,7 @@ impl PyPreparedPortfolio {
         let to = date_arg(py, end, "end")?;
         let inner = self.inner.clone();
         let text = detached(py, move || -> Result<_, Failure> {
-            Ok(json::to_string(&inner.change(organisation, from, to)?))
+            json::to_string(&inner.change(organisation, from, to)?)
         })?;
         json::loads(py, &text)
     }

@@ -629,7 +629,12 @@ pub fn parse_actions(text: &str) -> Result<Vec<Action>, InputError> {
         let e = e.under("actions");
         let p = e.first();
         InputError::single(
-            if p.code == ErrorCode::MalformedJson {
+            // Text that is not JSON (malformed, or a lone surrogate with no UTF-8 form) keeps
+            // its code; a JSON value that is not an action is an invalid action.
+            if matches!(
+                p.code,
+                ErrorCode::MalformedJson | ErrorCode::InvalidEncoding
+            ) {
                 p.code
             } else {
                 ErrorCode::InvalidAction

@@ -25,6 +25,9 @@ __all__ = [
     "WhatIf",
     "__version__",
     "_calibrate",
+    "_simulate_scenarios",
+    "_simulation_from_scenarios",
+    "_simulation_input",
     "change",
     "compare_methodologies",
     "enrich",
@@ -392,6 +395,17 @@ def simulate(
     mode: str = "compound",
     ratings: Optional[PortfolioRating] = None,
 ) -> Simulation: ...
+
+# The simulation split by scenario (riskrating.spark.simulate).
+def _simulation_input(
+    scenarios: Union[Dict[str, Any], Sequence[Dict[str, Any]], str],
+    n: int = ...,
+    seed: int = 0,
+    mode: str = "compound",
+    ratings: Optional[PortfolioRating] = None,
+) -> Tuple[str, int]: ...
+def _simulate_scenarios(input: str, indices: Sequence[int]) -> List[npt.NDArray[np.float64]]: ...
+def _simulation_from_scenarios(input: str, losses: Sequence[npt.NDArray[np.float64]]) -> Simulation: ...
 
 # The split pipeline and evidence as long tables (riskrating.arrow, riskrating.spark).
 def table_schema() -> List[Tuple[str, List[Tuple[str, str, bool]]]]: ...
