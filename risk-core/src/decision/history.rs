@@ -172,7 +172,7 @@ impl Prepared {
                 "organisation",
                 format!(
                     "no organisation has the id `{}`",
-                    crate::error::clip(organisation, 200)
+                    crate::text::clip(organisation, 200)
                 ),
             )
         })?;

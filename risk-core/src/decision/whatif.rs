@@ -195,7 +195,7 @@ pub struct PlanStep {
 
 /// Ids as quoted in what-if messages (an action's strings have no length limit).
 fn shown(s: &str) -> String {
-    crate::error::clip(s, SHOWN_CHARS)
+    crate::text::clip(s, SHOWN_CHARS)
 }
 
 /// Longest id quoted whole in a what-if error message, in characters.

@@ -36,7 +36,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::clip;
 use crate::input::date::Date;
 use crate::input::document::Portfolio;
 use crate::methodology::Methodology;
@@ -47,6 +46,7 @@ use crate::rating::engine::{
 };
 use crate::rating::output::{Basis, DriverKind, FactorRating, PortfolioRating, Rating};
 use crate::rating::validate::Prepared;
+use crate::text::clip;
 
 /// The per-organisation half of a rating: everything that depends on the organisation's own
 /// evidence only.
