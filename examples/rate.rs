@@ -193,7 +193,7 @@ fn main() -> ExitCode {
         println!("{}", rating.to_json());
         return ExitCode::SUCCESS;
     }
-    print_summary(&rating, &portfolio, &source, args.all);
+    print_summary(&rating, &portfolio, &source, args.all, &methodology);
     eprintln!(
         "\n(read in {:.1} ms, rated in {:.1} ms)",
         parsed.as_secs_f64() * 1e3,
@@ -244,7 +244,13 @@ fn top_driver(r: &Rating) -> String {
     }
 }
 
-fn print_summary(rating: &PortfolioRating, portfolio: &Portfolio, source: &str, all: bool) {
+fn print_summary(
+    rating: &PortfolioRating,
+    portfolio: &Portfolio,
+    source: &str,
+    all: bool,
+    methodology: &Methodology,
+) {
     println!(
         "riskrating — {} organisations from {source}, as of {}, methodology {} {}",
         rating.ratings.len(),
@@ -252,6 +258,8 @@ fn print_summary(rating: &PortfolioRating, portfolio: &Portfolio, source: &str, 
         rating.methodology,
         rating.methodology_version
     );
+    // calibration-v1 section 3.6: every person-facing output says where the numbers come from.
+    println!("Probabilities: {}", methodology.provenance_label());
     println!(
         "Score 250–900: P = 0.10 scores 600 and every 50 points halves the odds of a material incident in 12 months.\n"
     );

@@ -25,6 +25,7 @@ echo "== main job: rate the bundled sample"
 cargo run --release --locked --example rate > target/rate-summary.txt
 head -n 8 target/rate-summary.txt
 grep -q "Peer groups" target/rate-summary.txt
+grep -q "^Probabilities: expert judgement — not fitted to incident data" target/rate-summary.txt
 
 echo "== main job: --json output is the section 6.1 document"
 cargo run --release --locked --example rate -- --json > target/rate-sample.json

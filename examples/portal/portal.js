@@ -97,6 +97,7 @@ function load(text, label) {
   );
   document.body.dataset.rateMs = ms.toFixed(3);
   renderSystem();
+  resetExtras();
 }
 
 $("load-sample").addEventListener("click", () => {
@@ -104,6 +105,16 @@ $("load-sample").addEventListener("click", () => {
   const doc = rr.samplePortfolio({ organisations: 300, seed: 42 });
   const ms = performance.now() - t0;
   load(JSON.stringify(doc), `Sample portfolio (generated in ${fmt.ms(ms)})`);
+});
+
+$("load-demo").addEventListener("click", async () => {
+  // A small invented document with disputes (open, upheld, rejected) and stale evidence.
+  const response = await fetch("demo-disputes.json");
+  if (!response.ok) {
+    setStatus(`The demo document could not be fetched (${response.status}).`);
+    return;
+  }
+  load(await response.text(), "Disputes demo (demo-disputes.json)");
 });
 
 $("file").addEventListener("change", async (event) => {
@@ -152,7 +163,9 @@ function renderTable() {
         { "data-id": r.id, "aria-current": r.id === state.selected ? "true" : null },
         el("td", { class: "name" },
           el("button", { type: "button", class: "open", onclick: () => openOrganisation(r.id) }, name),
-          name !== r.id ? el("span", { class: "id" }, ` ${r.id}`) : null),
+          name !== r.id ? el("span", { class: "id" }, ` ${r.id}`) : null,
+          r.disputes ? el("span", { class: "badge badge-disputed", title: "open disputes reach this rating" }, "disputed") : null,
+          r.stale ? el("span", { class: "badge badge-stale", title: `newest counted evidence ${r.evidence_as_of}` }, "stale") : null),
         el("td", { class: "col-peer" }, fmt.words(r.peer_group)),
         el("td", { class: "num score-cell" }, fmt.score(r.score)),
         el("td", {}, el("span", { class: `band band-${r.band}` }, r.band)),
@@ -250,6 +263,50 @@ function describeAction(id, a) {
   }
 }
 
+/** The engine ends a driver's reason with "; disputed: <reason>" while its item is under open dispute. */
+const isDisputed = (d) => d.reason.includes("; disputed: ");
+
+/** Freshness: the date of the newest counted evidence and the stale mark, as the engine gives them. */
+function renderFreshness(r) {
+  const p = $("org-freshness");
+  const days = state.methodology.freshness?.stale_after_days;
+  if (!r.evidence_as_of) {
+    p.replaceChildren("No evidence item is counted, so there is no evidence date.");
+  } else {
+    p.replaceChildren(...[
+      `Newest counted evidence: `, el("time", { id: "org-evidence-as-of", datetime: r.evidence_as_of }, r.evidence_as_of), ".",
+      r.stale ? " " : null,
+      r.stale ? el("span", { class: "badge badge-stale", id: "org-stale" }, "stale") : null,
+      r.stale ? ` Older than ${days ?? "the methodology's"} days at ${state.rating.as_of}: the rating rests on old evidence.` : null,
+    ].filter((c) => c !== null));
+  }
+}
+
+/** Disputes: the counts of its own disputed items and both views, filed and undisputed. */
+function renderDisputes(r) {
+  const section = $("org-disputes");
+  const d = r.disputes;
+  if (!d) {
+    section.hidden = true;
+    return;
+  }
+  const own = d.open + d.upheld + d.rejected;
+  $("disputes-counts").textContent =
+    `${d.open} open, ${d.upheld} upheld, ${d.rejected} rejected dispute${own === 1 ? "" : "s"} on its own evidence.` +
+    (d.open === 0 ? " An open dispute reaches it through its suppliers." : "");
+  const row = (label, cls, score, band, interval) =>
+    el("tr", { class: cls },
+      el("th", { scope: "row" }, label),
+      el("td", { class: "num view-score", "data-score": String(score) }, fmt.score(score)),
+      el("td", {}, el("span", { class: `band band-${band}` }, band)),
+      el("td", { class: "num" }, `${fmt.score(interval[0])}–${fmt.score(interval[1])}`));
+  $("disputes-views").replaceChildren(
+    row("As filed", "view-filed", r.score, r.band, r.interval),
+    row("Undisputed", "view-undisputed", d.score_undisputed, d.band_undisputed, d.interval_undisputed),
+  );
+  section.hidden = false;
+}
+
 function openOrganisation(id) {
   const r = state.ratingById.get(id);
   const org = state.orgById.get(id);
@@ -275,6 +332,8 @@ function openOrganisation(id) {
     `${fmt.pct(r.internal_probability)} from its own controls, ${fmt.pct(r.supply_probability)} through its suppliers.`;
   const basis = { evidence: "Rated on evidence", attestation: "Rated on its attestation only (no evidence yet)", prior: "No evidence or attestation: rated at the default prior" }[r.basis];
   $("org-basis").textContent = `${basis}; ${fmt.pct(r.coverage, 0)} of the model is backed by evidence.`;
+  renderFreshness(r);
+  renderDisputes(r);
   drawScale($("org-scale"), r);
   $("org-scale-desc").textContent = `Score ${fmt.score(r.score)} on a scale from 250 to 900, 90% interval ${fmt.score(r.interval[0])} to ${fmt.score(r.interval[1])}, band ${r.band}.`;
 
@@ -282,9 +341,10 @@ function openOrganisation(id) {
   $("drivers").replaceChildren(
     ...(r.drivers.length
       ? r.drivers.map((d) =>
-          el("li", {},
+          el("li", { class: isDisputed(d) ? "disputed" : null },
             el("span", { class: d.impact >= 0 ? "up" : "down" }, `${d.impact >= 0 ? "Raises" : "Lowers"} the score by ${fmt.points(d.impact)}`),
-            `: ${d.reason}.`))
+            `: ${d.reason}.`,
+            isDisputed(d) ? el("span", { class: "badge badge-disputed" }, "under dispute") : null))
       : [el("li", {}, "No evidence item moves the score: it rests on the prior or attestation.")]),
   );
 
@@ -549,6 +609,341 @@ function systemWhatIf(event) {
 }
 
 $("system-form").addEventListener("submit", systemWhatIf);
+
+// ---- errors from the library ------------------------------------------------------------------
+
+/** An error thrown by the library, in words, with its code and path when it has them. */
+function describeError(e) {
+  const where = e.path ? ` at ${e.path}` : "";
+  return e.code ? `${e.message} (${e.code}${where})` : `${e.message}${where}`;
+}
+
+function showError(id, text) {
+  $(id).textContent = text;
+  $(id).hidden = false;
+}
+
+/** A new document clears what was computed for the last one. */
+function resetExtras() {
+  $("compare").hidden = false;
+  $("compare-result").hidden = true;
+  $("compare-error").hidden = true;
+  $("methodology-file").value = "";
+  $("ingest").hidden = false;
+  $("ingest-result").hidden = true;
+  $("ingest-error").hidden = true;
+  $("ingest-files").value = "";
+  state.ingested = null;
+  $("calibration").hidden = false;
+  $("calibration-result").hidden = true;
+  $("calibration-error").hidden = true;
+  const config = $("calibration-config");
+  if (!config.value.trim() || config.value === state.calibrationConfigText) {
+    // An editable starting point: quarterly snapshots over the two years before the last one
+    // whose following 12 months are observed by the document's date.
+    const [y, md] = [Number(state.rating.as_of.slice(0, 4)), state.rating.as_of.slice(4)];
+    state.calibrationConfigText = JSON.stringify(
+      { snapshots: { start: `${y - 3}${md}`, end: `${y - 1}${md}`, every_months: 3 }, observed_until: state.rating.as_of, level: "auto" },
+      null, 2);
+    config.value = state.calibrationConfigText;
+  }
+  const options = $("ingest-options");
+  // Keep the user's options, but follow the document's date while they are the page's own.
+  if (!options.value.trim() || options.value === state.ingestOptionsText) {
+    state.ingestOptionsText = JSON.stringify(
+      { as_of: state.rating.as_of, attribution: { tenant_uid: {}, cloud_account_uid: {}, device_domain: {}, nessus_report: {} } },
+      null, 2);
+    options.value = state.ingestOptionsText;
+  }
+}
+
+// ---- the methodology change notice ----------------------------------------------------------
+
+/** A methodology file's text: TOML for a .toml name, JSON for .json, else by its first character. */
+function parseMethodology(name, text) {
+  const lower = name.toLowerCase();
+  const json = lower.endsWith(".json") || (!lower.endsWith(".toml") && text.trimStart().startsWith("{"));
+  return json ? rr.methodologyFromJson(text) : rr.methodologyFromToml(text);
+}
+
+function renderComparison(c) {
+  const old = `${c.old.id} ${c.old.version}`;
+  const neu = `${c.new.id} ${c.new.version}`;
+  const moved = c.organisations.filter((o) => o.change !== 0);
+  const bandMoves = c.organisations.filter((o) => o.band_old !== o.band_new);
+  $("compare-summary").textContent =
+    `From ${old} to ${neu}: ${c.changed_groups.length ? `the ${c.changed_groups.join(", ")} section${c.changed_groups.length > 1 ? "s" : ""} differ` : "no section that enters the score differs"}; ` +
+    `${moved.length} of ${c.organisations.length} organisations move, ${bandMoves.length} change band ` +
+    `(${c.ratings_computed} ratings computed).`;
+
+  // Band migrations: rows the current band, columns the proposed one (the methodologies' bands, best first).
+  const bandsOf = (key, m) => [...new Set([...(m ?? []), ...c.organisations.map((o) => o[key])])];
+  const rows = bandsOf("band_old", state.methodology.bands.map((b) => b.band));
+  const cols = bandsOf("band_new", state.compareBands);
+  const count = new Map();
+  for (const o of c.organisations) count.set(`${o.band_old}>${o.band_new}`, (count.get(`${o.band_old}>${o.band_new}`) ?? 0) + 1);
+  $("migrations").tHead.replaceChildren(
+    el("tr", {}, el("th", { scope: "col" }, "Current \\ proposed"), ...cols.map((b) => el("th", { scope: "col", class: "num" }, b))));
+  $("migrations").tBodies[0].replaceChildren(
+    ...rows.map((from) =>
+      el("tr", { "data-band": from },
+        el("th", { scope: "row" }, el("span", { class: `band band-${from}` }, from)),
+        ...cols.map((to) => {
+          const n = count.get(`${from}>${to}`) ?? 0;
+          return el("td", { class: `num${n && from !== to ? " moved" : ""}${from === to ? " same" : ""}`, "data-to": to }, n ? String(n) : "·");
+        }))),
+  );
+
+  // Who moves, largest change first, with the change by group (only the groups that differ).
+  const groups = c.changed_groups;
+  $("movers").tHead.replaceChildren(
+    el("tr", {},
+      el("th", { scope: "col" }, "Organisation"),
+      el("th", { scope: "col", class: "num" }, old), el("th", { scope: "col", class: "num" }, neu),
+      el("th", { scope: "col", class: "num" }, "Change"), el("th", { scope: "col" }, "Band"),
+      ...groups.map((g) => el("th", { scope: "col", class: "num" }, `from ${fmt.words(g)}`))));
+  const signed = (x) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(1)}`;
+  const sorted = [...moved].sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || (a.id < b.id ? -1 : 1));
+  $("movers").tBodies[0].replaceChildren(
+    ...(sorted.length
+      ? sorted.map((o) => {
+          const parts = new Map(o.parts.map((p) => [p.group, p.points]));
+          return el("tr", { "data-id": o.id },
+            el("th", { scope: "row" }, displayName(o.id), displayName(o.id) !== o.id ? el("span", { class: "id" }, ` ${o.id}`) : null),
+            el("td", { class: "num" }, fmt.score(o.score_old)),
+            el("td", { class: "num score-new", "data-score": String(o.score_new) }, fmt.score(o.score_new)),
+            el("td", { class: "num change" }, signed(o.change)),
+            el("td", { class: "bands" },
+              el("span", { class: `band band-${o.band_old}` }, o.band_old),
+              o.band_old !== o.band_new ? [" → ", el("span", { class: `band band-${o.band_new}` }, o.band_new)] : null),
+            ...groups.map((g) => el("td", { class: "num part", "data-group": g }, signed(parts.get(g) ?? 0))));
+        })
+      : [el("tr", {}, el("td", { colspan: 5 + groups.length }, "No organisation's score changes."))]),
+  );
+  $("compare-result").hidden = false;
+}
+
+$("methodology-file").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file || !state.doc) return;
+  $("compare-error").hidden = true;
+  $("compare-result").hidden = true;
+  let proposed;
+  try {
+    proposed = parseMethodology(file.name, await file.text());
+  } catch (e) {
+    showError("compare-error", `${file.name} is not a methodology the engine accepts: ${describeError(e)}`);
+    return;
+  }
+  const t0 = performance.now();
+  let c;
+  try {
+    c = rr.compareMethodologies(state.doc, state.methodology, proposed);
+  } catch (e) {
+    showError("compare-error", `The comparison failed: ${describeError(e)}`);
+    return;
+  }
+  const ms = performance.now() - t0;
+  state.compareBands = proposed.bands.map((b) => b.band);
+  renderComparison(c);
+  document.body.dataset.compareMs = ms.toFixed(3);
+  setStatus(`Compared ${c.old.id} with ${c.new.id} (${file.name}) in ${fmt.ms(ms)}.`);
+});
+
+// ---- ingest: evidence from tool exports ------------------------------------------------------
+
+function renderIngest(files, ingested, merged, after) {
+  const rep = ingested.report;
+  const skipped = Object.entries(rep.skipped).filter(([, n]) => n > 0);
+  const nSkipped = skipped.reduce((s, [, n]) => s + n, 0);
+  $("ingest-summary").textContent =
+    `${files.length} file${files.length > 1 ? "s" : ""}: ${rep.records_read} records read, ${rep.records_used} used, ${nSkipped} skipped. ` +
+    `Evidence: ${rep.findings} findings (${rep.findings_collapsed} collapsed as duplicates), ${rep.metrics} metrics, ${rep.assessments} assessments ` +
+    `for ${ingested.portfolio.organisations.length} organisation${ingested.portfolio.organisations.length === 1 ? "" : "s"}.`;
+  $("ingest-skipped").replaceChildren(
+    ...skipped.map(([reason, n]) => el("li", { "data-reason": reason }, `Skipped as ${fmt.words(reason)}: ${n}`)),
+    ...rep.notes.map((n) => el("li", { class: "meta" }, n)),
+  );
+  $("ingest-problems").replaceChildren(
+    ...(rep.problems.length
+      ? rep.problems.map((p) =>
+          el("li", {}, `${p.source}, record ${p.record} (line ${p.line}): `, el("code", {}, p.path || "the record"),
+            `: ${p.message} `, el("span", { class: "meta" }, `(${p.code}; ${p.skipped ? "record skipped" : "a default was used"})`)))
+      : [el("li", { class: "meta" }, "None.")]),
+    ...(rep.problems_omitted > 0 ? [el("li", {}, `…and ${rep.problems_omitted} more`)] : []),
+  );
+  const afterById = new Map(after.ratings.map((r) => [r.id, r]));
+  const signed = (x) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(1)}`;
+  $("ingest-effect").tBodies[0].replaceChildren(
+    ...(ingested.portfolio.organisations.length
+      ? ingested.portfolio.organisations.map((o) => {
+          const before = state.ratingById.get(o.id);
+          const a = afterById.get(o.id);
+          return el("tr", { "data-id": o.id },
+            el("th", { scope: "row" }, displayName(o.id), before ? null : el("span", { class: "meta" }, " (new)")),
+            el("td", { class: "num" }, String(o.assessments?.length ?? 0)),
+            el("td", { class: "num" }, String(o.metrics?.length ?? 0)),
+            el("td", { class: "num" }, String(o.findings?.length ?? 0)),
+            el("td", { class: "num" }, before ? fmt.score(before.score) : "–"),
+            el("td", { class: "num score-after", "data-score": String(a.score) }, fmt.score(a.score)),
+            el("td", { class: "num" }, before ? signed(a.score - before.score) : "–"),
+            el("td", {}, before ? [el("span", { class: `band band-${before.band}` }, before.band), " → "] : null,
+              el("span", { class: `band band-${a.band}` }, a.band)));
+        })
+      : [el("tr", {}, el("td", { colspan: 8 }, "No evidence could be attributed to an organisation: check the attribution maps."))]),
+  );
+  state.ingested = merged;
+  $("ingest-result").hidden = false;
+}
+
+async function ingest(fileList) {
+  const files = [...fileList];
+  if (!files.length || !state.doc) return;
+  $("ingest-error").hidden = true;
+  $("ingest-result").hidden = true;
+  let options;
+  try {
+    options = JSON.parse($("ingest-options").value);
+  } catch (e) {
+    showError("ingest-error", `The ingest options are not JSON: ${e.message}`);
+    return;
+  }
+  const kevFile = $("ingest-kev").files[0];
+  const kev = kevFile ? await kevFile.text() : undefined;
+  const inputs = await Promise.all(files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })));
+  const t0 = performance.now();
+  let ingested, merged, after;
+  try {
+    ingested = rr.ingestFiles(inputs, options, kev);
+    merged = rr.mergeEvidence(state.doc, ingested.portfolio);
+    after = rr.ratePortfolio(merged);
+  } catch (e) {
+    showError("ingest-error", `The exports were not ingested: ${describeError(e)}`);
+    return;
+  }
+  const ms = performance.now() - t0;
+  renderIngest(files, ingested, merged, after);
+  document.body.dataset.ingestMs = ms.toFixed(3);
+  setStatus(`Ingested ${files.length} file(s) and re-rated the portfolio in ${fmt.ms(ms)}.`);
+}
+
+$("ingest-files").addEventListener("change", (event) => ingest(event.target.files));
+const zone = $("dropzone");
+zone.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  zone.classList.add("over");
+});
+zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+zone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  zone.classList.remove("over");
+  ingest(event.dataTransfer.files);
+});
+$("ingest-apply").addEventListener("click", () => {
+  if (state.ingested) load(JSON.stringify(state.ingested), "The portfolio with the ingested evidence");
+});
+
+// ---- calibration: predicted against observed -------------------------------------------------
+
+const pctOrDash = (x) => (x === null || x === undefined ? "–" : fmt.pct(x));
+const ciText = (ci) => (ci ? `${fmt.pct(ci[0])}–${fmt.pct(ci[1])}` : "–");
+
+/** One methodology's validation block: headline metrics, the reliability table and the band table. */
+function calibrationBlock(block, key) {
+  const o = block.overall;
+  const num = (x, d = 2) => (x === null || x === undefined ? "–" : x.toFixed(d));
+  const headline =
+    `${o.n} observations (organisation-years), ${o.events} events: observed rate ${fmt.pct(o.base_rate)}, ` +
+    `predicted ${fmt.pct(o.mean_predicted)}; observed/expected ${num(o.oe.ratio)} (95% ${num(o.oe.ci[0])}–${num(o.oe.ci[1])}); ` +
+    `AUC ${num(o.auc.estimate)} (95% ${num(o.auc.ci[0])}–${num(o.auc.ci[1])}); Brier skill ${num(o.brier.skill, 3)}; ` +
+    `calibration slope ${num(o.calibration_slope.estimate)}, intercept ${num(o.calibration_intercept.estimate)}.`;
+  const table = (id, caption, head, rows) =>
+    el("div", { class: "table-wrap", role: "region", "aria-label": caption, tabindex: 0 },
+      el("table", { id, class: "calibration-table" },
+        el("caption", { class: "visually-hidden" }, caption),
+        el("thead", {}, el("tr", {}, ...head.map((h, i) => el("th", { scope: "col", class: i ? "num" : null }, h)))),
+        el("tbody", {}, ...rows)));
+  const reliability = table(`reliability-${key}`, `Reliability table (${block.label})`,
+    ["Bin", "Organisation-years", "Incidents", "Predicted range", "Mean predicted", "Observed", "Observed 95%"],
+    o.reliability.map((b) =>
+      el("tr", { "data-bin": b.bin },
+        el("th", { scope: "row" }, String(b.bin)),
+        el("td", { class: "num" }, String(b.n)), el("td", { class: "num" }, String(b.events)),
+        el("td", { class: "num" }, `${fmt.pct(b.p_min)}–${fmt.pct(b.p_max)}`),
+        el("td", { class: "num" }, pctOrDash(b.mean_predicted)),
+        el("td", { class: "num observed" }, pctOrDash(b.observed)),
+        el("td", { class: "num" }, ciText(b.observed_ci)))));
+  const bands = table(`bands-${key}`, `Incident rate by band (${block.label})`,
+    ["Band", "Organisation-years", "Incidents", "Mean predicted", "Observed", "Observed 95%", "Relative risk (95%)"],
+    o.bands.map((b) =>
+      el("tr", { "data-band": b.band },
+        el("th", { scope: "row" }, el("span", { class: `band band-${b.band}` }, b.band)),
+        el("td", { class: "num" }, String(b.n)), el("td", { class: "num" }, String(b.events)),
+        el("td", { class: "num" }, pctOrDash(b.mean_predicted)),
+        el("td", { class: "num observed" }, pctOrDash(b.observed)),
+        el("td", { class: "num" }, ciText(b.observed_ci)),
+        el("td", { class: "num rr" }, b.reference ? "reference" : b.relative_risk === null ? "–"
+          : `${b.relative_risk.toFixed(2)}${b.relative_risk_ci ? ` (${b.relative_risk_ci[0].toFixed(2)}–${b.relative_risk_ci[1].toFixed(2)})` : ""}${b.corrected ? "*" : ""}`))));
+  return el("section", { class: "calibration-block", "data-block": key, "aria-label": block.label },
+    el("h3", {}, `${block.methodology}: ${block.label}`),
+    el("p", { class: "headline" }, headline),
+    el("h4", {}, "Reliability: predicted against observed, by bin of predicted risk"),
+    reliability,
+    el("h4", {}, "By band"),
+    bands,
+    el("p", { class: "meta" }, "Observed intervals are Wilson 95% intervals; relative risk is against the best populated band (Katz interval; * with a 0.5 correction for an empty cell)."));
+}
+
+function renderCalibration(result, mode) {
+  const r = result.report;
+  const d = r.design;
+  const fit = r.fit
+    ? r.fit.level === "none"
+      ? r.fit.requested === "auto"
+        ? " Fit: the closed test kept level none (the data do not reject the methodology as it is); no fitted methodology."
+        : " Fit: level none was asked for; no fitted methodology."
+      : ` Fit: level ${r.fit.level}; the fitted methodology ${result.methodology?.id ?? ""} is validated below beside the original.`
+    : "";
+  $("calibration-summary").textContent =
+    `${mode === "fit" ? "Fitted and evaluated" : "Evaluated"}: ${d.observations} organisation-years from ${d.snapshots_observed} snapshots of ` +
+    `${d.organisations} organisations, ${d.material_incidents_in_a_window} material incidents in a window.` +
+    (d.warnings.length ? ` Warnings: ${d.warnings.join("; ")}.` : "") + fit;
+  $("calibration-blocks").replaceChildren(
+    calibrationBlock(r.validation.original, "original"),
+    ...(r.validation.fitted ? [calibrationBlock(r.validation.fitted, "fitted")] : []),
+  );
+  $("calibration-result").hidden = false;
+}
+
+$("calibration-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!state.doc) return;
+  $("calibration-error").hidden = true;
+  $("calibration-result").hidden = true;
+  const file = $("incidents-file").files[0];
+  if (!file) {
+    showError("calibration-error", "Open an incidents file first.");
+    return;
+  }
+  const incidents = await file.text();
+  const config = $("calibration-config").value;
+  const mode = $("calibration-mode").value;
+  const t0 = performance.now();
+  let result;
+  try {
+    result = mode === "fit"
+      ? rr.calibrate(state.doc, incidents, config)
+      : rr.evaluateCalibration(state.doc, incidents, config);
+  } catch (e) {
+    const doc = e.document ? ` in the ${e.document} document` : "";
+    showError("calibration-error", `The calibration failed${doc}: ${describeError(e)}`);
+    return;
+  }
+  const ms = performance.now() - t0;
+  renderCalibration(result, mode);
+  document.body.dataset.calibrationMs = ms.toFixed(3);
+  setStatus(`Calibration (${mode}) on ${file.name} in ${fmt.ms(ms)}.`);
+});
 
 async function start() {
   await init();

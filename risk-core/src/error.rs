@@ -596,12 +596,3 @@ fn split_location(message: &str) -> (&str, Option<usize>, Option<usize>) {
         None => (message, None, None),
     }
 }
-
-/// A string as quoted in an error message: at most `max_chars` characters, with `…` when cut, so
-/// that a hostile megabyte-long id is not echoed back whole.
-pub(crate) fn clip(s: &str, max_chars: usize) -> String {
-    match s.char_indices().nth(max_chars) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}

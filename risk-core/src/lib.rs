@@ -20,6 +20,7 @@ pub mod rating;
 #[cfg(feature = "sample")]
 pub mod sample;
 pub mod system;
+mod text;
 
 pub use decision::{history, whatif};
 pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};

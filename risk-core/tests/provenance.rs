@@ -136,3 +136,49 @@ fn evidence_and_drivers_grouped_by_source() {
     let grouped: f64 = rows.iter().map(|r| r.driver_impact).sum();
     assert!((impact - grouped).abs() < 1e-12);
 }
+
+#[test]
+fn every_output_carries_the_provenance_of_its_input() {
+    use risk_core::decision::whatif::Action;
+    let text = r#"{"as_of": "2025-09-30", "organisations": [
+      {"id": "A", "groups": ["icb:X"],
+       "dependencies": [{"supplier": "S", "criticality": "high", "access": "data"}],
+       "findings": [{"id": "F1", "kind": "tls", "first_seen": "2025-06-01"}]},
+      {"id": "S"}]}"#;
+    let doc = parse_portfolio(text).unwrap();
+    let m = Methodology::default();
+    let p = risk_core::validate(&doc, &m).unwrap();
+    let want = rate(&doc, &m)
+        .unwrap()
+        .provenance
+        .expect("a rating's provenance");
+    assert_eq!(want.input_digest, input_digest(&doc));
+    let resolve = [Action::ResolveFinding {
+        finding: "F1".into(),
+    }];
+    let d = |s: &str| s.parse().unwrap();
+    let system = risk_core::system::SystemOptions {
+        trials: 100,
+        ..Default::default()
+    };
+    let got = [
+        ("what_if", p.what_if("A", &resolve).unwrap().provenance),
+        ("plan", p.plan("A", 3).unwrap().provenance),
+        ("history", p.history(&[d("2025-06-30")]).provenance),
+        (
+            "change",
+            p.change("A", d("2025-06-30"), d("2025-09-30"))
+                .unwrap()
+                .provenance,
+        ),
+        ("system", p.system(&system).unwrap().provenance),
+    ];
+    for (what, prov) in got {
+        assert_eq!(prov.as_ref(), Some(&want), "{what}");
+    }
+    // The change notice names the document and both methodologies by digest.
+    let c = risk_core::compare_methodologies(&doc, &m, &m).unwrap();
+    assert_eq!(c.input_digest, want.input_digest);
+    assert_eq!(c.engine_version, ENGINE_VERSION);
+    assert_eq!(c.old.digest, methodology_digest(&m));
+}

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use risk_core::decision::compare::SCORE_GROUPS;
 
 use crate::errors::{Failure, detached};
@@ -61,12 +62,12 @@ impl PyMethodologyComparison {
         self.inner.ratings_computed
     }
     /// The whole comparison as JSON text.
-    fn to_json(&self) -> String {
-        json::to_string(&*self.inner)
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        json::text(py, &json::to_string_py(py, &*self.inner)?)
     }
     /// The whole comparison as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &self.to_json())
+        json::to_python(py, &*self.inner)
     }
     /// One row per organisation: ``id``, ``score_old``, ``score_new``, ``change``,
     /// ``band_old``, ``band_new``, then one column per score group (its part of the change, in

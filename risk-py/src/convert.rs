@@ -14,10 +14,11 @@
 
 use std::path::Path;
 
+use pyo3::exceptions::PyUnicodeEncodeError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDate, PyDateTime, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDate, PyDateTime, PyDict, PyList, PyString};
 use risk_core::{Date, Error, ErrorCode, InputError};
 
 use crate::errors::{Failure, core_error};
@@ -41,20 +42,68 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::io(path, e))
 }
 
+/// Python values (a dict, a list of dicts, ...) as JSON text for the core parser, through
+/// `riskrating._convert.dumps` (which names the path of a NaN or an unserialisable value below
+/// `root`, the argument's name).
+///
+/// A `str` holding a lone surrogate (`"\ud800"`, as a key or a value) has no UTF-8 form: the
+/// value is then written again with every non-ASCII character escaped, so the text carries the
+/// surrogate as the JSON escape `\ud800` and the core's parser rejects it (`invalid_encoding`)
+/// at the path of the offending key or value, like any other bad input.
+pub fn dumps(value: &Bound<'_, PyAny>, root: &str) -> PyResult<PyBackedStr> {
+    static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = value.py();
+    let dumps = DUMPS.import(py, "riskrating._convert", "dumps")?;
+    let text = dumps.call1((value, root))?.cast_into::<PyString>()?;
+    match PyBackedStr::try_from(text) {
+        Err(e) if e.is_instance_of::<PyUnicodeEncodeError>(py) => {
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("ascii", true)?;
+            dumps
+                .call((value, root), Some(&kwargs))?
+                .cast_into::<PyString>()?
+                .try_into()
+        }
+        r => r,
+    }
+}
+
+/// JSON text given as a Python `str`, as UTF-8 bytes for the core's parser. A `str` with a lone
+/// surrogate has no UTF-8 form: it is encoded with `surrogatepass`, and the core reports the
+/// resulting bytes as `invalid_encoding` (naming the byte offset) instead of Python's
+/// `UnicodeEncodeError` escaping as a foreign exception.
+pub enum Utf8Text {
+    /// The text, borrowed from the `str`.
+    Str(PyBackedStr),
+    /// Bytes that are not UTF-8 (the `str` held a lone surrogate).
+    Bytes(PyBackedBytes),
+}
+
+/// Classify a `str` argument as [`Utf8Text`].
+pub fn utf8_text(s: &Bound<'_, PyString>) -> PyResult<Utf8Text> {
+    let py = s.py();
+    match PyBackedStr::try_from(s.clone()) {
+        Ok(t) => Ok(Utf8Text::Str(t)),
+        Err(e) if e.is_instance_of::<PyUnicodeEncodeError>(py) => {
+            let bytes = s.call_method1("encode", ("utf-8", "surrogatepass"))?;
+            Ok(Utf8Text::Bytes(bytes.cast_into::<PyBytes>()?.into()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Actions as JSON text: a JSON str as is; a dict (one action) or a list of dicts serialised.
 pub fn actions_text(actions: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = actions.cast::<PyString>() {
         let text: PyBackedStr = s.clone().try_into()?;
         return Ok(text.to_string());
     }
-    static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let dumps = DUMPS.import(actions.py(), "riskrating._convert", "dumps")?;
     let value = if actions.is_instance_of::<PyDict>() {
         PyList::new(actions.py(), [actions])?.into_any()
     } else {
         actions.clone()
     };
-    dumps.call1((value, "actions"))?.extract()
+    Ok(dumps(&value, "actions")?.to_string())
 }
 
 /// A date argument (str `YYYY-MM-DD`, `datetime.date`, `datetime.datetime` or a pandas

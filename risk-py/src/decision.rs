@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use risk_core::Action;
 
 use crate::convert::{actions_text, date_arg, dates_arg};
@@ -84,7 +85,7 @@ impl PyWhatIf {
     /// The actions applied, as dicts.
     #[getter]
     fn actions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(&self.inner.actions))
+        json::to_python(py, &self.inner.actions)
     }
     /// Its score before.
     #[getter]
@@ -110,15 +111,15 @@ impl PyWhatIf {
     /// ``delta``.
     #[getter]
     fn dependants<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(&self.inner.dependants))
+        json::to_python(py, &self.inner.dependants)
     }
     /// The result as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &self.to_json())
+        json::to_python(py, &*self.inner)
     }
     /// The result as compact JSON text.
-    fn to_json(&self) -> String {
-        json::to_string(&*self.inner)
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        json::text(py, &json::to_string_py(py, &*self.inner)?)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -202,7 +203,7 @@ impl PyPlan {
     /// The steps, best first: dicts with ``action`` (a dict) and ``gain`` (points).
     #[getter]
     fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(&self.inner.steps))
+        json::to_python(py, &self.inner.steps)
     }
     /// The score with every step applied together.
     #[getter]
@@ -232,11 +233,11 @@ impl PyPlan {
     }
     /// The plan as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &self.to_json())
+        json::to_python(py, &*self.inner)
     }
     /// The plan as compact JSON text.
-    fn to_json(&self) -> String {
-        json::to_string(&*self.inner)
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        json::text(py, &json::to_string_py(py, &*self.inner)?)
     }
     fn __len__(&self) -> usize {
         self.inner.steps.len()
@@ -357,11 +358,11 @@ impl PyHistory {
     }
     /// The history as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &self.to_json())
+        json::to_python(py, &*self.inner)
     }
     /// The history as compact JSON text.
-    fn to_json(&self) -> String {
-        json::to_string(&*self.inner)
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        json::text(py, &json::to_string_py(py, &*self.inner)?)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -401,11 +402,7 @@ pub fn change<'py>(
     let text = detached(py, || -> Result<_, Failure> {
         let portfolio = doc.load()?;
         let prepared = risk_core::validate(&portfolio, &m)?;
-        Ok(json::to_string(&prepared.change(
-            &organisation,
-            from,
-            to,
-        )?))
+        json::to_string(&prepared.change(&organisation, from, to)?)
     })?;
     json::loads(py, &text)
 }

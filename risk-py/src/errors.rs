@@ -11,7 +11,7 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use pyo3::exceptions::PyOSError;
+use pyo3::exceptions::{PyMemoryError, PyOSError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
@@ -102,6 +102,8 @@ pub enum Failure {
     Io(std::path::PathBuf, std::io::Error),
     /// The engine panicked: a bug, reported as `RiskError` with code `internal_error`.
     Panic(String),
+    /// An allocation failed (a result too large for the memory left): Python's `MemoryError`.
+    Memory,
 }
 
 /// Every core error type converts, through `risk_core::Error`.
@@ -149,6 +151,9 @@ impl Failure {
                 PyErr::from_value(value.into_any())
             }
             Failure::Panic(msg) => internal_error(py, &msg),
+            Failure::Memory => {
+                PyMemoryError::new_err("out of memory while building the result in riskrating")
+            }
         }
     }
 }

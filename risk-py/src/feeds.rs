@@ -82,7 +82,7 @@ impl PyKevCatalog {
     /// ``stated_count`` and ``entries`` (read).
     #[getter]
     fn meta<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(self.inner.meta()))
+        json::to_python(py, self.inner.meta())
     }
 
     fn __len__(&self) -> usize {
@@ -147,7 +147,7 @@ impl PyEpssScores {
     /// What the file says about itself: ``model_version``, ``score_date`` and ``rows`` (read).
     #[getter]
     fn meta<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(self.inner.meta()))
+        json::to_python(py, self.inner.meta())
     }
 
     /// ``(epss, percentile)`` of a CVE, or ``None``.
@@ -203,7 +203,7 @@ pub fn enrich<'py>(
         let mut portfolio = Arc::unwrap_or_clone(doc.load()?);
         let report =
             risk_core::feeds::enrich(&mut portfolio, kev.as_deref(), epss.as_deref(), overwrite);
-        Ok((Arc::new(portfolio), json::to_string(&report)))
+        Ok((Arc::new(portfolio), json::to_string(&report)?))
     })?;
     Ok((PyPortfolio::new(portfolio), json::loads(py, &report)?))
 }

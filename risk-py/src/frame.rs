@@ -45,7 +45,7 @@ impl Frame {
             match column {
                 Column::F64(v) => data.set_item(name, PyArray1::from_vec(py, v))?,
                 Column::I64(v) => data.set_item(name, PyArray1::from_vec(py, v))?,
-                Column::Str(v) => data.set_item(name, v)?,
+                Column::Str(v) => data.set_item(name, crate::json::str_list(py, &v)?)?,
                 Column::Bool(v) => data.set_item(name, PyArray1::from_vec(py, v))?,
             }
         }

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use risk_core::ingest::{Format, IngestOptions, ingest_readers};
 
 use crate::errors::{Failure, detached};
 use crate::feeds::PyKevCatalog;
 use crate::json;
-use crate::portfolio::PyPortfolio;
+use crate::portfolio::{Document, PyPortfolio};
 
 /// One input as Python passes it: name, format name, a path to stream, or the bytes.
 type PySource = (String, Option<String>, Option<PathBuf>, Option<Vec<u8>>);
@@ -23,12 +24,12 @@ type PySource = (String, Option<String>, Option<PathBuf>, Option<Vec<u8>>);
 /// ingest report as JSON text. Use ``riskrating.ingest.ocsf`` / ``.nessus`` instead.
 #[pyfunction]
 #[pyo3(signature = (sources, options, kev=None))]
-pub fn ingest(
-    py: Python<'_>,
+pub fn ingest<'py>(
+    py: Python<'py>,
     sources: Vec<PySource>,
     options: String,
     kev: Option<PyRef<'_, PyKevCatalog>>,
-) -> PyResult<(PyPortfolio, String)> {
+) -> PyResult<(PyPortfolio, Bound<'py, PyString>)> {
     let kev = kev.map(|k| k.inner.clone());
     let (portfolio, report) = detached(py, move || -> Result<_, Failure> {
         let mut options = IngestOptions::from_json(&options).map_err(risk_core::Error::from)?;
@@ -45,7 +46,28 @@ pub fn ingest(
             readers.push((name, format.as_deref().and_then(Format::from_name), reader));
         }
         let out = ingest_readers(readers, options)?;
-        Ok((out.portfolio, json::to_string(&out.report)))
+        Ok((out.portfolio, json::to_string(&out.report)?))
     })?;
-    Ok((PyPortfolio::new(Arc::new(portfolio)), report))
+    Ok((
+        PyPortfolio::new(Arc::new(portfolio)),
+        json::text(py, &report)?,
+    ))
+}
+
+/// ``base`` (any document form :func:`riskrating.rate` takes) with the evidence of
+/// ``evidence`` appended to the organisations of the same id, which are added when missing
+/// (``risk_core::ingest::merge_evidence``). Use ``Ingested.merge_into`` instead.
+#[pyfunction]
+pub fn merge_evidence(
+    py: Python<'_>,
+    base: &Bound<'_, PyAny>,
+    evidence: PyRef<'_, PyPortfolio>,
+) -> PyResult<PyPortfolio> {
+    let doc = Document::extract(base)?;
+    let evidence = evidence.inner.clone();
+    let merged = detached(py, move || -> Result<_, Failure> {
+        let base = doc.load()?;
+        Ok(risk_core::ingest::merge_evidence(&base, &evidence))
+    })?;
+    Ok(PyPortfolio::new(Arc::new(merged)))
 }

@@ -44,6 +44,9 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // Re-exported by the pure-Python `riskrating.quant` module.
     m.add_class::<quant::PySimulation>()?;
     m.add_function(wrap_pyfunction!(quant::simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(quant::_simulation_input, m)?)?;
+    m.add_function(wrap_pyfunction!(quant::_simulate_scenarios, m)?)?;
+    m.add_function(wrap_pyfunction!(quant::_simulation_from_scenarios, m)?)?;
     m.add_class::<feeds::PyKevCatalog>()?;
     m.add_class::<feeds::PyEpssScores>()?;
     m.add_function(wrap_pyfunction!(feeds::enrich, m)?)?;
@@ -62,6 +65,7 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split::rate_internal, m)?)?;
     m.add_function(wrap_pyfunction!(split::rate_from_internal, m)?)?;
     m.add_function(wrap_pyfunction!(ingest::ingest, m)?)?;
+    m.add_function(wrap_pyfunction!(ingest::merge_evidence, m)?)?;
     m.add_function(wrap_pyfunction!(system::system_report, m)?)?;
     m.add_class::<compare::PyMethodologyComparison>()?;
     m.add_function(wrap_pyfunction!(compare::compare_methodologies, m)?)?;

@@ -13,11 +13,12 @@ use std::sync::Arc;
 use pyo3::PyTypeInfo;
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyMemoryView, PyString};
 use risk_core::Portfolio;
 
-use crate::convert::{date_arg, is_path_like, looks_like_json, read_file};
+use crate::convert::{
+    Utf8Text, date_arg, dumps, is_path_like, looks_like_json, read_file, utf8_text,
+};
 use crate::errors::{Failure, detached};
 use crate::json;
 
@@ -62,12 +63,8 @@ impl PyPortfolio {
 
     /// Organisation ids, in document order.
     #[getter]
-    fn ids(&self) -> Vec<String> {
-        self.inner
-            .organisations
-            .iter()
-            .map(|o| o.id.clone())
-            .collect()
+    fn ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        json::str_list(py, self.inner.organisations.iter().map(|o| &o.id))
     }
 
     /// The number of organisations.
@@ -87,9 +84,8 @@ impl PyPortfolio {
     ///
     /// >>> riskrating.Portfolio({"as_of": "2025-09-30", "organisations": []}).to_json()
     /// '{"as_of":"2025-09-30","organisations":[]}'
-    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        let inner = self.inner.clone();
-        detached(py, move || Ok(json::to_string(&*inner)))
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        json::text(py, &self.json_text(py)?)
     }
 
     /// The document as a dict (via JSON).
@@ -97,7 +93,15 @@ impl PyPortfolio {
     /// >>> riskrating.Portfolio({"as_of": "2025-09-30", "organisations": [{"id": "A"}]}).to_dict()
     /// {'as_of': '2025-09-30', 'organisations': [{'id': 'A', 'peer_group': 'unassigned'}]}
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &self.to_json(py)?)
+        json::loads(py, &self.json_text(py)?)
+    }
+}
+
+impl PyPortfolio {
+    /// The document as JSON text, written without the GIL (`MemoryError` when it does not fit).
+    fn json_text(&self, py: Python<'_>) -> PyResult<String> {
+        let inner = self.inner.clone();
+        detached(py, move || json::to_string(&*inner))
     }
 }
 
@@ -159,11 +163,11 @@ impl Document {
             return Ok(Document::Parsed(p.get().inner.clone()));
         }
         if let Ok(s) = obj.cast::<PyString>() {
-            let text: PyBackedStr = s.clone().try_into()?;
-            return Ok(if looks_like_json(&text) {
-                Document::Text(text)
-            } else {
-                Document::File(PathBuf::from(&*text))
+            return Ok(match utf8_text(s)? {
+                Utf8Text::Str(text) if looks_like_json(&text) => Document::Text(text),
+                Utf8Text::Str(text) => Document::File(PathBuf::from(&*text)),
+                // Not UTF-8 (a lone surrogate): the core names the encoding problem.
+                Utf8Text::Bytes(bytes) => Document::Bytes(bytes),
             });
         }
         if let Ok(b) = obj.cast::<PyBytes>() {
@@ -178,11 +182,7 @@ impl Document {
             return Ok(Document::File(obj.extract::<PathBuf>()?));
         }
         // A dict (or any JSON-serialisable value): serialise once, then parse like text.
-        static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let dumps = DUMPS.import(py, "riskrating._convert", "dumps")?;
-        let text = dumps.call1((obj,))?;
-        let text: PyBackedStr = text.cast_into::<PyString>()?.try_into()?;
-        Ok(Document::Text(text))
+        Ok(Document::Text(dumps(obj, "")?))
     }
 
     /// Parse (or share) the portfolio. Runs without the GIL.

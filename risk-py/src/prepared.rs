@@ -74,7 +74,12 @@ impl PyPreparedPortfolio {
     /// As :func:`rate`.
     fn rate(&self, py: Python<'_>) -> PyResult<PyPortfolioRating> {
         let inner = self.inner.clone();
-        let shared = detached(py, move || Ok(Shared::new(inner.rate())))?;
+        let shared = detached(py, move || {
+            Ok(Shared::new(
+                inner.rate(),
+                inner.methodology().provenance_label(),
+            ))
+        })?;
         Ok(PyPortfolioRating { shared })
     }
 
@@ -122,7 +127,7 @@ impl PyPreparedPortfolio {
         let to = date_arg(py, end, "end")?;
         let inner = self.inner.clone();
         let text = detached(py, move || -> Result<_, Failure> {
-            Ok(json::to_string(&inner.change(organisation, from, to)?))
+            json::to_string(&inner.change(organisation, from, to)?)
         })?;
         json::loads(py, &text)
     }

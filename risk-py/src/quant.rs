@@ -4,9 +4,8 @@
 
 use std::sync::Arc;
 
-use numpy::PyArray1;
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 use risk_core::quant::{
     DEFAULT_LEC_POINTS, DEFAULT_TRIALS, Losses, Measure, Mode, QuantError, ReportOptions,
@@ -23,15 +22,13 @@ fn scenarios_text(scenarios: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = scenarios.cast::<PyString>() {
         return s.extract();
     }
-    static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let dumps = DUMPS.import(scenarios.py(), "riskrating._convert", "dumps")?;
     let value = if scenarios.is_instance_of::<PyDict>() {
         PyList::new(scenarios.py(), [scenarios])?.into_any()
     } else {
         scenarios.clone()
     };
-    dumps
-        .call1((value, "scenarios"))
+    crate::convert::dumps(&value, "scenarios")
+        .map(|text| text.to_string())
         .map_err(|e| {
             // A value JSON cannot hold (NaN, an object) is a simulation input problem here.
             let py = scenarios.py();
@@ -39,8 +36,7 @@ fn scenarios_text(scenarios: &Bound<'_, PyAny>) -> PyResult<String> {
                 Some(input) => core_error(py, &QuantError::Input(input).into()),
                 None => e,
             }
-        })?
-        .extract()
+        })
 }
 
 /// A `riskrating.InputError` raised by the Python helpers as the core's `InputError` (its first
@@ -119,6 +115,83 @@ pub fn simulate(
         Ok(risk_core::quant::simulate_rated(
             &input,
             ratings.as_ref().map(|r| &r.doc),
+        )?)
+    })?;
+    Ok(PySimulation {
+        inner: Arc::new(sim),
+    })
+}
+
+/// The simulation input of :func:`simulate` as one self-contained JSON document (the rating's
+/// figures in its ``ratings``, ``risk_core::quant::rated_input``), checked, and its number of
+/// scenarios. ``riskrating.spark.simulate`` ships it to the executors.
+#[pyfunction]
+#[pyo3(signature = (scenarios, n = DEFAULT_TRIALS, seed = 0, mode = "compound", ratings = None))]
+pub fn _simulation_input<'py>(
+    py: Python<'py>,
+    scenarios: &Bound<'py, PyAny>,
+    n: u64,
+    seed: u64,
+    mode: &str,
+    ratings: Option<&Bound<'py, PyPortfolioRating>>,
+) -> PyResult<(Bound<'py, PyString>, usize)> {
+    let text = scenarios_text(scenarios)?;
+    let mode: Mode = raise(py, mode.parse::<Mode>())?;
+    let ratings = ratings.map(|r| r.get().shared.clone());
+    let (text, count) = detached(py, || -> Result<_, Failure> {
+        let input = SimulationInput {
+            trials: n,
+            seed,
+            mode,
+            scenarios: risk_core::quant::parse_scenarios(&text)?,
+            ratings: Default::default(),
+            report: ReportOptions::default(),
+        };
+        let input = risk_core::quant::rated_input(&input, ratings.as_ref().map(|r| &r.doc));
+        risk_core::quant::validate(&input, &input.ratings)?;
+        Ok((json::to_string(&input)?, input.scenarios.len()))
+    })?;
+    Ok((json::text(py, &text)?, count))
+}
+
+/// The losses of the scenarios at ``indices`` of the input :func:`_simulation_input` wrote
+/// (``risk_core::quant::simulate_scenarios``: the same streams as the whole run), one NumPy array
+/// per index.
+#[pyfunction]
+pub fn _simulate_scenarios<'py>(
+    py: Python<'py>,
+    input: &str,
+    indices: Vec<usize>,
+) -> PyResult<Vec<Bound<'py, PyArray1<f64>>>> {
+    let input = input.to_owned();
+    let parts = detached(py, move || -> Result<_, Failure> {
+        let input = risk_core::quant::parse_simulation_input_unchecked(&input)?;
+        Ok(risk_core::quant::simulate_scenarios(&input, &indices)?)
+    })?;
+    Ok(parts
+        .into_iter()
+        .map(|v| PyArray1::from_vec(py, v))
+        .collect())
+}
+
+/// The :class:`Simulation` of that input from every scenario's losses, in scenario order
+/// (``risk_core::quant::simulation_from_scenarios``): equal to :func:`simulate` bit for bit.
+#[pyfunction]
+pub fn _simulation_from_scenarios(
+    py: Python<'_>,
+    input: &str,
+    losses: Vec<PyReadonlyArray1<'_, f64>>,
+) -> PyResult<PySimulation> {
+    let per_scenario: Vec<Vec<f64>> = losses
+        .iter()
+        .map(|a| a.as_array().iter().copied().collect())
+        .collect();
+    let input = input.to_owned();
+    let sim = detached(py, move || -> Result<_, Failure> {
+        let input = risk_core::quant::parse_simulation_input_unchecked(&input)?;
+        Ok(risk_core::quant::simulation_from_scenarios(
+            &input,
+            per_scenario,
         )?)
     })?;
     Ok(PySimulation {
@@ -328,7 +401,7 @@ impl PySimulation {
         };
         let inner = self.inner.clone();
         let text = detached(py, move || -> Result<String, Failure> {
-            Ok(inner.checked_report(&options)?.to_json())
+            json::to_string(&inner.checked_report(&options)?)
         })?;
         json::loads(py, &text)
     }

@@ -8,7 +8,7 @@ use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyString;
+use pyo3::types::{PyList, PyString};
 use risk_core::{Methodology, PortfolioRating};
 
 use crate::convert::limits_arg;
@@ -22,17 +22,20 @@ use crate::portfolio::Document;
 pub struct Shared {
     pub doc: PortfolioRating,
     index: HashMap<String, usize>,
+    /// Where the numbers come from ([`risk_core::Methodology::provenance_label`]).
+    label: String,
 }
 
 impl Shared {
-    pub fn new(doc: PortfolioRating) -> Arc<Self> {
+    /// `label`: the rating methodology's `provenance_label()` (calibration-v1 section 3.6).
+    pub fn new(doc: PortfolioRating, label: String) -> Arc<Self> {
         let index = doc
             .ratings
             .iter()
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
-        Arc::new(Shared { doc, index })
+        Arc::new(Shared { doc, index, label })
     }
 }
 
@@ -98,9 +101,10 @@ pub fn rate(
     let m: Arc<Methodology> = PyMethodology::resolve(methodology);
     let rating = detached(py, || -> Result<_, Failure> {
         let portfolio = doc.load_with_limits(&limits)?;
-        Ok(Shared::new(risk_core::rate_with_limits(
-            &portfolio, &m, &limits,
-        )?))
+        Ok(Shared::new(
+            risk_core::rate_with_limits(&portfolio, &m, &limits)?,
+            m.provenance_label(),
+        ))
     })?;
     Ok(PyPortfolioRating { shared: rating })
 }
@@ -179,29 +183,31 @@ impl PyPortfolioRating {
         &self.shared.doc.methodology_version
     }
 
+    /// Where the probabilities come from: ``"expert judgement — not fitted to incident data"``,
+    /// or the fit a calibrated methodology records (calibration-v1 section 3.6).
+    #[getter]
+    fn label(&self) -> &str {
+        &self.shared.label
+    }
+
     /// Organisation ids, in input order.
     #[getter]
-    fn ids(&self) -> Vec<String> {
-        self.shared
-            .doc
-            .ratings
-            .iter()
-            .map(|r| r.id.clone())
-            .collect()
+    fn ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        json::str_list(py, self.shared.doc.ratings.iter().map(|r| &r.id))
     }
 
     /// Score distribution per peer group (sorted by name): dicts with ``peer_group``, ``n``,
     /// ``min``, ``p25``, ``median``, ``p75``, ``max``.
     #[getter]
     fn peer_groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(&self.shared.doc.peer_groups))
+        json::to_python(py, &self.shared.doc.peer_groups)
     }
 
     /// Organisations others depend on, most systemic first: dicts with ``id``, ``dependents``
     /// and ``systemic_exposure``.
     #[getter]
     fn suppliers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(&self.shared.doc.suppliers))
+        json::to_python(py, &self.shared.doc.suppliers)
     }
 
     fn __len__(&self) -> usize {
@@ -259,14 +265,13 @@ impl PyPortfolioRating {
     }
 
     /// The output document as compact JSON text, identical to the Rust example's ``--json``.
-    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        let shared = self.shared.clone();
-        detached(py, move || Ok(shared.doc.to_json()))
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        json::text(py, &self.json_text(py)?)
     }
 
     /// The output document as a dict (``json.loads(self.to_json())``).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &self.to_json(py)?)
+        json::loads(py, &self.json_text(py)?)
     }
 
     /// One row per organisation: ``id``, ``peer_group``, ``score``, ``band``, ``lower``,
@@ -338,7 +343,7 @@ impl PyPortfolioRating {
     /// ``methodology_digest``, ``engine_version``; None for an output document without it.
     #[getter]
     fn provenance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(&self.shared.doc.provenance))
+        json::to_python(py, &self.shared.doc.provenance)
     }
 
     /// Factors in long format, one row per organisation and factor: ``id``, ``factor``,
@@ -375,10 +380,11 @@ impl PyPortfolioRating {
     fn __repr__(&self) -> String {
         let d = &self.shared.doc;
         format!(
-            "PortfolioRating(as_of='{}', methodology='{}', ratings={})",
+            "PortfolioRating(as_of='{}', methodology='{}', ratings={}, label={})",
             d.as_of,
             d.methodology,
-            d.ratings.len()
+            d.ratings.len(),
+            q(&self.shared.label)
         )
     }
 }
@@ -560,6 +566,16 @@ impl PyRating {
             })
             .collect()
     }
+    /// Where the probabilities come from (as :attr:`PortfolioRating.label`), or None for a
+    /// rating on its own (inside a what-if result, which carries the label itself).
+    #[getter]
+    fn label(&self) -> Option<&str> {
+        match &self.src {
+            RatingRef::InPortfolio(s, _) => Some(&s.label),
+            RatingRef::Single(_) => None,
+        }
+    }
+
     /// Date of the newest counted evidence item (``YYYY-MM-DD``), or None (section 11).
     #[getter]
     fn evidence_as_of(&self) -> Option<String> {
@@ -574,7 +590,7 @@ impl PyRating {
     /// interval_undisputed, band_undisputed}``, or None where no open dispute reaches it.
     #[getter]
     fn disputes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &json::to_string(&self.r().disputes))
+        json::to_python(py, &self.r().disputes)
     }
     /// The evidence items that move the score most, largest first.
     #[getter]
@@ -589,12 +605,12 @@ impl PyRating {
 
     /// This rating as a dict (the ``ratings[i]`` entry of the output document).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::loads(py, &self.to_json())
+        json::to_python(py, self.r())
     }
 
     /// This rating as compact JSON text.
-    fn to_json(&self) -> String {
-        json::to_string(self.r())
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        json::text(py, &json::to_string_py(py, self.r())?)
     }
 
     /// The factors of this rating as a frame (same columns as
@@ -645,6 +661,15 @@ impl PyRating {
         CARD.import(slf.py(), "riskrating._html", "rating_card")?
             .call1((slf,))?
             .extract()
+    }
+}
+
+impl PyPortfolioRating {
+    /// The output document as JSON text, written without the GIL (identical to the core's
+    /// `PortfolioRating::to_json`, but `MemoryError` rather than an abort when it does not fit).
+    fn json_text(&self, py: Python<'_>) -> PyResult<String> {
+        let shared = self.shared.clone();
+        detached(py, move || json::to_string(&shared.doc))
     }
 }
 

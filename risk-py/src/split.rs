@@ -138,7 +138,10 @@ pub fn rate_from_internal(
     let g = graph.get().inner.clone();
     let shared = detached(py, move || -> Result<_, Failure> {
         let parsed = split::parse_internal(&internal)?;
-        Ok(Shared::new(risk_core::rate_from_internal(&g, &m, &parsed)?))
+        Ok(Shared::new(
+            risk_core::rate_from_internal(&g, &m, &parsed)?,
+            m.provenance_label(),
+        ))
     })?;
     Ok(PyPortfolioRating { shared })
 }

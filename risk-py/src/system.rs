@@ -11,14 +11,14 @@ use crate::portfolio::Document;
 /// The system report as JSON text (see :func:`riskrating.system`).
 #[pyfunction]
 #[pyo3(signature = (document, options, organisation = None, actions = None, methodology = None))]
-pub fn system_report(
-    py: Python<'_>,
+pub fn system_report<'py>(
+    py: Python<'py>,
     document: &Bound<'_, PyAny>,
     options: &Bound<'_, PyString>,
     organisation: Option<&str>,
     actions: Option<&Bound<'_, PyAny>>,
     methodology: Option<&Bound<'_, PyMethodology>>,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyString>> {
     let doc = Document::extract(document)?;
     let options: String = options.extract()?;
     let m = PyMethodology::resolve(methodology);
@@ -32,7 +32,7 @@ pub fn system_report(
             },
         )),
     };
-    detached(py, || -> Result<_, Failure> {
+    let text = detached(py, || -> Result<_, Failure> {
         let portfolio = doc.load()?;
         let report = risk_core::system::simulate_request(
             &portfolio,
@@ -40,6 +40,7 @@ pub fn system_report(
             &options,
             change.as_ref().map(|(o, a)| (o.as_str(), a.as_str())),
         )?;
-        Ok(report.to_json())
-    })
+        crate::json::to_string(&report)
+    })?;
+    crate::json::text(py, &text)
 }

@@ -118,6 +118,46 @@ def test_pinned_as_of_and_unknown_supplier_on_the_driver(session: Any) -> None:
     assert rated(got) == rated(riskrating.rate(q))
 
 
+def _bits(a: Any) -> bytes:
+    import numpy as np
+
+    return np.ascontiguousarray(a, dtype="<f8").tobytes()
+
+
+@pytest.mark.parametrize("mode, partitions", [("compound", 3), ("expected", None)])
+def test_spark_simulation_equals_simulate_bit_for_bit(session: Any, mode: str, partitions: Any) -> None:
+    # Five scenarios over 3 (or defaultParallelism) partitions, two from ratings, an organisation
+    # with two scenarios; 20,000 trials = 3 chunks of 8,192 per scenario, the last one partial.
+    result = riskrating.rate(riskrating.sample_portfolio(60, seed=5))
+    a, b = result.ids[0], result.ids[1]
+    scenarios = [
+        {"name": "ransomware", "frequency": {"from_rating": a},
+         "primary_loss": {"type": "lognormal_ci", "low": 1e5, "high": 1e7}},
+        {"name": "supplier", "frequency": {"from_rating": b}, "primary_loss": 2.5e5},
+        {"name": "outage", "organisation": a, "frequency": {"lef": {"type": "pert", "min": 0.1, "mode": 0.4, "max": 2}},
+         "primary_loss": {"type": "triangular", "min": 1e3, "mode": 5e3, "max": 9e4},
+         "secondary": {"probability": 0.3, "loss": {"type": "uniform", "min": 0, "max": 5e4}}},
+        {"name": "phishing", "frequency": {"tef": 12, "vulnerability": {"type": "uniform", "min": 0, "max": 0.2}},
+         "primary_loss": {"type": "normal", "mean": 2e4, "sd": 5e3}},
+        {"name": "fraud", "frequency": {"lef": 0.05}, "primary_loss": {"type": "pert", "min": 1e4, "mode": 1e5, "max": 1e6}},
+    ]
+    want = riskrating.quant.simulate(scenarios, n=20_000, seed=9, mode=mode, ratings=result)
+    got = spark.simulate(session, scenarios, n=20_000, seed=9, mode=mode, ratings=result, partitions=partitions)
+    assert isinstance(got, riskrating.quant.Simulation)
+    assert (got.trials, got.seed, got.mode) == (want.trials, want.seed, want.mode)
+    assert _bits(got.losses) == _bits(want.losses)
+    for s in scenarios:
+        assert _bits(got.scenario_losses(s["name"])) == _bits(want.scenario_losses(s["name"])), s["name"]
+    assert got.report() == want.report()
+
+
+def test_spark_simulation_checks_its_input_on_the_driver(session: Any) -> None:
+    bad = [{"name": "x", "frequency": {"lef": 1}, "primary_loss": {"type": "pert", "min": 5, "mode": 1, "max": 9}}]
+    with pytest.raises(riskrating.SimulationError) as info:
+        spark.simulate(session, bad, n=100)
+    assert info.value.path == "scenarios[0].primary_loss.mode"
+
+
 def test_spark_notebook_runs(tmp_path: Any) -> None:
     """examples/notebooks/spark.ipynb runs headlessly top to bottom. Its kernel is another process,
     so it has a SparkSession of its own (the one exception to one session per run)."""

@@ -59,7 +59,10 @@ def test_portfolio_rating_is_a_sequence_indexed_by_id(small):
         r[1.5]
     assert r.as_of == "2025-09-30"
     assert r.methodology == "nhs-caf-v1" and r.methodology_version == riskrating.Methodology.default().version
-    assert repr(r) == "PortfolioRating(as_of='2025-09-30', methodology='nhs-caf-v1', ratings=3)"
+    assert repr(r) == (
+        "PortfolioRating(as_of='2025-09-30', methodology='nhs-caf-v1', ratings=3, "
+        "label='expert judgement — not fitted to incident data')"
+    )
 
 
 def test_rating_attributes_match_the_output_document(small):

@@ -50,6 +50,13 @@ def test_fitted_methodology_rates(report: riskrating.CalibrationReport) -> None:
     base = riskrating.rate(FILES[0])
     assert len(fitted) == len(base) > 0
     assert fitted.methodology == "nhs-caf-v1-fitted"
+    # calibration-v1 3.6: person-facing outputs say where the probabilities come from.
+    assert base.label == "expert judgement — not fitted to incident data"
+    assert fitted.label.startswith("fitted to incidents: level ") and fitted.label == fitted[0].label
+    assert "expert judgement" in repr(base) and "fitted to incidents" in repr(fitted)
+    assert "fitted to incidents" in fitted[0]._repr_html_()
+    prepared = riskrating.PreparedPortfolio(FILES[0], m)
+    assert prepared.rate().label == fitted.label
 
 
 def test_frames(report: riskrating.CalibrationReport) -> None:

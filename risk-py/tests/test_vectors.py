@@ -35,27 +35,32 @@ def _same(got: Any, want: Any, path: str = "") -> None:
         assert got == want and type(got) is type(want), f"{path}: {got!r} != {want!r}"
 
 
-def _run(case: Dict[str, Any]) -> Dict[str, Any]:
+def _outcome(case: Dict[str, Any]) -> Dict[str, Any]:
     path = VECTORS / case["input"]
     kind = case["kind"]
+    if kind == "rate":
+        return riskrating.rate(path).to_dict()
+    if kind == "what_if":
+        return riskrating.what_if(path, case["organisation"], case["actions"]).to_dict()
+    if kind == "plan":
+        return riskrating.plan(path, case["organisation"], k=case["k"]).to_dict()
+    if kind == "history":
+        return riskrating.history(path, case["dates"]).to_dict()
+    raise AssertionError(f"unknown case kind {kind}")
+
+
+def _run(case: Dict[str, Any]) -> Dict[str, Any]:
     try:
-        if kind == "rate":
-            # Provenance (section 11) is verified, then left out: the expected files hold the
-            # figures only (the engine version changes with every release).
-            doc = riskrating.rate(path).to_dict()
-            prov = doc.pop("provenance")
-            assert prov["input_digest"].startswith("sha256:") and len(prov["input_digest"]) == 71
-            assert prov["methodology"] == doc["methodology"]
-            return doc
-        if kind == "what_if":
-            return riskrating.what_if(path, case["organisation"], case["actions"]).to_dict()
-        if kind == "plan":
-            return riskrating.plan(path, case["organisation"], k=case["k"]).to_dict()
-        if kind == "history":
-            return riskrating.history(path, case["dates"]).to_dict()
+        doc = _outcome(case)
     except riskrating.InputError as e:
         return {"errors": [{"code": p["code"], "path": p["path"]} for p in e.errors]}
-    raise AssertionError(f"unknown case kind {kind}")
+    # Provenance (section 11) is verified, then left out: the expected files hold the figures
+    # only (the engine version changes with every release).
+    prov = doc.pop("provenance")
+    assert prov["input_digest"].startswith("sha256:") and len(prov["input_digest"]) == 71
+    assert prov["methodology"] == riskrating.Methodology.default().id
+    assert prov["engine_version"] == riskrating.__version__
+    return doc
 
 
 def test_manifest_is_not_empty() -> None:

@@ -56,6 +56,7 @@ export interface MetricObservation {
   /** At least 1. */
   trials: number;
   observed_on: IsoDate;
+  /** Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it. */
   source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
@@ -89,6 +90,7 @@ export interface Finding {
   first_seen: IsoDate;
   /** Absent or null while open. */
   resolved_on?: IsoDate | null;
+  /** Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it. */
   source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
@@ -102,6 +104,7 @@ export interface Dependency {
   supplier: string;
   criticality: Criticality;
   access: Access;
+  /** Free-text source system (`Qualys`, `Intune`, …): outputs can be grouped by it. */
   source?: string | null;
   /** A dispute against this item (methodology section 10). */
   dispute?: Dispute | null;
@@ -660,6 +663,8 @@ export interface WhatIf {
   rating: Rating;
   /** Other organisations whose score changed (its dependants, through the supply chain). */
   dependants: ScoreChange[];
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 /** One step of a plan: an action and its own gain in points. */
@@ -678,6 +683,8 @@ export interface Plan {
   steps: PlanStep[];
   /** The score with every step applied together. */
   score_with_all: number;
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 /** Ratings of every organisation at a list of dates. */
@@ -686,6 +693,8 @@ export interface History {
   dates: IsoDate[];
   /** One series per organisation, in input order. */
   series: { id: string; points: HistoryPoint[] }[];
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 /** A rating at one date. */
@@ -751,6 +760,8 @@ export interface Change {
   entered: Record<string, unknown>[];
   left: Record<string, unknown>[];
   decayed: Record<string, unknown>[];
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 // ---- Methodologies and threat feeds ----------------------------------------------------------
@@ -993,6 +1004,12 @@ export function ingestOcsf(data: string | Uint8Array, options: Json<IngestOption
 export function ingestNessus(data: string | Uint8Array, options: Json<IngestOptions>, kev?: unknown): Ingested;
 /** Ingest several exports (format detected per file), e.g. files dropped on the portal. */
 export function ingestFiles(files: { name: string; data: string | Uint8Array }[], options: Json<IngestOptions>, kev?: unknown): Ingested;
+/**
+ * `document` with ingested evidence (`Ingested.portfolio`) appended to the organisations of the
+ * same id (an organisation it lacks is added); `as_of` stays the document's. The result is not
+ * checked: rating it reports, e.g., a finding id both documents hold.
+ */
+export function mergeEvidence(document: Json<Portfolio>, evidence: Json<Portfolio>): Portfolio;
 // ---- The system view: correlated incidents across groups (docs/methodology.md section 17) ----
 
 /** Options of {@link system}; every field optional. */
@@ -1051,6 +1068,8 @@ export interface SystemReport {
   portfolio: GroupRisk;
   groups: GroupRisk[];
   organisations: { id: string; simulated: number; se: number; rated: number; difference: number }[];
+  /** The input document's digest, the methodology and the engine (methodology section 11). */
+  provenance?: Provenance;
 }
 
 /**
@@ -1090,6 +1109,10 @@ export interface MethodologyComparison {
   /** 2^G. */
   ratings_computed: number;
   organisations: OrganisationChange[];
+  /** SHA-256 of the input document in RFC 8785 canonical form (methodology section 11). */
+  input_digest: string;
+  /** The engine version that computed the comparison. */
+  engine_version: string;
 }
 
 /** Score and band under both methodologies, the change and its attribution to groups. */

@@ -94,3 +94,17 @@ pub fn ingest_files(files: JsValue, options: JsValue, kev: JsValue) -> Result<Js
     }
     run(sources, &options, &kev)
 }
+
+/// `document` with the evidence of an ingest (the `portfolio` that `ingestFiles` returns, or any
+/// evidence document) appended to the organisations of the same id, an organisation it lacks
+/// added; `as_of` stays the document's (`risk_core::ingest::merge_evidence`; Rust
+/// `Ingested::merge_into`, Python `Ingested.merge_into`). Both are checked as portfolio
+/// documents (an `Error` with `problems` otherwise); the result is not, so rating it reports a
+/// finding id that both hold.
+#[wasm_bindgen(js_name = mergeEvidence)]
+pub fn merge_evidence(document: JsValue, evidence: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let base = convert::portfolio(&document).map_err(error::core)?;
+    let evidence = convert::portfolio(&evidence).map_err(error::core)?;
+    convert::to_js(&risk_core::ingest::merge_evidence(&base, &evidence))
+}

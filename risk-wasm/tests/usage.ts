@@ -129,3 +129,10 @@ ratePortfolio(doc, null, { max_items_per_list: "many" });
 // @ts-expect-error: no such limit
 ratePortfolio(doc, null, { max_items: 5 });
 console.log(p0, split, schema, back);
+// Ingest: the evidence merged into a document, which rates.
+import { ingestFiles, mergeEvidence, type Ingested } from "riskrating";
+const ingested: Ingested = ingestFiles([{ name: "scan.nessus", data: new Uint8Array() }], { as_of: "2025-09-30" });
+const withEvidence: Portfolio = mergeEvidence(doc, ingested.portfolio);
+ratePortfolio(mergeEvidence(JSON.stringify(doc), withEvidence));
+// @ts-expect-error: the evidence is a portfolio document, not the ingest report
+mergeEvidence(doc, ingested.report);

@@ -370,7 +370,7 @@ fn incidents_from_value(v: &JVal) -> Result<Incidents, CalibrationError> {
                     &format!("{p}.origin"),
                     format!(
                         "`{}` is not an origin (internal, supplier)",
-                        crate::error::clip(other, 60)
+                        crate::text::clip(other, 60)
                     ),
                 ));
             }
@@ -405,7 +405,7 @@ fn incidents_from_value(v: &JVal) -> Result<Incidents, CalibrationError> {
             return Err(r.err(
                 "duplicate_id",
                 &format!("{p}.id"),
-                format!("duplicate incident id `{}`", crate::error::clip(&id, 60)),
+                format!("duplicate incident id `{}`", crate::text::clip(&id, 60)),
             ));
         }
         out.push(Incident {
@@ -452,7 +452,7 @@ impl Incidents {
                     &format!("{p}.organisation"),
                     format!(
                         "no organisation `{}` in the portfolio",
-                        crate::error::clip(&inc.organisation, 60)
+                        crate::text::clip(&inc.organisation, 60)
                     ),
                 ));
             };
@@ -478,7 +478,7 @@ impl Incidents {
                             &format!("{p}.supplier"),
                             format!(
                                 "no organisation `{}` in the portfolio",
-                                crate::error::clip(s, 60)
+                                crate::text::clip(s, 60)
                             ),
                         ));
                     }
@@ -664,7 +664,7 @@ fn config_from_value(v: &JVal) -> Result<CalibrationConfig, CalibrationError> {
                     "level",
                     format!(
                         "`{}` is not a level (intercept, recalibrate, refit, auto)",
-                        crate::error::clip(other, 60)
+                        crate::text::clip(other, 60)
                     ),
                 ));
             }
@@ -805,7 +805,7 @@ impl CalibrationConfig {
                         &format!("peer_groups[{j}]"),
                         format!(
                             "no organisation is in peer group `{}`",
-                            crate::error::clip(g, 60)
+                            crate::text::clip(g, 60)
                         ),
                     ));
                 }

@@ -91,6 +91,11 @@ pub struct MethodologyComparison {
     pub ratings_computed: usize,
     /// One entry per organisation, in input order.
     pub organisations: Vec<OrganisationChange>,
+    /// SHA-256 of the input document in RFC 8785 canonical form (methodology section 11); the
+    /// methodologies' digests are in `old` and `new`.
+    pub input_digest: String,
+    /// The engine version that computed the comparison.
+    pub engine_version: String,
 }
 
 fn reference(m: &Methodology) -> MethodologyRef {
@@ -211,5 +216,7 @@ pub fn compare_methodologies(
             .collect(),
         ratings_computed: 1 << gn,
         organisations,
+        input_digest: crate::rating::provenance::input_digest(portfolio),
+        engine_version: crate::rating::provenance::ENGINE_VERSION.to_owned(),
     })
 }

@@ -65,9 +65,9 @@ pub(crate) fn settle(
             format!("actions[{i}].{}", FIELDS[k]),
             format!(
                 "organisation `{}` has no open dispute on {} `{}`",
-                crate::error::clip(&org.id, 200),
+                crate::text::clip(&org.id, 200),
                 FIELDS[k],
-                crate::error::clip(name, 200)
+                crate::text::clip(name, 200)
             ),
         ));
     }

@@ -19,6 +19,10 @@ pub struct History {
     pub dates: Vec<Date>,
     /// One series per organisation, in input order.
     pub series: Vec<Series>,
+    /// Where this result comes from: the input document's digest, the methodology and the
+    /// engine (methodology section 11), so that it can be reproduced and audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::rating::provenance::Provenance>,
 }
 
 /// One organisation's ratings over time.
@@ -75,6 +79,10 @@ pub struct Change {
     pub left: Vec<EvidenceChange>,
     /// Items counted at both whose weight decayed most.
     pub decayed: Vec<EvidenceChange>,
+    /// Where this result comes from: the input document's digest, the methodology and the
+    /// engine (methodology section 11), so that it can be reproduced and audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::rating::provenance::Provenance>,
 }
 
 /// One factor's part of a change.
@@ -149,6 +157,7 @@ impl Prepared {
             methodology: self.methodology.id().to_owned(),
             dates: dates.to_vec(),
             series,
+            provenance: Some(self.provenance.clone()),
         }
     }
 
@@ -163,7 +172,7 @@ impl Prepared {
                 "organisation",
                 format!(
                     "no organisation has the id `{}`",
-                    crate::error::clip(organisation, 200)
+                    crate::text::clip(organisation, 200)
                 ),
             )
         })?;
@@ -272,6 +281,7 @@ impl Prepared {
             entered,
             left,
             decayed,
+            provenance: Some(self.provenance.clone()),
         })
     }
 }

@@ -143,6 +143,10 @@ pub struct WhatIf {
     pub rating: Rating,
     /// Other organisations whose score changed (its dependants, through the supply chain).
     pub dependants: Vec<ScoreChange>,
+    /// Where this result comes from: the input document's digest, the methodology and the
+    /// engine (methodology section 11), so that it can be reproduced and audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::rating::provenance::Provenance>,
 }
 
 /// A change of one organisation's score.
@@ -173,6 +177,10 @@ pub struct Plan {
     pub steps: Vec<PlanStep>,
     /// The score reached with all steps applied together.
     pub score_with_all: f64,
+    /// Where this result comes from: the input document's digest, the methodology and the
+    /// engine (methodology section 11), so that it can be reproduced and audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::rating::provenance::Provenance>,
 }
 
 /// One step of a plan.
@@ -187,7 +195,7 @@ pub struct PlanStep {
 
 /// Ids as quoted in what-if messages (an action's strings have no length limit).
 fn shown(s: &str) -> String {
-    crate::error::clip(s, SHOWN_CHARS)
+    crate::text::clip(s, SHOWN_CHARS)
 }
 
 /// Longest id quoted whole in a what-if error message, in characters.
@@ -432,6 +440,7 @@ impl Prepared {
             delta: rating.score - score_before,
             rating,
             dependants,
+            provenance: Some(self.provenance.clone()),
         })
     }
 
@@ -567,6 +576,7 @@ impl Prepared {
             candidates: candidates.len(),
             steps,
             score_with_all,
+            provenance: Some(self.provenance.clone()),
         })
     }
 }
@@ -619,7 +629,12 @@ pub fn parse_actions(text: &str) -> Result<Vec<Action>, InputError> {
         let e = e.under("actions");
         let p = e.first();
         InputError::single(
-            if p.code == ErrorCode::MalformedJson {
+            // Text that is not JSON (malformed, or a lone surrogate with no UTF-8 form) keeps
+            // its code; a JSON value that is not an action is an invalid action.
+            if matches!(
+                p.code,
+                ErrorCode::MalformedJson | ErrorCode::InvalidEncoding
+            ) {
                 p.code
             } else {
                 ErrorCode::InvalidAction

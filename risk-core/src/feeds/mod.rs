@@ -344,7 +344,7 @@ impl std::error::Error for FeedError {
 
 /// At most 40 characters of a rejected value, for messages.
 fn clip(s: &str) -> String {
-    crate::error::clip(s, 40)
+    crate::text::clip(s, 40)
 }
 
 /// Bytes as text: gzip is recognised, the encoding checked, a byte-order mark dropped.

@@ -97,7 +97,7 @@ impl State {
     ) {
         if self.report.problems.len() < self.options.limits.max_problems {
             self.report.problems.push(IngestProblem {
-                source: crate::error::clip(at.source, 200),
+                source: crate::text::clip(at.source, 200),
                 record: at.record,
                 line: at.line,
                 path,

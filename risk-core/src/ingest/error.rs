@@ -92,7 +92,7 @@ impl IngestError {
     ) -> Self {
         IngestError {
             kind,
-            source_name: crate::error::clip(source_name, 200),
+            source_name: crate::text::clip(source_name, 200),
             record,
             line,
             path: path.into(),

@@ -296,19 +296,29 @@ impl Ingested {
     /// organisation of the same id (which is added, evidence only, when `base` lacks it). `as_of`
     /// stays `base`'s.
     pub fn merge_into(&self, base: &Portfolio) -> Portfolio {
-        let mut out = base.clone();
-        for org in &self.portfolio.organisations {
-            match out.organisations.iter_mut().find(|o| o.id == org.id) {
-                Some(o) => {
-                    o.assessments.extend(org.assessments.iter().cloned());
-                    o.metrics.extend(org.metrics.iter().cloned());
-                    o.findings.extend(org.findings.iter().cloned());
-                }
-                None => out.organisations.push(org.clone()),
-            }
-        }
-        out
+        merge_evidence(base, &self.portfolio)
     }
+}
+
+/// `base` with the evidence of `evidence` added: each organisation's assessments, metrics and
+/// findings are appended to the organisation of the same id in `base` (which is added, as it
+/// is in `evidence`, when `base` lacks it). `as_of` and everything else stay `base`'s. This is
+/// [`Ingested::merge_into`] for an evidence document held apart from its report (the JS
+/// package's `mergeEvidence`). The result is not checked: rating it reports, for instance, a
+/// finding id that both documents hold.
+pub fn merge_evidence(base: &Portfolio, evidence: &Portfolio) -> Portfolio {
+    let mut out = base.clone();
+    for org in &evidence.organisations {
+        match out.organisations.iter_mut().find(|o| o.id == org.id) {
+            Some(o) => {
+                o.assessments.extend(org.assessments.iter().cloned());
+                o.metrics.extend(org.metrics.iter().cloned());
+                o.findings.extend(org.findings.iter().cloned());
+            }
+            None => out.organisations.push(org.clone()),
+        }
+    }
+    out
 }
 
 /// The format of an input.

@@ -241,7 +241,7 @@ pub(crate) fn read<R: BufRead>(
                             IngestErrorKind::NotNessus,
                             format!(
                                 "the root element is `{}`, not NessusClientData_v2 (Nessus v2)",
-                                crate::error::clip(&name, 40)
+                                crate::text::clip(&name, 40)
                             )
                         ));
                     }
@@ -379,7 +379,7 @@ pub(crate) fn read<R: BufRead>(
                             IngestErrorKind::XmlUndefinedEntity,
                             format!(
                                 "entity `&{};` is not one of XML's predefined entities",
-                                crate::error::clip(&name, 40)
+                                crate::text::clip(&name, 40)
                             )
                         ));
                     }
@@ -526,7 +526,7 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
             )),
             None => Err(format!(
                 "HOST_START `{}` is not a date like `Tue Sep 30 10:00:00 2025`",
-                crate::error::clip(s, 40)
+                crate::text::clip(s, 40)
             )),
         },
         _ => Err("the host has no HOST_START_TIMESTAMP or HOST_START tag".into()),
@@ -613,7 +613,7 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
                         "invalid_cvss_score",
                         format!(
                             "`{}` is not a CVSS score in [0, 10]",
-                            crate::error::clip(s, 40)
+                            crate::text::clip(s, 40)
                         ),
                     ))
                 }
@@ -629,7 +629,7 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
                         "invalid_probability",
                         format!(
                             "`{}` is not a probability in [0, 1]",
-                            crate::error::clip(s, 40)
+                            crate::text::clip(s, 40)
                         ),
                     ))
                 }
@@ -644,7 +644,7 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
                     "invalid_cve",
                     format!(
                         "`{}` is not a CVE id CVE-YYYY-NNNN",
-                        crate::error::clip(c, 40)
+                        crate::text::clip(c, 40)
                     ),
                 ));
                 break;
@@ -659,16 +659,16 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
             let msg = match (report_name, &h.fqdn) {
                 (Some(r), Some(f)) => format!(
                     "no attribution map names the report `{}` or the domain of `{}`",
-                    crate::error::clip(r, 60),
-                    crate::error::clip(f, 60)
+                    crate::text::clip(r, 60),
+                    crate::text::clip(f, 60)
                 ),
                 (Some(r), None) => format!(
                     "no attribution map names the report `{}` (and the host has no host-fqdn)",
-                    crate::error::clip(r, 60)
+                    crate::text::clip(r, 60)
                 ),
                 (None, Some(f)) => format!(
                     "no attribution map names the domain of `{}`",
-                    crate::error::clip(f, 60)
+                    crate::text::clip(f, 60)
                 ),
                 (None, None) => "no report name or host-fqdn to attribute it by".into(),
             };

@@ -431,7 +431,7 @@ fn event(state: &mut State, bytes: &[u8], prefix: &str, at: At<'_>) -> Result<Ou
             "invalid_version",
             format!(
                 "`{}` is not a schema version major.minor.patch",
-                crate::error::clip(version_text, 40)
+                crate::text::clip(version_text, 40)
             ),
         )
     })?;
@@ -441,7 +441,7 @@ fn event(state: &mut State, bytes: &[u8], prefix: &str, at: At<'_>) -> Result<Ou
             "unsupported_version",
             format!(
                 "OCSF {} is not supported (1.x is)",
-                crate::error::clip(version_text, 40)
+                crate::text::clip(version_text, 40)
             ),
         ));
     }
@@ -523,7 +523,7 @@ fn event(state: &mut State, bytes: &[u8], prefix: &str, at: At<'_>) -> Result<Ou
                     "invalid_control",
                     format!(
                         "`{}` is not a CAF control id such as B4.d",
-                        crate::error::clip(control, 40)
+                        crate::text::clip(control, 40)
                     ),
                 ));
             }
@@ -613,20 +613,20 @@ fn unattributable(
 ) -> Result<Outcome2, Bad> {
     let mut keys = Vec::new();
     if let Some(t) = &metadata.tenant_uid {
-        keys.push(format!("tenant_uid `{}`", crate::error::clip(t, 60)));
+        keys.push(format!("tenant_uid `{}`", crate::text::clip(t, 60)));
     }
     if let Some(a) = cloud
         .as_ref()
         .and_then(|c| c.account.as_ref()?.uid.as_ref())
     {
-        keys.push(format!("cloud.account.uid `{}`", crate::error::clip(a, 60)));
+        keys.push(format!("cloud.account.uid `{}`", crate::text::clip(a, 60)));
     }
     if let Some(d) = device {
         if let Some(x) = &d.domain {
-            keys.push(format!("device.domain `{}`", crate::error::clip(x, 60)));
+            keys.push(format!("device.domain `{}`", crate::text::clip(x, 60)));
         }
         if let Some(x) = &d.hostname {
-            keys.push(format!("device.hostname `{}`", crate::error::clip(x, 60)));
+            keys.push(format!("device.hostname `{}`", crate::text::clip(x, 60)));
         }
     }
     let message = if keys.is_empty() {
@@ -790,7 +790,7 @@ fn vulnerability_finding(
                     "unknown_value",
                     format!(
                         "criticality `{}` is not low, medium, high or clinical; medium is used",
-                        crate::error::clip(c, 40)
+                        crate::text::clip(c, 40)
                     ),
                     false,
                 );
@@ -838,7 +838,7 @@ fn vulnerability_finding(
                         "invalid_cve",
                         format!(
                             "`{}` is not a CVE id CVE-YYYY-NNNN",
-                            crate::error::clip(id, 40)
+                            crate::text::clip(id, 40)
                         ),
                     ));
                 }
@@ -929,7 +929,7 @@ fn vulnerability_finding(
                             bad(
                                 &ep,
                                 "invalid_probability",
-                                format!("`{}` is not a number", crate::error::clip(s, 40)),
+                                format!("`{}` is not a number", crate::text::clip(s, 40)),
                             )
                         })?)
                     }

@@ -153,6 +153,12 @@ fn classify(err: &serde_json::Error, msg: &str, path: &str) -> ErrorCode {
         Category::Io | Category::Syntax | Category::Eof => {
             if msg.starts_with("number out of range") {
                 out_of_range(path)
+            } else if msg.starts_with("lone leading surrogate in hex escape")
+                || msg.starts_with("unexpected end of hex escape")
+            {
+                // `"\ud800"`: an unpaired UTF-16 surrogate is no character, so the text has no
+                // UTF-8 form (a binding meets it as a Python `str` with a lone surrogate).
+                ErrorCode::InvalidEncoding
             } else if msg.starts_with("recursion limit exceeded") {
                 ErrorCode::LimitExceeded
             } else {
@@ -205,6 +211,36 @@ mod tests {
         let doc = format!(r#"{{"as_of": "2025-09-30", "organisations": [{item}]}}"#);
         let e = parse_portfolio(&doc).unwrap_err();
         (e.code(), e.path().to_owned())
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_are_invalid_encoding_at_their_path() {
+        // A lone leading surrogate (end of string, or followed by another escape), a lone
+        // trailing one, in a value and in a key.
+        for (item, path) in [
+            (r#"{"id": "A", "name": "x\ud800"}"#, "organisations[0].name"),
+            (
+                r#"{"id": "A", "name": "\ud800\u0041"}"#,
+                "organisations[0].name",
+            ),
+            (r#"{"id": "\udc00"}"#, "organisations[0].id"),
+            (
+                r#"{"id": "A", "findings": [{"id": "F", "kind": "tls", "first_seen": "2025-09-01", "t\ud800": 1}]}"#,
+                "organisations[0].findings[0]",
+            ),
+        ] {
+            assert_eq!(
+                code_and_path(item),
+                (ErrorCode::InvalidEncoding, path.into()),
+                "{item}"
+            );
+        }
+        // A surrogate pair is one character, not an error.
+        let doc = parse_portfolio(
+            r#"{"as_of": "2025-09-30", "organisations": [{"id": "A", "name": "\ud83d\ude00"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(doc.organisations[0].name.as_deref(), Some("\u{1F600}"));
     }
 
     #[test]

@@ -28,12 +28,13 @@ use std::collections::{BTreeMap, HashMap};
 use serde::de::DeserializeOwned;
 use serde::de::value::{Error as DeError, StrDeserializer};
 
-use crate::error::{ErrorCode, InputError, Problem, clip};
+use crate::error::{ErrorCode, InputError, Problem};
 use crate::input::date::Date;
 use crate::input::document::{
     Assessment, Attestation, Dependency, Finding, MetricObservation, Organisation, Portfolio,
 };
 use crate::methodology::Methodology;
+use crate::text::clip;
 
 /// The type of a column. Dates are text `YYYY-MM-DD`; enumerations are their snake_case names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -497,6 +497,20 @@ impl Methodology {
         &self.doc.version
     }
 
+    /// Remediation deadline in days for a finding (section 3.3): the urgent deadline for a
+    /// KEV-listed finding or one at or above the urgent severity, then the high one, then the
+    /// default.
+    pub(crate) fn sla_days(&self, kev: bool, severity: f64) -> f64 {
+        let s = &self.doc.findings.sla;
+        if kev || severity >= s.urgent_severity {
+            s.urgent_days
+        } else if severity >= s.high_severity {
+            s.high_days
+        } else {
+            s.default_days
+        }
+    }
+
     /// The factors in output order.
     pub fn factors(&self) -> &[FactorDef] {
         &self.doc.factors

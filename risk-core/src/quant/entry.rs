@@ -55,7 +55,7 @@ impl FromStr for Mode {
                 path: "mode".into(),
                 message: format!(
                     "`{}` is not a simulation mode (`compound` or `expected`)",
-                    crate::error::clip(name, 40)
+                    crate::text::clip(name, 40)
                 ),
             })
     }

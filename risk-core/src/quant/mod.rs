@@ -65,8 +65,8 @@ pub use scenario::{
     Scenario, SecondaryLoss, SimulationInput, validate,
 };
 pub use simulate::{
-    CHUNK_TRIALS, MAX_EVENTS_PER_CHUNK, simulate, simulate_with_portfolio_rating,
-    simulate_with_ratings,
+    CHUNK_TRIALS, MAX_EVENTS_PER_CHUNK, rated_input, simulate, simulate_scenarios,
+    simulate_with_portfolio_rating, simulate_with_ratings, simulation_from_scenarios,
 };
 
 /// Parse a simulation input from JSON text and check it (with the document's own `ratings`).

@@ -93,10 +93,123 @@ pub fn simulate_with_portfolio_rating(
     simulate_with_ratings(input, &RatingLink::from_portfolio(rating))
 }
 
-fn simulate_inner(
+/// `input` with the rating figures [`simulate_with_portfolio_rating`] would use in its
+/// `ratings` (those of `rating`, over the document's own for the same id), so that
+/// [`simulate`]`(&rated_input(input, Some(rating)))` equals
+/// `simulate_with_portfolio_rating(input, rating)` bit for bit. The result is a self-contained
+/// document: it can be serialised and sent where the rating is not (Spark executors, with
+/// [`simulate_scenarios`]).
+///
+/// ```
+/// use risk_core::{parse_portfolio, rate, Methodology};
+/// use risk_core::quant::{parse_simulation_input_unchecked, rated_input, simulate, simulate_rated};
+/// let doc = parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [{"id": "RBS"}]}"#).unwrap();
+/// let rating = rate(&doc, &Methodology::default()).unwrap();
+/// let input = parse_simulation_input_unchecked(r#"{"trials": 1000, "scenarios": [
+///   {"name": "breach", "frequency": {"from_rating": "RBS"}, "primary_loss": 2e6}]}"#).unwrap();
+/// let rated = rated_input(&input, Some(&rating));
+/// assert_eq!(simulate(&rated).unwrap(), simulate_rated(&input, Some(&rating)).unwrap());
+/// ```
+pub fn rated_input(
+    input: &SimulationInput,
+    rating: Option<&crate::PortfolioRating>,
+) -> SimulationInput {
+    let mut out = input.clone();
+    if let Some(r) = rating {
+        out.ratings.extend(RatingLink::from_portfolio(r));
+    }
+    out
+}
+
+/// The annual losses of some of the scenarios of [`simulate`]`(input)`: for each position in
+/// `indices` (into `input.scenarios`, in the order given), that scenario's losses per trial,
+/// drawn from the same (scenario, chunk) streams as in the whole run, so each equals the whole
+/// run's `scenarios[i].losses` bit for bit. Runs over disjoint subsets (on different machines)
+/// put together with [`simulation_from_scenarios`] give the whole [`Simulation`]. Rating
+/// figures come from `input.ratings` (see [`rated_input`]).
+///
+/// # Errors
+/// Any [`QuantError`] from [`validate`] (the whole input is checked, whatever the subset), a
+/// compound-mode scenario of the subset drawing too many events, or
+/// [`QuantError::InvalidScenario`] at `scenarios` for a position out of range.
+///
+/// ```
+/// use risk_core::quant::{parse_simulation_input, simulate, simulate_scenarios};
+/// let input = parse_simulation_input(r#"{"trials": 1000, "seed": 5, "scenarios": [
+///   {"name": "a", "frequency": {"lef": 0.5}, "primary_loss": 10},
+///   {"name": "b", "frequency": {"lef": 2}, "primary_loss": {"type": "uniform", "min": 1, "max": 9}}]}"#).unwrap();
+/// let whole = simulate(&input).unwrap();
+/// let b = simulate_scenarios(&input, &[1]).unwrap();
+/// assert_eq!(b[0], whole.scenarios[1].losses.values());
+/// ```
+pub fn simulate_scenarios(
+    input: &SimulationInput,
+    indices: &[usize],
+) -> Result<Vec<Vec<f64>>, QuantError> {
+    let (compiled, n, key) = prepare(input, &input.ratings)?;
+    indices
+        .iter()
+        .map(|&s| match compiled.get(s) {
+            Some(c) => run_scenario(c, s, n, input.mode, key),
+            None => Err(QuantError::InvalidScenario {
+                path: "scenarios".into(),
+                message: format!(
+                    "no scenario at position {s} (the input has {})",
+                    compiled.len()
+                ),
+            }),
+        })
+        .collect()
+}
+
+/// The whole [`Simulation`] of `input` from every scenario's losses (`per_scenario[i]` the
+/// losses of `input.scenarios[i]`, as [`simulate_scenarios`] returns them): totals and
+/// organisations are added in the same order as [`simulate`] adds them, so the result equals
+/// `simulate(input)` bit for bit.
+///
+/// # Errors
+/// Any [`QuantError`] from [`validate`]; [`QuantError::InvalidScenario`] at `scenarios` when
+/// the number of loss vectors is not the number of scenarios, [`QuantError::InvalidTrials`]
+/// at `trials` when a vector does not have one loss per trial; an overflow as in [`simulate`].
+///
+/// ```
+/// use risk_core::quant::{parse_simulation_input, simulate, simulate_scenarios, simulation_from_scenarios};
+/// let input = parse_simulation_input(r#"{"trials": 1000, "seed": 5, "scenarios": [
+///   {"name": "a", "frequency": {"lef": 0.5}, "primary_loss": 10},
+///   {"name": "b", "frequency": {"lef": 2}, "primary_loss": 3}]}"#).unwrap();
+/// let mut parts = simulate_scenarios(&input, &[1]).unwrap();
+/// parts.splice(0..0, simulate_scenarios(&input, &[0]).unwrap());
+/// assert_eq!(simulation_from_scenarios(&input, parts).unwrap(), simulate(&input).unwrap());
+/// ```
+pub fn simulation_from_scenarios(
+    input: &SimulationInput,
+    per_scenario: Vec<Vec<f64>>,
+) -> Result<Simulation, QuantError> {
+    let (compiled, n, _) = prepare(input, &input.ratings)?;
+    if per_scenario.len() != compiled.len() {
+        return Err(QuantError::InvalidScenario {
+            path: "scenarios".into(),
+            message: format!(
+                "{} loss vectors for {} scenarios",
+                per_scenario.len(),
+                compiled.len()
+            ),
+        });
+    }
+    if let Some((i, v)) = per_scenario.iter().enumerate().find(|(_, v)| v.len() != n) {
+        return Err(QuantError::InvalidTrials {
+            path: "trials".into(),
+            message: format!("scenario {i} has {} losses for {n} trials", v.len()),
+        });
+    }
+    assemble(input, n, per_scenario)
+}
+
+/// Validate, compile every scenario, and derive the trial count and the ChaCha8 key.
+fn prepare(
     input: &SimulationInput,
     ratings: &BTreeMap<String, RatingLink>,
-) -> Result<Simulation, QuantError> {
+) -> Result<(Vec<Compiled>, usize, [u8; 32]), QuantError> {
     validate(input, ratings)?;
     let compiled = input
         .scenarios
@@ -109,13 +222,28 @@ fn simulate_inner(
         message: "too many trials for this platform".into(),
     })?;
     let key = ChaCha8Rng::seed_from_u64(input.seed).get_seed();
+    Ok((compiled, n, key))
+}
 
+fn simulate_inner(
+    input: &SimulationInput,
+    ratings: &BTreeMap<String, RatingLink>,
+) -> Result<Simulation, QuantError> {
+    let (compiled, n, key) = prepare(input, ratings)?;
     let per_scenario: Vec<Vec<f64>> = compiled
         .iter()
         .enumerate()
         .map(|(s, c)| run_scenario(c, s, n, input.mode, key))
         .collect::<Result<_, _>>()?;
+    assemble(input, n, per_scenario)
+}
 
+/// Totals (trial by trial, scenarios in document order), organisations, and the overflow check.
+fn assemble(
+    input: &SimulationInput,
+    n: usize,
+    per_scenario: Vec<Vec<f64>>,
+) -> Result<Simulation, QuantError> {
     let mut total = vec![0.0; n];
     for losses in &per_scenario {
         for (t, x) in total.iter_mut().zip(losses) {

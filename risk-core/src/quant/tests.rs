@@ -554,3 +554,83 @@ fn kolmogorov_smirnov_against_analytic_distributions() {
     );
     assert!(d < critical, "LogNormal(0, 1): D = {d} ≥ {critical}");
 }
+
+/// Bit patterns of losses (`==` on f64 would take -0.0 for 0.0).
+fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+#[test]
+fn scenario_subsets_put_together_equal_the_whole_run_bit_for_bit() {
+    // Several chunks per scenario (trials not a multiple of CHUNK_TRIALS), both modes, rating
+    // figures from a portfolio rating (through `rated_input`), organisations with two scenarios.
+    let doc = crate::parse_portfolio(
+        r#"{"as_of": "2025-09-30", "organisations": [{"id": "RBS"}, {"id": "SUP", "peer_group": "supplier"}]}"#,
+    )
+    .unwrap();
+    let rating = crate::rate(&doc, &crate::Methodology::default()).unwrap();
+    for mode in ["compound", "expected"] {
+        let text = format!(
+            r#"{{"trials": {}, "seed": 11, "mode": "{mode}", "scenarios": [
+            {{"name": "a", "frequency": {{"from_rating": "RBS"}}, "primary_loss": {{"type": "lognormal_ci", "low": 1e4, "high": 1e6}}}},
+            {{"name": "b", "organisation": "RBS", "frequency": {{"lef": {{"type": "pert", "min": 0.1, "mode": 0.5, "max": 3}}}},
+              "primary_loss": {{"type": "triangular", "min": 1, "mode": 5, "max": 90}},
+              "secondary": {{"probability": 0.3, "loss": {{"type": "uniform", "min": 0, "max": 50}}}}}},
+            {{"name": "c", "frequency": {{"from_rating": "SUP"}}, "primary_loss": 1000}},
+            {{"name": "d", "frequency": {{"tef": 4, "vulnerability": {{"type": "uniform", "min": 0, "max": 0.5}}}}, "primary_loss": {{"type": "normal", "mean": 100, "sd": 30}}}}]}}"#,
+            2 * CHUNK_TRIALS + 517
+        );
+        let plain = parse_simulation_input_unchecked(&text).unwrap();
+        let whole = simulate_rated(&plain, Some(&rating)).unwrap();
+        // What an executor receives: the rated input as JSON text, parsed again.
+        let rated = rated_input(&plain, Some(&rating));
+        let input = parse_simulation_input(&serde_json::to_string(&rated).unwrap()).unwrap();
+        assert_eq!(input, rated);
+        // Disjoint subsets in any order, put back by position.
+        let mut parts: Vec<Option<Vec<f64>>> = vec![None; 4];
+        for subset in [&[3usize, 0][..], &[2], &[1]] {
+            for (&i, v) in subset
+                .iter()
+                .zip(simulate_scenarios(&input, subset).unwrap())
+            {
+                assert_eq!(
+                    bits(&v),
+                    bits(whole.scenarios[i].losses.values()),
+                    "{mode}: scenario {i}"
+                );
+                parts[i] = Some(v);
+            }
+        }
+        let put_together =
+            simulation_from_scenarios(&input, parts.into_iter().map(Option::unwrap).collect())
+                .unwrap();
+        assert_eq!(
+            bits(put_together.total.values()),
+            bits(whole.total.values())
+        );
+        for (a, b) in put_together.organisations.iter().zip(&whole.organisations) {
+            assert_eq!(
+                (&a.id, &a.scenarios, bits(a.losses.values())),
+                (&b.id, &b.scenarios, bits(b.losses.values()))
+            );
+        }
+        assert_eq!(put_together, whole);
+        assert_eq!(
+            put_together.report(&input.report).to_json(),
+            whole.report(&input.report).to_json()
+        );
+    }
+}
+
+#[test]
+fn scenario_subsets_reject_what_does_not_fit() {
+    let inp = input(
+        r#"{"trials": 10, "scenarios": [{"name": "a", "frequency": {"lef": 1}, "primary_loss": 1}]}"#,
+    );
+    let e = simulate_scenarios(&inp, &[1]).unwrap_err();
+    assert_eq!((e.code(), e.path()), ("invalid_scenario", "scenarios"));
+    let e = simulation_from_scenarios(&inp, vec![]).unwrap_err();
+    assert_eq!((e.code(), e.path()), ("invalid_scenario", "scenarios"));
+    let e = simulation_from_scenarios(&inp, vec![vec![0.0; 9]]).unwrap_err();
+    assert_eq!((e.code(), e.path()), ("invalid_trials", "trials"));
+}

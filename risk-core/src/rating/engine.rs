@@ -11,7 +11,7 @@ use crate::rating::output::{
     Basis, Driver, DriverKind, FactorRating, PeerGroupStats, PortfolioRating, Rating,
     SupplierExposure,
 };
-use crate::rating::validate::{PDep, PFinding, Prepared, PreparedOrg};
+use crate::rating::validate::{PDep, Prepared, PreparedOrg};
 
 /// One counted evidence item's contribution to a factor.
 #[derive(Debug, Clone, Copy)]
@@ -49,18 +49,6 @@ pub(crate) struct Internal {
 #[inline]
 fn decay(age_days: i64, half_life: f64) -> f64 {
     exp2(-(age_days as f64) / half_life)
-}
-
-/// Remediation deadline in days for a finding (section 3.3).
-pub(crate) fn sla_days(m: &Methodology, f: &PFinding) -> f64 {
-    let s = &m.doc().findings.sla;
-    if f.kev || f.severity >= s.urgent_severity {
-        s.urgent_days
-    } else if f.severity >= s.high_severity {
-        s.high_days
-    } else {
-        s.default_days
-    }
 }
 
 /// True when `a` should win over `b` as the counted assessment of a control on the same date:
@@ -187,7 +175,7 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
             1.0
         };
         let c = m.asset_weight(f.criticality);
-        let sla = sla_days(m, f);
+        let sla = m.sla_days(f.kev, f.severity);
         let (da, db) = match f.resolved_on {
             Some(r) if r <= as_of => {
                 let d = decay(as_of.days_since(r), fp.resolved_half_life_days);

@@ -11,10 +11,11 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorCode, Problems, clip};
+use crate::error::{ErrorCode, Problems};
 use crate::input::document::Organisation;
 use crate::rating::output::Rating;
 use crate::rating::validate::Prepared;
+use crate::text::clip;
 
 /// One group's figures under independence (in the rating output's `groups`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

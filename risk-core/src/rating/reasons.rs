@@ -2,7 +2,6 @@
 
 use crate::input::date::Date;
 use crate::methodology::Methodology;
-use crate::rating::engine::sla_days;
 use crate::rating::output::DriverKind;
 use crate::rating::validate::{PDep, PreparedOrg};
 
@@ -89,11 +88,11 @@ pub(crate) fn reason(
             } else {
                 "internal"
             };
-            let sla = fmt_num(sla_days(m, f));
+            let sla = fmt_num(m.sla_days(f.kev, f.severity));
             let status = match f.resolved_on {
                 Some(r) if r <= as_of => {
                     let took = r.days_since(f.first_seen);
-                    let timely = (took as f64) <= sla_days(m, f);
+                    let timely = (took as f64) <= m.sla_days(f.kev, f.severity);
                     format!(
                         "fixed {}in {} (deadline {sla}), {} ago",
                         if timely { "" } else { "late " },

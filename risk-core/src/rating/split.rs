@@ -36,7 +36,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::clip;
 use crate::input::date::Date;
 use crate::input::document::Portfolio;
 use crate::methodology::Methodology;
@@ -47,6 +46,7 @@ use crate::rating::engine::{
 };
 use crate::rating::output::{Basis, DriverKind, FactorRating, PortfolioRating, Rating};
 use crate::rating::validate::Prepared;
+use crate::text::clip;
 
 /// The per-organisation half of a rating: everything that depends on the organisation's own
 /// evidence only.
@@ -417,7 +417,7 @@ fn check_internal(
 /// Read per-organisation results written as JSON text (one [`InternalRating`] each).
 ///
 /// # Errors
-/// [`InputError`](crate::InputError) `malformed_json` at `internal[k]` for the first text that is not one.
+/// [`crate::InputError`] `malformed_json` at `internal[k]` for the first text that is not one.
 pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::InputError> {
     texts
         .iter()

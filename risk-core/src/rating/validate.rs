@@ -489,12 +489,9 @@ pub(crate) fn prior_mean(m: &Methodology, p0: f64) -> f64 {
     mean.clamp(pr.mean_min, pr.mean_max)
 }
 
+/// At most 60 characters of an id, for messages.
 fn clip(s: &str) -> String {
-    let mut t: String = s.chars().take(60).collect();
-    if t.len() < s.len() {
-        t.push('…');
-    }
-    t
+    crate::text::clip(s, 60)
 }
 
 impl Prepared {

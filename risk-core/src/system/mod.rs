@@ -166,6 +166,10 @@ pub struct SystemReport {
     pub groups: Vec<GroupRisk>,
     /// Every organisation, in input order: simulated marginal next to the rated probability.
     pub organisations: Vec<OrganisationMarginal>,
+    /// Where this result comes from: the input document's digest, the methodology and the
+    /// engine (methodology section 11), so that it can be reproduced and audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::rating::provenance::Provenance>,
 }
 
 impl SystemReport {

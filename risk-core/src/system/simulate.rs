@@ -140,7 +140,7 @@ impl Prepared {
                 "organisation",
                 format!(
                     "no organisation has the id `{}`",
-                    crate::error::clip(organisation, 200)
+                    crate::text::clip(organisation, 200)
                 ),
             )
         })?;
@@ -302,14 +302,14 @@ fn build(
                         path: format!("suppliers[{j}]"),
                         message: format!(
                             "no organisation has the id `{}`",
-                            crate::error::clip(id, 200)
+                            crate::text::clip(id, 200)
                         ),
                     });
                 };
                 if !seen.insert(i) {
                     return Err(SystemError::UnknownSupplier {
                         path: format!("suppliers[{j}]"),
-                        message: format!("`{}` is listed twice", crate::error::clip(id, 200)),
+                        message: format!("`{}` is listed twice", crate::text::clip(id, 200)),
                     });
                 }
                 v.push(i as u32);
@@ -813,6 +813,7 @@ fn report(
         portfolio,
         groups,
         organisations,
+        provenance: Some(prep.provenance.clone()),
     }
 }
 

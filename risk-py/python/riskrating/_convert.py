@@ -48,11 +48,13 @@ def _find(value: Any, path: str, bad: List[str]) -> None:
             _find(converted, path, bad)
 
 
-def dumps(document: Any, root: str = "") -> str:
+def dumps(document: Any, root: str = "", ascii: bool = False) -> str:
     """JSON text of a document given as Python values (dicts, lists, str, numbers, dates).
 
     A NaN or infinity, or a value JSON cannot hold, is an :class:`InputError` naming its path
     (below ``root``, the name of the argument, when the value is part of a larger document).
+    ``ascii=True`` escapes every non-ASCII character (``\\ud800`` for a lone surrogate, which
+    has no UTF-8 form: the Rust parser then names its path).
 
     >>> from riskrating._convert import dumps
     >>> dumps({"as_of": datetime.date(2025, 9, 30), "organisations": []})
@@ -63,7 +65,7 @@ def dumps(document: Any, root: str = "") -> str:
     riskrating.InputError: organisations[0].metrics[0].trials: not a finite number (invalid_number)
     """
     try:
-        return json.dumps(document, allow_nan=False, default=_default, ensure_ascii=False)
+        return json.dumps(document, allow_nan=False, default=_default, ensure_ascii=ascii)
     except (ValueError, TypeError) as e:
         bad: List[str] = []
         _find(document, root, bad)

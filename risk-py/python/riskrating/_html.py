@@ -61,6 +61,8 @@ def rating_card(r: Any) -> str:
             f"undisputed view {d['score_undisputed']:.0f} <b>{escape(d['band_undisputed'])}</b> "
             f"({ulo:.0f}–{uhi:.0f})</div>"
         )
+    if r.label is not None:
+        parts.append(f'<div style="color:#666;font-size:0.8em">{escape(r.label)}</div>')
     parts += [
         '<div style="color:#666;font-size:0.8em;margin-top:6px">control effectiveness per '
         "factor: mean (tick) and 90% interval (bar), 0 to 1</div>",

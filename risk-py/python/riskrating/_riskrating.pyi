@@ -25,6 +25,9 @@ __all__ = [
     "WhatIf",
     "__version__",
     "_calibrate",
+    "_simulate_scenarios",
+    "_simulation_from_scenarios",
+    "_simulation_input",
     "change",
     "compare_methodologies",
     "default_limits",
@@ -32,6 +35,7 @@ __all__ = [
     "error_codes",
     "history",
     "ingest",
+    "merge_evidence",
     "plan",
     "portfolio_from_tables",
     "portfolio_to_tables",
@@ -153,6 +157,8 @@ class Rating:
     @property
     def drivers(self) -> List[Driver]: ...
     @property
+    def label(self) -> Optional[str]: ...
+    @property
     def evidence_as_of(self) -> Optional[str]: ...
     @property
     def stale(self) -> bool: ...
@@ -175,6 +181,8 @@ class PortfolioRating:
     def methodology(self) -> str: ...
     @property
     def methodology_version(self) -> str: ...
+    @property
+    def label(self) -> str: ...
     @property
     def ids(self) -> List[str]: ...
     @property
@@ -397,6 +405,17 @@ def simulate(
     ratings: Optional[PortfolioRating] = None,
 ) -> Simulation: ...
 
+# The simulation split by scenario (riskrating.spark.simulate).
+def _simulation_input(
+    scenarios: Union[Dict[str, Any], Sequence[Dict[str, Any]], str],
+    n: int = ...,
+    seed: int = 0,
+    mode: str = "compound",
+    ratings: Optional[PortfolioRating] = None,
+) -> Tuple[str, int]: ...
+def _simulate_scenarios(input: str, indices: Sequence[int]) -> List[npt.NDArray[np.float64]]: ...
+def _simulation_from_scenarios(input: str, losses: Sequence[npt.NDArray[np.float64]]) -> Simulation: ...
+
 # The split pipeline and evidence as long tables (riskrating.arrow, riskrating.spark).
 def table_schema() -> List[Tuple[str, List[Tuple[str, str, bool]]]]: ...
 def portfolio_from_tables(
@@ -412,6 +431,7 @@ def ingest(
     options: str,
     kev: Optional[KevCatalog] = None,
 ) -> Tuple[Portfolio, str]: ...
+def merge_evidence(base: _Document, evidence: Portfolio) -> Portfolio: ...
 @final
 class MethodologyComparison:
     """The methodology change notice: every organisation's change and its Shapley parts."""

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, 
 
 from ._riskrating import KevCatalog, Portfolio
 from ._riskrating import ingest as _ingest
+from ._riskrating import merge_evidence as _merge_evidence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -76,17 +77,8 @@ class Ingested:
     def merge_into(self, document: Mapping[str, Any]) -> Dict[str, Any]:
         """``document`` (a portfolio dict) with this evidence appended to the organisations of
         the same id (added, evidence only, when missing)."""
-        out: Dict[str, Any] = json.loads(json.dumps(document))
-        by_id = {o["id"]: o for o in out["organisations"]}
-        for org in self.portfolio.to_dict()["organisations"]:
-            target = by_id.get(org["id"])
-            if target is None:
-                out["organisations"].append(org)
-                continue
-            for key in ("assessments", "metrics", "findings"):
-                if org.get(key):
-                    target[key] = list(target.get(key) or []) + org[key]
-        return out
+        merged: Dict[str, Any] = _merge_evidence(dict(document), self.portfolio).to_dict()
+        return merged
 
 
 def _sources(sources: Iterable[Source], fmt: Optional[str]) -> List[Tuple[Any, ...]]:

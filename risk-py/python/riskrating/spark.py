@@ -15,6 +15,12 @@ Dependencies and groups are graph data: they go to the driver with the organisat
 evidence tables to the executors. A bad row fails the job with :class:`riskrating.InputError` text naming the table, row (within its partition),
 column and organisation; nothing is returned then (the result is assembled on the driver only
 after every partition succeeded).
+
+:func:`simulate` runs the loss simulation of :func:`riskrating.quant.simulate` with its scenarios
+spread over the executors. Every (scenario, chunk of trials) draws from its own stream of the
+seed, so an executor simulating some scenarios draws exactly what the single-process run draws
+for them; the driver adds the scenarios' losses in document order, and the :class:`Simulation`
+equals :func:`riskrating.quant.simulate` bit for bit, however the scenarios are partitioned.
 """
 
 from __future__ import annotations
@@ -26,13 +32,16 @@ from typing import Any, Dict, Iterator, List, Optional
 from ._riskrating import (
     Methodology,
     PortfolioRating,
+    Simulation,
+    _simulation_from_scenarios,
+    _simulation_input,
     rate_from_internal,
     rate_internal,
     table_schema,
 )
 from .arrow import portfolio_from_arrow, rating_to_arrow
 
-__all__ = ["rate", "rate_result"]
+__all__ = ["rate", "rate_result", "simulate"]
 
 _SPARK_TYPES = {"text": "string", "date": "string", "number": "double", "integer": "bigint", "flag": "boolean"}
 _EVIDENCE = ("organisations", "assessments", "metrics", "findings")
@@ -136,3 +145,52 @@ def rate(
         partitions=partitions,
     )
     return organisations.sparkSession.createDataFrame(rating_to_arrow(result))
+
+
+def simulate(
+    session: Any,
+    scenarios: Any,
+    n: Optional[int] = None,
+    seed: int = 0,
+    mode: str = "compound",
+    ratings: Optional[PortfolioRating] = None,
+    *,
+    partitions: Optional[int] = None,
+) -> Simulation:
+    """:func:`riskrating.quant.simulate` on Spark: the scenarios partitioned across executors
+    (``partitions`` of them, by default one per core up to one per scenario), each simulated
+    with its own streams of ``seed``; the :class:`Simulation` (on the driver) equals the
+    single-process one bit for bit. Arguments as :func:`riskrating.quant.simulate`; the input is
+    checked on the driver before any job runs, and ``ratings`` (a :class:`PortfolioRating`) stays
+    on the driver: its figures travel in the input document.
+    """
+    if n is None:
+        document, count = _simulation_input(scenarios, seed=seed, mode=mode, ratings=ratings)
+    else:
+        document, count = _simulation_input(scenarios, n, seed=seed, mode=mode, ratings=ratings)
+    k = max(1, min(count, partitions or session.sparkContext.defaultParallelism))
+
+    def per_partition(batches: Iterator[Any]) -> Iterator[Any]:
+        pa = importlib.import_module("pyarrow")
+        np = importlib.import_module("numpy")
+
+        from ._riskrating import _simulate_scenarios
+
+        indices = [i for b in batches for i in b.column(0).to_pylist()]
+        if not indices:
+            return
+        for i, losses in zip(indices, _simulate_scenarios(document, indices)):
+            yield pa.RecordBatch.from_pydict(
+                {"scenario": [i], "losses": [np.ascontiguousarray(losses, dtype="<f8").tobytes()]},
+                schema=pa.schema([("scenario", pa.int64()), ("losses", pa.binary())]),
+            )
+
+    parts = (
+        session.range(0, count, 1, numPartitions=k)
+        .mapInArrow(per_partition, "scenario bigint, losses binary")
+        .toArrow()
+    )
+    np = importlib.import_module("numpy")
+    by_scenario = dict(zip(parts.column("scenario").to_pylist(), parts.column("losses").to_pylist()))
+    losses = [np.frombuffer(by_scenario[i], dtype="<f8") for i in range(count)]
+    return _simulation_from_scenarios(document, losses)

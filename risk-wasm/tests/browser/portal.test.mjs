@@ -299,6 +299,283 @@ test("a user's file with problems lists them with their paths; a good file loads
   assert.deepStrictEqual((await tableIds()).sort(), expected.ratings.map((r) => r.id).sort());
 });
 
+// ---- disputes and freshness (issue 12) -------------------------------------------------------
+
+const DEMO = resolve(PORTAL, "demo-disputes.json");
+const demoText = readFileSync(DEMO, "utf8");
+const demoRating = rr.ratePortfolio(demoText);
+const demoById = new Map(demoRating.ratings.map((r) => [r.id, r]));
+
+async function openInTable(id) {
+  await page.fill("#filter", id);
+  await page.click(`#org-table tr[data-id="${id}"] button.open`);
+  await page.waitForFunction((t) => document.querySelector("#org-title").textContent.includes(`(${t})`), id);
+}
+
+test("the sample has no disputes: the disputes block stays hidden and freshness is stated", async () => {
+  await page.click("#load-sample");
+  await page.waitForFunction((n) => document.querySelectorAll("#org-table tbody tr").length === n, sampleDoc.organisations.length);
+  assert.equal(await page.locator("#org-table .badge-disputed").count(), sampleRating.ratings.filter((r) => r.disputes).length);
+  assert.equal(await page.locator("#org-table .badge-stale").count(), sampleRating.ratings.filter((r) => r.stale).length);
+  const r = sampleRating.ratings.find((x) => x.evidence_as_of);
+  await openInTable(r.id);
+  assert.ok(await page.locator("#org-disputes").isHidden());
+  assert.equal(await page.textContent("#org-evidence-as-of"), r.evidence_as_of);
+  await page.fill("#filter", "");
+});
+
+test("the disputes demo: stale and disputed badges, evidence dates, both views, the counts and disputed drivers", async () => {
+  await page.click("#load-demo");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Disputes demo"));
+  assert.equal(await page.locator("#org-table tbody tr").count(), demoRating.ratings.length);
+  const badges = await page.$$eval("#org-table tbody tr", (rows) =>
+    rows.map((r) => [r.dataset.id, !!r.querySelector(".badge-disputed"), !!r.querySelector(".badge-stale")]));
+  for (const [id, disputed, stale] of badges) {
+    assert.equal(disputed, !!demoById.get(id).disputes, `${id} disputed badge`);
+    assert.equal(stale, demoById.get(id).stale === true, `${id} stale badge`);
+  }
+  // The demo must show every case: own open, upheld and rejected disputes, a dependant reached
+  // only through a supplier, and stale evidence.
+  const rbs = demoById.get("RBS");
+  assert.deepStrictEqual([rbs.disputes.open, rbs.disputes.upheld, rbs.disputes.rejected], [1, 1, 1]);
+  assert.ok(badges.filter(([, , stale]) => stale).length >= 1);
+  assert.equal(demoById.get("QNS").disputes.open, 0);
+
+  await openInTable("RBS");
+  assert.ok(await page.locator("#org-disputes").isVisible());
+  assert.match(await page.textContent("#disputes-counts"), /^1 open, 1 upheld, 1 rejected disputes on its own evidence\.$/);
+  assert.equal(Number(await page.getAttribute(".view-filed .view-score", "data-score")), rbs.score);
+  assert.equal(Number(await page.getAttribute(".view-undisputed .view-score", "data-score")), rbs.disputes.score_undisputed);
+  assert.equal(await page.textContent(".view-undisputed .band"), rbs.disputes.band_undisputed);
+  assert.equal(await page.textContent(".view-filed .band"), rbs.band);
+  const iu = rbs.disputes.interval_undisputed.map((x) => Math.round(x)).join("–");
+  assert.equal(await page.textContent(".view-undisputed td:last-child"), iu);
+  assert.equal(await page.textContent("#org-evidence-as-of"), rbs.evidence_as_of);
+  assert.equal(await page.textContent("#org-freshness"), `Newest counted evidence: ${rbs.evidence_as_of}.`);
+  const disputedDrivers = rbs.drivers.filter((d) => d.reason.includes("; disputed: "));
+  assert.ok(disputedDrivers.length >= 1);
+  const shown = await page.$$eval("#drivers li.disputed", (lis) => lis.map((li) => li.textContent));
+  assert.equal(shown.length, disputedDrivers.length);
+  disputedDrivers.forEach((d, i) => {
+    assert.ok(shown[i].includes(d.reason), shown[i]);
+    assert.ok(shown[i].includes("under dispute"));
+  });
+
+  await page.locator("#org-disputes").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-disputes.png") });
+
+  await openInTable("QNS");
+  assert.match(await page.textContent("#disputes-counts"), /0 open, 0 upheld, 0 rejected .*through its suppliers/);
+  assert.equal(Number(await page.getAttribute(".view-undisputed .view-score", "data-score")), demoById.get("QNS").disputes.score_undisputed);
+
+  const stale = demoRating.ratings.find((r) => r.stale);
+  await openInTable(stale.id);
+  assert.ok(await page.locator("#org-stale").isVisible());
+  assert.equal(await page.textContent("#org-evidence-as-of"), stale.evidence_as_of);
+  assert.match(await page.textContent("#org-freshness"), /Older than 365 days at 2025-09-30/);
+  // The same document opened as a user's file shows the same.
+  await page.fill("#filter", "");
+  await page.setInputFiles("#file", { name: "mine.json", mimeType: "application/json", buffer: Buffer.from(demoText) });
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("mine.json"));
+  assert.equal(await page.locator("#org-table .badge-disputed").count(), demoRating.ratings.filter((r) => r.disputes).length);
+});
+
+// ---- methodology change notice (issue 12) ------------------------------------------------------
+
+const METHODOLOGIES = resolve(HERE, "../../../examples/methodologies");
+
+test("a proposed methodology (TOML or JSON) shows who moves, the band migrations and the parts by group", async () => {
+  await page.click("#load-sample");
+  await page.waitForSelector("#compare:not([hidden])");
+  const toml = readFileSync(join(METHODOLOGIES, "nhs-supplier-focus-v1.toml"));
+  await page.setInputFiles("#methodology-file", { name: "nhs-supplier-focus-v1.toml", mimeType: "application/toml", buffer: toml });
+  await page.waitForSelector("#compare-result:not([hidden])");
+  const c = rr.compareMethodologies(sampleDoc, rr.defaultMethodology(), rr.methodologyFromToml(toml.toString("utf8")));
+  assert.ok(c.changed_groups.length >= 1);
+  const moved = c.organisations.filter((o) => o.change !== 0).sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || (a.id < b.id ? -1 : 1));
+  const bandMoves = c.organisations.filter((o) => o.band_old !== o.band_new);
+  assert.ok(bandMoves.length >= 1, "the supplier-focus methodology moves some band");
+  const summary = await page.textContent("#compare-summary");
+  assert.ok(summary.includes(`${moved.length} of ${c.organisations.length} organisations move, ${bandMoves.length} change band`), summary);
+  assert.ok(summary.includes(`(${c.ratings_computed} ratings computed)`), summary);
+  // Every mover, in order, with its new score and its parts per changed group.
+  const rows = await page.$$eval("#movers tbody tr", (trs) => trs.map((tr) => ({
+    id: tr.dataset.id,
+    score: Number(tr.querySelector(".score-new").dataset.score),
+    parts: [...tr.querySelectorAll(".part")].map((td) => [td.dataset.group, td.textContent]),
+    bands: tr.querySelector(".bands").textContent,
+  })));
+  assert.deepStrictEqual(rows.map((r) => r.id), moved.map((o) => o.id));
+  const signed = (x) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(1)}`;
+  rows.forEach((row, i) => {
+    const o = moved[i];
+    assert.equal(row.score, o.score_new);
+    assert.deepStrictEqual(row.parts, c.changed_groups.map((g) => [g, signed(o.parts.find((p) => p.group === g).points)]));
+    assert.equal(row.bands, o.band_old === o.band_new ? o.band_old : `${o.band_old} → ${o.band_new}`);
+  });
+  // The migration matrix counts every organisation once, in its old row and new column.
+  const cells = await page.$$eval("#migrations tbody td", (tds) => tds.map((td) => [td.closest("tr").dataset.band, td.dataset.to, td.textContent]));
+  let total = 0;
+  for (const [from, to, text] of cells) {
+    const n = c.organisations.filter((o) => o.band_old === from && o.band_new === to).length;
+    assert.equal(text, n ? String(n) : "·", `${from} → ${to}`);
+    total += n;
+  }
+  assert.equal(total, c.organisations.length);
+  await page.locator("#compare").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-compare.png") });
+
+  // The JSON file of the same methodology gives the same notice.
+  await page.setInputFiles("#methodology-file", { name: "focus.json", mimeType: "application/json", buffer: readFileSync(join(METHODOLOGIES, "nhs-supplier-focus-v1.json")) });
+  await page.waitForSelector("#compare-result:not([hidden])");
+  assert.equal(await page.textContent("#compare-summary"), summary);
+
+  // A methodology the engine refuses is reported with its path, and no notice is shown.
+  const bad = JSON.parse(readFileSync(join(METHODOLOGIES, "nhs-supplier-focus-v1.json"), "utf8"));
+  bad.factors[2].weight = -0.2;
+  await page.setInputFiles("#methodology-file", { name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
+  await page.waitForSelector("#compare-error:not([hidden])");
+  assert.match(await page.textContent("#compare-error"), /factors\[2\]\.weight/);
+  assert.ok(await page.locator("#compare-result").isHidden());
+});
+
+// ---- ingest drop zone (issue 16) ----------------------------------------------------------------
+
+const FIX = resolve(HERE, "../../../tests/fixtures/ingest");
+const EXPORTS = ["ocsf-findings.jsonl", "ocsf-inventory.json", "ocsf-compliance.jsonl", "scan.nessus"];
+
+/** The demo document with the evidence appended (as Ingested::merge_into does it). */
+function merged(doc, evidence) {
+  const out = structuredClone(doc);
+  for (const org of evidence.organisations) {
+    const t = out.organisations.find((o) => o.id === org.id);
+    if (!t) out.organisations.push(org);
+    else for (const k of ["assessments", "metrics", "findings"]) t[k] = [...(t[k] ?? []), ...(org[k] ?? [])];
+  }
+  return out;
+}
+
+test("dropped exports: the ingest report with problems and paths, and the ratings with the evidence", async () => {
+  await page.click("#load-demo");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Disputes demo"));
+  const options = readFileSync(join(FIX, "options.json"), "utf8");
+  const kev = readFileSync(join(FIX, "kev.json"));
+  await page.fill("#ingest-options", options);
+  await page.setInputFiles("#ingest-kev", { name: "kev.json", mimeType: "application/json", buffer: kev });
+  const files = EXPORTS.map((name) => ({ name, data: readFileSync(join(FIX, "exports", name)) }));
+  await page.setInputFiles("#ingest-files", files.map((f) => ({ name: f.name, mimeType: "application/octet-stream", buffer: f.data })));
+  await page.waitForSelector("#ingest-result:not([hidden]), #ingest-error:not([hidden])");
+  assert.ok(await page.locator("#ingest-error").isHidden(), await page.textContent("#ingest-error"));
+
+  const out = rr.ingestFiles(files.map((f) => ({ name: f.name, data: new Uint8Array(f.data) })), options, kev.toString("utf8"));
+  const rep = out.report;
+  const summary = await page.textContent("#ingest-summary");
+  assert.ok(summary.startsWith(`4 files: ${rep.records_read} records read, ${rep.records_used} used, ${rep.records_read - rep.records_used} skipped.`), summary);
+  assert.ok(summary.includes(`${rep.findings} findings`), summary);
+  const skipped = await page.$$eval("#ingest-skipped li[data-reason]", (lis) => lis.map((li) => [li.dataset.reason, li.textContent]));
+  assert.deepStrictEqual(skipped.map(([r]) => r).sort(), Object.keys(rep.skipped).filter((k) => rep.skipped[k] > 0).sort());
+  for (const [reason, text] of skipped) assert.ok(text.endsWith(`: ${rep.skipped[reason]}`), text);
+  const problems = await page.$$eval("#ingest-problems li", (lis) => lis.map((li) => li.textContent));
+  assert.equal(problems.length, rep.problems.length);
+  assert.ok(rep.problems.length >= 1);
+  rep.problems.forEach((p, i) => {
+    assert.ok(problems[i].includes(p.path) && problems[i].includes(p.code) && problems[i].startsWith(`${p.source}, record ${p.record}`), problems[i]);
+  });
+  // What the evidence adds: each attributed organisation rated with it, as the library rates it.
+  const after = new Map(rr.ratePortfolio(merged(JSON.parse(demoText), out.portfolio)).ratings.map((r) => [r.id, r]));
+  const rows = await page.$$eval("#ingest-effect tbody tr", (trs) => trs.map((tr) => [tr.dataset.id, Number(tr.querySelector(".score-after").dataset.score)]));
+  assert.deepStrictEqual(rows.map(([id]) => id), out.portfolio.organisations.map((o) => o.id));
+  for (const [id, score] of rows) assert.equal(score, after.get(id).score, id);
+  assert.ok(rows.some(([id, score]) => Math.abs(score - demoById.get(id).score) > 0.5), "the evidence moves a score");
+  await page.locator("#ingest").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-ingest.png") });
+
+  // A file dropped on the zone (a drop event with a DataTransfer) is ingested too.
+  const nessus = readFileSync(join(FIX, "exports", "scan.nessus"), "utf8");
+  const drop = () => page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], "scan.nessus", { type: "application/xml" }));
+    document.querySelector("#dropzone").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, nessus);
+  await drop();
+  await page.waitForFunction(() => document.querySelector("#ingest-summary").textContent.startsWith("1 file"));
+  assert.ok(await page.locator("#ingest-error").isHidden(), await page.textContent("#ingest-error"));
+  const one = rr.ingestFiles([{ name: "scan.nessus", data: nessus }], options, kev.toString("utf8"));
+  assert.match(await page.textContent("#ingest-summary"), new RegExp(`^1 file: ${one.report.records_read} records read, ${one.report.records_used} used`));
+  const withScan = rr.ratePortfolio(merged(JSON.parse(demoText), one.portfolio)).ratings.find((r) => r.id === "RBS");
+  assert.equal(Number(await page.getAttribute('#ingest-effect tr[data-id="RBS"] .score-after', "data-score")), withScan.score);
+
+  // Using the merged portfolio rates it in the table.
+  await page.click("#ingest-apply");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("The portfolio with the ingested evidence"));
+  await page.fill("#filter", "RBS");
+  assert.equal(await page.textContent('#org-table tr[data-id="RBS"] .score-cell'), String(Math.round(withScan.score)));
+  await page.fill("#filter", "");
+
+  // The same scan again: its findings are already there, and the engine says where.
+  await drop();
+  await page.waitForSelector("#ingest-error:not([hidden])");
+  assert.match(await page.textContent("#ingest-error"), /duplicate_finding at organisations\[0\]\.findings\[\d+\]\.id/);
+
+  // An export refused as a whole: the error with its code and path.
+  await page.setInputFiles("#ingest-files", { name: "broken.json", mimeType: "application/json", buffer: Buffer.from('[{"class_uid": 2002}, {"cla') });
+  await page.waitForSelector("#ingest-error:not([hidden])");
+  assert.match(await page.textContent("#ingest-error"), /malformed_json at \[1\]/);
+});
+
+// ---- calibration (issue 11) -----------------------------------------------------------------------
+
+const CAL = resolve(HERE, "../../../tests/vectors/calibration");
+
+test("calibration: the reliability and band tables of an uploaded incidents file, evaluated and fitted", async () => {
+  const [portfolio, incidents, config] = ["portfolio.json", "incidents.json", "config.json"].map((n) => readFileSync(join(CAL, n), "utf8"));
+  await page.setInputFiles("#file", { name: "calibration-portfolio.json", mimeType: "application/json", buffer: Buffer.from(portfolio) });
+  await page.waitForSelector("#calibration:not([hidden])");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("calibration-portfolio.json"));
+  await page.setInputFiles("#incidents-file", { name: "incidents.json", mimeType: "application/json", buffer: Buffer.from(incidents) });
+  await page.fill("#calibration-config", config);
+  await page.selectOption("#calibration-mode", "evaluate");
+  await page.click("#calibration-form button");
+  await page.waitForSelector("#calibration-result:not([hidden]), #calibration-error:not([hidden])");
+  assert.ok(await page.locator("#calibration-error").isHidden(), await page.textContent("#calibration-error"));
+  const { report } = rr.evaluateCalibration(portfolio, incidents, config);
+  const o = report.validation.original.overall;
+  const pct = (x) => (x === null ? "–" : `${(100 * x).toFixed(1)}%`);
+  const rel = await page.$$eval("#reliability-original tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.equal(rel.length, o.reliability.length);
+  o.reliability.forEach((b, i) => {
+    assert.deepStrictEqual(rel[i].slice(0, 3), [String(b.bin), String(b.n), String(b.events)]);
+    assert.equal(rel[i][4], pct(b.mean_predicted));
+    assert.equal(rel[i][5], pct(b.observed));
+  });
+  const bands = await page.$$eval("#bands-original tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepStrictEqual(bands.map((r) => r.slice(0, 3)), o.bands.map((b) => [b.band, String(b.n), String(b.events)]));
+  o.bands.forEach((b, i) => assert.equal(bands[i][4], pct(b.observed)));
+  assert.match(await page.textContent('[data-block="original"] .headline'), new RegExp(`^${o.n} observations \\(organisation-years\\), ${o.events} events: observed rate ${pct(o.base_rate)}`));
+  assert.match(await page.textContent("#calibration-summary"), new RegExp(`^Evaluated: ${report.design.observations} organisation-years`));
+  assert.equal(await page.locator('[data-block="fitted"]').count(), 0);
+  await page.locator("#calibration").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, "portal-calibration.png") });
+
+  // Fitting at the intercept level: the fitted methodology's tables beside the original.
+  const intercept = JSON.stringify({ ...JSON.parse(config), level: "intercept" });
+  await page.fill("#calibration-config", intercept);
+  await page.selectOption("#calibration-mode", "fit");
+  await page.click("#calibration-form button");
+  await page.waitForSelector('[data-block="fitted"]');
+  const fitted = rr.calibrate(portfolio, incidents, intercept).report.validation.fitted.overall;
+  const fittedRel = await page.$$eval("#reliability-fitted tbody tr .observed", (tds) => tds.map((td) => td.textContent));
+  assert.deepStrictEqual(fittedRel, fitted.reliability.map((b) => pct(b.observed)));
+  assert.match(await page.textContent("#calibration-summary"), /Fit: level intercept/);
+
+  // The engine's errors name the document and the path.
+  await page.setInputFiles("#incidents-file", { name: "bad.json", mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify({ incidents: [{ id: "X", organisation: "NOPE", occurred_on: "2024-01-01", origin: "internal" }] })) });
+  await page.click("#calibration-form button");
+  await page.waitForSelector("#calibration-error:not([hidden])");
+  assert.match(await page.textContent("#calibration-error"), /incidents document.*unknown_organisation at incidents\[0\]\.organisation/);
+});
+
 test("no console errors, page errors, failed or external requests", () => {
   assert.deepStrictEqual(problems, []);
 });

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { ingestFiles, ingestOcsf, ingestNessus, ratePortfolio } from "riskrating";
+import { ingestFiles, ingestOcsf, ingestNessus, mergeEvidence, ratePortfolio } from "riskrating";
 import { assertPlain, thrown } from "./helpers.mjs";
 
 const FIX = new URL("../../../tests/fixtures/ingest/", import.meta.url);
@@ -49,4 +49,39 @@ test("refused exports throw Errors with code and path", () => {
   e = thrown(() => ingestOcsf("[]", { as_of: "2025-09-30", attribution: { tenant: {} } }));
   assert.equal(e.code, "invalid_options");
   assert.equal(e.path, "attribution.tenant");
+});
+
+test("mergeEvidence appends the evidence to organisations of the same id and adds the others", () => {
+  const out = ingestFiles(files, options, kev);
+  const base = {
+    as_of: "2025-10-31",
+    organisations: [
+      { id: "RBS", name: "Northshire", findings: [{ id: "F-1", kind: "tls", first_seen: "2025-08-01" }] },
+      { id: "OTHER" },
+    ],
+  };
+  const merged = mergeEvidence(base, out.portfolio);
+  assertPlain(merged);
+  assert.equal(merged.as_of, "2025-10-31");
+  const ids = merged.organisations.map((o) => o.id);
+  assert.deepEqual(ids, ["RBS", "OTHER", ...out.portfolio.organisations.map((o) => o.id).filter((id) => id !== "RBS")]);
+  const rbs = merged.organisations[0];
+  const evidence = out.portfolio.organisations.find((o) => o.id === "RBS");
+  assert.equal(rbs.name, "Northshire");
+  assert.deepEqual(rbs.findings.map((f) => f.id), ["F-1", ...evidence.findings.map((f) => f.id)]);
+  assert.equal(rbs.assessments.length, evidence.assessments.length);
+  assert.equal(rbs.metrics.length, evidence.metrics.length);
+  // The same ratings as the documents merged by hand.
+  const byHand = structuredClone(base);
+  byHand.organisations[0].assessments = evidence.assessments;
+  byHand.organisations[0].metrics = evidence.metrics;
+  byHand.organisations[0].findings = [...base.organisations[0].findings, ...evidence.findings];
+  byHand.organisations.push(...out.portfolio.organisations.filter((o) => o.id !== "RBS"));
+  assert.deepEqual(ratePortfolio(merged).ratings, ratePortfolio(byHand).ratings);
+  // Merged twice, the findings clash, and rating says where.
+  const e = thrown(() => ratePortfolio(mergeEvidence(merged, out.portfolio)));
+  assert.equal(e.code, "duplicate_finding");
+  // A bad document is refused with its path.
+  const bad = thrown(() => mergeEvidence({ as_of: "2025-10-31", organisations: [{ id: "A", colour: 1 }] }, out.portfolio));
+  assert.equal(bad.code, "unknown_field");
 });
