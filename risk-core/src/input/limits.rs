@@ -130,12 +130,12 @@ impl Limits {
         let mut limits = Limits::default();
         let mut problems = Problems::default();
         for (name, value) in values {
-            let path = || format!("limits.{}", crate::error::clip(name, 60));
+            let path = || format!("limits.{}", crate::text::clip(name, 60));
             let Some(slot) = limits.get_mut(name) else {
                 problems.push(ErrorCode::UnknownField, path, || {
                     format!(
                         "unknown limit `{}`, expected one of {}",
-                        crate::error::clip(name, 60),
+                        crate::text::clip(name, 60),
                         LIMITS
                             .iter()
                             .map(|(n, _)| format!("`{n}`"))
