@@ -145,7 +145,7 @@ pub fn validate(
 /// 2000000
 #[pyfunction]
 pub fn default_limits(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    json::loads(py, &json::to_string(&risk_core::Limits::default()))
+    json::loads(py, &json::to_string_py(py, &risk_core::Limits::default())?)
 }
 
 /// The rating of a whole portfolio: the output document of methodology section 6.1.
