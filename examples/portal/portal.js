@@ -93,7 +93,9 @@ function load(text, label) {
   renderTable();
   setStatus(
     `${label}: ${rating.ratings.length} organisations checked and rated as of ${rating.as_of} ` +
-      `(${rating.methodology} ${rating.methodology_version}) in ${fmt.ms(ms)}.`,
+      `(${rating.methodology} ${rating.methodology_version}) in ${fmt.ms(ms)}. ` +
+      // calibration-v1 3.6: every view of the figures says where the probabilities come from.
+      `Probabilities: ${rr.methodologyLabel()}.`,
   );
   document.body.dataset.rateMs = ms.toFixed(3);
   renderSystem();

@@ -486,6 +486,13 @@ export function version(): string;
 export function defaultMethodology(): Methodology;
 
 /**
+ * Where a methodology's probabilities come from, as every person-facing view must say
+ * (calibration-v1 section 3.6): "expert judgement — not fitted to incident data", or the fit
+ * its `calibration` block records. The default methodology when null or omitted.
+ */
+export function methodologyLabel(methodology?: Json<Methodology> | null): string;
+
+/**
  * Resource limits on an input document, by name (the engine's `Limits`). Every document is
  * checked against them (code `limit_exceeded`, at the path of what exceeds one); the `limits`
  * option overrides some of them. Each is a whole number ≥ 0; one beyond what WebAssembly can

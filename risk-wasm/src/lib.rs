@@ -94,6 +94,15 @@ pub fn default_methodology() -> Result<JsValue, JsValue> {
     convert::to_js(risk_core::Methodology::default().doc())
 }
 
+/// Where a methodology's probabilities come from, as every person-facing view must say
+/// (calibration-v1 section 3.6): `"expert judgement — not fitted to incident data"`, or the fit
+/// its `calibration` block records. `methodology` as for `ratePortfolio` (default when null).
+#[wasm_bindgen(js_name = methodologyLabel)]
+pub fn methodology_label(methodology: JsValue) -> Result<String, JsValue> {
+    install_panic_hook();
+    Ok(convert::methodology(&methodology)?.provenance_label())
+}
+
 /// The document and methodology arguments of a call, converted (the default methodology when
 /// `methodology` is null or undefined).
 fn inputs(

@@ -101,6 +101,7 @@ test("the sample loads and the table has every organisation with the library's s
   const scores = ids.map((id) => byId.get(id).score);
   for (let i = 1; i < scores.length; i++) assert.ok(scores[i - 1] <= scores[i]);
   assert.match(await page.textContent("#status"), /300 organisations checked and rated/);
+  assert.match(await page.textContent("#status"), /Probabilities: expert judgement — not fitted to incident data\./);
 });
 
 test("the table sorts from the keyboard", async () => {

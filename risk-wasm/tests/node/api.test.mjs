@@ -23,7 +23,7 @@ test("version is the package version", () => {
 
 test("the package exports exactly the documented functions", () => {
   const names = Object.keys(rr).filter((k) => k !== "default" && k !== "module.exports").sort();
-  assert.deepStrictEqual(names, ["EpssScores", "KevCatalog", "PreparedPortfolio", "calibrate", "change", "compareMethodologies", "defaultLimits", "defaultMethodology", "enrich", "errorCodes", "evaluateCalibration", "history", "ingestFiles", "ingestNessus", "ingestOcsf", "mergeEvidence", "methodologyFromJson", "methodologyFromToml", "plan", "portfolioFromTables", "portfolioToTables", "rateFromInternal", "rateInternal", "ratePortfolio", "ratePortfolioJson", "samplePortfolio", "simulate", "system", "tableSchema", "validate", "version", "whatIf"].sort());
+  assert.deepStrictEqual(names, ["EpssScores", "KevCatalog", "PreparedPortfolio", "calibrate", "change", "compareMethodologies", "defaultLimits", "defaultMethodology", "enrich", "errorCodes", "evaluateCalibration", "history", "ingestFiles", "ingestNessus", "ingestOcsf", "mergeEvidence", "methodologyFromJson", "methodologyFromToml", "methodologyLabel", "plan", "portfolioFromTables", "portfolioToTables", "rateFromInternal", "rateInternal", "ratePortfolio", "ratePortfolioJson", "samplePortfolio", "simulate", "system", "tableSchema", "validate", "version", "whatIf"].sort());
 });
 
 test("defaultMethodology is a plain document that rates like the built-in default", () => {
@@ -174,4 +174,10 @@ test("PreparedPortfolio gives what the functions give, without re-checking", () 
   assert.deepStrictEqual([e.code, e.path], ["unknown_field", "organisations[0].colour"]);
   p.free();
   assert.throws(() => p.rate());
+});
+
+test("methodologyLabel says where the probabilities come from (calibration-v1 3.6)", () => {
+  assert.equal(rr.methodologyLabel(), "expert judgement — not fitted to incident data");
+  assert.equal(rr.methodologyLabel(rr.defaultMethodology()), rr.methodologyLabel(null));
+  assert.throws(() => rr.methodologyLabel("{"), (e) => e.name === "RiskRatingError" && e.code === "invalid_methodology");
 });
