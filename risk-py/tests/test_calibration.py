@@ -96,3 +96,42 @@ def test_bad_incident_raises_calibration_error_with_its_path() -> None:
     assert type(again) is riskrating.CalibrationError
     assert (again.category, again.document, again.path) == ("unknown_organisation", "incidents",
                                                              "incidents[0].organisation")
+
+
+def test_plot_bands_draws_the_reports_band_rates(report: riskrating.CalibrationReport) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = report.plot_bands()
+    f = report.bands_frame()
+    f = f[f["block"] == "overall"]
+    # One observed and one predicted bar per band and methodology, at the report's heights.
+    def key(x: float) -> float:  # a band without observations has no rate (NaN, no bar drawn)
+        return -1.0 if x != x else round(float(x), 12)
+
+    heights = sorted(key(p.get_height()) for p in ax.patches)
+    want = sorted(key(x) for x in list(f["observed"]) + list(f["mean_predicted"]))
+    assert heights == want and len(heights) > 0
+    assert [t.get_text() for t in ax.get_xticklabels()] == sorted(set(f["band"]))
+
+
+def test_incidents_as_a_frame_give_the_same_report() -> None:
+    import pandas as pd
+
+    doc = json.loads(FILES[1].read_text())
+    frame = pd.DataFrame(doc["incidents"])
+    # Dates as timestamps and a missing optional column value (NaN) are what analysts hold.
+    frame["occurred_on"] = pd.to_datetime(frame["occurred_on"])
+    if "supplier" not in frame:
+        frame["supplier"] = None
+    want = riskrating.evaluate_calibration(*FILES).to_dict()
+    got = riskrating.evaluate_calibration(FILES[0], frame, FILES[2]).to_dict()
+    # The data digest is of the documents' bytes as given (section 3.6), which differ; every
+    # figure is the same.
+    assert got.pop("data_digest") != want.pop("data_digest")
+    assert got == want
+    # A bad cell is the engine's error at its row and column.
+    frame.loc[1, "origin"] = "bogus"
+    with pytest.raises(riskrating.CalibrationError) as e:
+        riskrating.evaluate_calibration(FILES[0], frame, FILES[2])
+    assert (e.value.code, e.value.path) == ("unknown_value", "incidents[1].origin")

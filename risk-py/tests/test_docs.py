@@ -17,7 +17,8 @@ def _modules() -> List[types.ModuleType]:
     import importlib
 
     names = ["riskrating", "riskrating._riskrating", "riskrating._exceptions",
-             "riskrating._convert", "riskrating._frames", "riskrating._html"]
+             "riskrating._convert", "riskrating._frames", "riskrating._html",
+             "riskrating.calibration"]
     for extra in ("riskrating.plot", "riskrating.quant", "riskrating.ingest"):
         try:
             names.append(importlib.import_module(extra).__name__)

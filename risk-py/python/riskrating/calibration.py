@@ -19,7 +19,7 @@ from ._riskrating import Methodology, _calibrate
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
-__all__ = ["CalibrationReport", "calibrate", "evaluate_calibration"]
+__all__ = ["CalibrationReport", "calibrate", "evaluate_calibration", "incidents_from_frame"]
 
 _BLOCKS = ("overall", "internal", "supply")
 
@@ -172,9 +172,82 @@ class CalibrationReport:
         ax.legend()
         return ax
 
+    def plot_bands(self, ax: Any = None) -> Any:
+        """Band chart: the observed incident rate of each rating band next to the mean predicted
+        probability, per methodology (original and, after a fit, fitted); returns the matplotlib
+        axes. The bars are the report's figures (:meth:`bands_frame`), nothing is recomputed."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
+        f = self.bands_frame()
+        f = f[f["block"] == "overall"]
+        groups = list(f.groupby("methodology", sort=False))
+        bands = sorted(set(f["band"]))
+        width = 0.8 / max(1, 2 * len(groups))
+        for k, (which, g) in enumerate(groups):
+            g = g.set_index("band").reindex(bands)
+            xs = [i + (2 * k) * width for i in range(len(bands))]
+            ax.bar(xs, g["observed"], width, label=f"{which}: observed")
+            ax.bar([x + width for x in xs], g["mean_predicted"], width, label=f"{which}: predicted", alpha=0.6)
+        ax.set_xticks([i + width * (len(groups) - 0.5) for i in range(len(bands))])
+        ax.set_xticklabels(bands)
+        ax.set_xlabel("rating band")
+        ax.set_ylabel("incidents per organisation-year")
+        ax.legend()
+        return ax
+
     def __repr__(self) -> str:
         o = self._doc["validation"]["original"]["overall"]
         return f"<CalibrationReport n={o['n']} events={o['events']}>"
+
+
+def _plain(value: Any) -> Any:
+    """One cell of an incidents frame as JSON: missing values (None, NaN, NaT, pandas.NA) are
+    None, which the incident document reads as an absent optional field; dates are ISO text;
+    NumPy scalars are Python scalars."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN, NaT
+            return None
+    except (TypeError, ValueError):  # pandas.NA compares ambiguously
+        return None
+    if hasattr(value, "date") and callable(value.date) and hasattr(value, "hour"):
+        return value.date().isoformat()  # pandas.Timestamp, datetime.datetime
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # datetime.date
+    if hasattr(value, "item"):
+        return value.item()  # NumPy scalar
+    return value
+
+
+def incidents_from_frame(frame: Any) -> Dict[str, Any]:
+    """The incident document (calibration-v1 section 1) of a table with one row per incident
+    and the document's field names as columns (``id``, ``organisation``, ``occurred_on``,
+    ``origin``, and optionally ``supplier``, ``material``, ``description``): a pandas frame or
+    anything exposing the Arrow PyCapsule interface (polars, pyarrow). Every check is the
+    engine's, at ``incidents[row].column``.
+
+    >>> import pandas as pd
+    >>> riskrating.calibration.incidents_from_frame(pd.DataFrame({"id": ["I1"], "organisation": ["RBS"],
+    ...     "occurred_on": [pd.Timestamp("2024-03-14")], "origin": ["internal"],
+    ...     "supplier": [None]}))
+    {'incidents': [{'id': 'I1', 'organisation': 'RBS', 'occurred_on': '2024-03-14', 'origin': 'internal', 'supplier': None}]}
+    """
+    if not hasattr(frame, "to_dict") and hasattr(frame, "__arrow_c_stream__"):
+        from .arrow import to_arrow_table
+
+        frame = to_arrow_table(frame).to_pandas()
+    records = frame.to_dict("records")
+    return {"incidents": [{str(k): _plain(v) for k, v in r.items()} for r in records]}
+
+
+def _incidents_arg(incidents: Any) -> Any:
+    """A table of incidents becomes the incident document; every other form goes as it is."""
+    if hasattr(incidents, "columns") or hasattr(incidents, "__arrow_c_stream__"):
+        return incidents_from_frame(incidents)
+    return incidents
 
 
 def calibrate(
@@ -182,17 +255,19 @@ def calibrate(
 ) -> CalibrationReport:
     """Fit ``methodology`` (default ``nhs-caf-v1``) to the incidents and report (sections 3–4).
 
-    Each document is a path, JSON text, bytes or a dict, as :func:`riskrating.rate` accepts.
+    Each document is a path, JSON text, bytes or a dict, as :func:`riskrating.rate` accepts;
+    ``incidents`` may also be a table (see :func:`incidents_from_frame`).
     Raises :class:`riskrating.CalibrationError` for a bad incident or configuration document or
     a failed fit, :class:`riskrating.InputError` for a bad portfolio.
     """
-    text, fitted = _calibrate(portfolio, incidents, config, methodology, True)
+    text, fitted = _calibrate(portfolio, _incidents_arg(incidents), config, methodology, True)
     return CalibrationReport(text, fitted)
 
 
 def evaluate_calibration(
     portfolio: Any, incidents: Any, config: Any, methodology: Optional[Methodology] = None
 ) -> CalibrationReport:
-    """The validation report (section 4) of ``methodology`` alone, without fitting."""
-    text, fitted = _calibrate(portfolio, incidents, config, methodology, False)
+    """The validation report (section 4) of ``methodology`` alone, without fitting.
+    ``incidents`` as for :func:`calibrate`."""
+    text, fitted = _calibrate(portfolio, _incidents_arg(incidents), config, methodology, False)
     return CalibrationReport(text, fitted)
