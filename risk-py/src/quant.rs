@@ -104,14 +104,7 @@ pub fn simulate(
     let mode: Mode = raise(py, mode.parse::<Mode>())?;
     let ratings = ratings.map(|r| r.get().shared.clone());
     let sim = detached(py, || -> Result<Simulation, Failure> {
-        let input = SimulationInput {
-            trials: n,
-            seed,
-            mode,
-            scenarios: risk_core::quant::parse_scenarios(&text)?,
-            ratings: Default::default(),
-            report: ReportOptions::default(),
-        };
+        let input = input_of(&text, n, seed, mode)?;
         Ok(risk_core::quant::simulate_rated(
             &input,
             ratings.as_ref().map(|r| &r.doc),
@@ -119,6 +112,18 @@ pub fn simulate(
     })?;
     Ok(PySimulation {
         inner: Arc::new(sim),
+    })
+}
+
+/// The simulation input of scenarios given as JSON text (the core's defaults for the rest).
+fn input_of(text: &str, n: u64, seed: u64, mode: Mode) -> Result<SimulationInput, Failure> {
+    Ok(SimulationInput {
+        trials: n,
+        seed,
+        mode,
+        scenarios: risk_core::quant::parse_scenarios(text)?,
+        ratings: Default::default(),
+        report: ReportOptions::default(),
     })
 }
 
@@ -139,14 +144,7 @@ pub fn _simulation_input<'py>(
     let mode: Mode = raise(py, mode.parse::<Mode>())?;
     let ratings = ratings.map(|r| r.get().shared.clone());
     let (text, count) = detached(py, || -> Result<_, Failure> {
-        let input = SimulationInput {
-            trials: n,
-            seed,
-            mode,
-            scenarios: risk_core::quant::parse_scenarios(&text)?,
-            ratings: Default::default(),
-            report: ReportOptions::default(),
-        };
+        let input = input_of(&text, n, seed, mode)?;
         let input = risk_core::quant::rated_input(&input, ratings.as_ref().map(|r| &r.doc));
         risk_core::quant::validate(&input, &input.ratings)?;
         Ok((json::to_string(&input)?, input.scenarios.len()))
