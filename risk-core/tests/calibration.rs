@@ -509,3 +509,66 @@ fn a_fitted_methodology_without_an_estimable_coupling_scale_round_trips() {
         assert_eq!(x.internal_probability, y.internal_probability);
     }
 }
+
+#[test]
+fn refit_truth_weights_and_coupling_are_recovered_on_small_worlds() {
+    // R1 and R2 in miniature (two worlds of 500 organisations; the 20-world study of 2,200 is
+    // benches/calibration_recovery.sh): β₀ and the 14 weights within 3 se_cluster of the truth
+    // for at least 90% of the 30 values, and the coupling scale within 3 se_cluster of s* = 1.5.
+    let (mut ok, mut all) = (0, 0);
+    for seed in [21, 22] {
+        let mut cfg = WorldConfig::new(seed, 500);
+        cfg.level = Level::Refit;
+        cfg.truth_seed = 7;
+        let w = simulate_world(&cfg);
+        let r = calibrate(
+            &w.portfolio,
+            &w.incidents,
+            &w.config,
+            &Methodology::default(),
+        )
+        .unwrap();
+        let refit = r.fit.as_ref().unwrap().levels.refit.as_ref().unwrap();
+        let mut z = vec![
+            (refit.intercept.estimate - w.truth.doc().model.intercept)
+                / refit.intercept.se_cluster.unwrap(),
+        ];
+        for (wp, f) in refit.weights.iter().zip(w.truth.factors()) {
+            z.push((wp.param.estimate - f.weight) / wp.param.se_cluster.unwrap());
+        }
+        assert_eq!(z.len(), 15);
+        all += z.len();
+        ok += z.iter().filter(|z| z.abs() <= 3.0).count();
+        let s = &refit.coupling_scale.param;
+        let zs = (s.estimate - 1.5) / s.se_cluster.unwrap();
+        assert!(
+            zs.abs() <= 3.0,
+            "world {seed}: ŝ = {} (z {zs:.2})",
+            s.estimate
+        );
+    }
+    assert!(ok * 10 >= all * 9, "R1: {ok} of {all} within 3 se_cluster");
+}
+
+#[test]
+fn the_closed_test_chooses_the_intercept_on_a_recalibrated_truth() {
+    // R6 in miniature: level `auto` on a world whose truth is the base shifted by δ* = 0.5.
+    let mut cfg = WorldConfig::new(12, 400);
+    cfg.truth = Truth::Recalibrated;
+    let w = simulate_world(&cfg);
+    let r = calibrate(
+        &w.portfolio,
+        &w.incidents,
+        &w.config,
+        &Methodology::default(),
+    )
+    .unwrap();
+    let fitted = r.fitted_methodology.expect("auto keeps a level");
+    assert!(
+        fitted
+            .provenance_label()
+            .starts_with("fitted to incidents: level intercept"),
+        "{}",
+        fitted.provenance_label()
+    );
+}
