@@ -850,6 +850,39 @@ $("ingest-apply").addEventListener("click", () => {
 const pctOrDash = (x) => (x === null || x === undefined ? "–" : fmt.pct(x));
 const ciText = (ci) => (ci ? `${fmt.pct(ci[0])}–${fmt.pct(ci[1])}` : "–");
 
+/**
+ * The reliability curve of one block: observed against mean predicted frequency per bin, with
+ * the report's Wilson intervals and the diagonal (perfect calibration). Only the report's
+ * figures are drawn; the axes run from 0 to the largest of them.
+ */
+function reliabilityCurve(bins, key) {
+  const pts = bins.filter((b) => b.observed !== null && b.mean_predicted !== null);
+  const top = Math.max(0.01, ...pts.map((b) => Math.max(b.mean_predicted, b.observed_ci ? b.observed_ci[1] : b.observed)));
+  const W = 340, H = 240, L = 58, B = 30, T = 10, R = 26;
+  const x = (p) => L + (p / top) * (W - L - R);
+  const y = (p) => H - B - (p / top) * (H - B - T);
+  const parts = [
+    el("svg:line", { x1: x(0), y1: y(0), x2: x(top), y2: y(top), stroke: "#9aa3b5", "stroke-dasharray": "4 3" }),
+    el("svg:line", { x1: x(0), y1: y(0), x2: x(top), y2: y(0), stroke: "#566078" }),
+    el("svg:line", { x1: x(0), y1: y(0), x2: x(0), y2: y(top), stroke: "#566078" }),
+    el("svg:text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", "font-size": 11, fill: "#1d2433" }, "predicted"),
+    el("svg:text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", "font-size": 11, fill: "#1d2433", transform: `rotate(-90 12 ${(T + H - B) / 2})` }, "observed"),
+  ];
+  for (const f of [0, 0.5, 1]) {
+    parts.push(el("svg:text", { x: x(f * top), y: H - B + 14, "text-anchor": "middle", "font-size": 10, fill: "#566078" }, fmt.pct(f * top)));
+    parts.push(el("svg:text", { x: L - 4, y: y(f * top) + 3, "text-anchor": "end", "font-size": 10, fill: "#566078" }, fmt.pct(f * top)));
+  }
+  for (const b of pts) {
+    if (b.observed_ci) parts.push(el("svg:line", { x1: x(b.mean_predicted), x2: x(b.mean_predicted), y1: y(b.observed_ci[0]), y2: y(b.observed_ci[1]), stroke: "#3559a8" }));
+    parts.push(el("svg:circle", { class: "rel-point", "data-bin": b.bin, "data-predicted": b.mean_predicted, "data-observed": b.observed,
+      cx: x(b.mean_predicted), cy: y(b.observed), r: 3.5, fill: "#3559a8" },
+      el("svg:title", {}, `bin ${b.bin}: predicted ${fmt.pct(b.mean_predicted)}, observed ${fmt.pct(b.observed)}`)));
+  }
+  return el("svg:svg", { id: `reliability-curve-${key}`, class: "reliability-curve", viewBox: `0 0 ${W} ${H}`, width: W, height: H,
+    role: "img", "aria-label": "Reliability curve: observed against predicted incident frequency by bin, with 95% intervals; the dashed diagonal is perfect calibration" },
+    ...parts);
+}
+
 /** One methodology's validation block: headline metrics, the reliability table and the band table. */
 function calibrationBlock(block, key) {
   const o = block.overall;
@@ -890,6 +923,7 @@ function calibrationBlock(block, key) {
     el("h3", {}, `${block.methodology}: ${block.label}`),
     el("p", { class: "headline" }, headline),
     el("h4", {}, "Reliability: predicted against observed, by bin of predicted risk"),
+    reliabilityCurve(o.reliability, key),
     reliability,
     el("h4", {}, "By band"),
     bands,

@@ -549,6 +549,14 @@ test("calibration: the reliability and band tables of an uploaded incidents file
     assert.equal(rel[i][4], pct(b.mean_predicted));
     assert.equal(rel[i][5], pct(b.observed));
   });
+  // The reliability curve: one point per bin with an observed rate, at the report's figures, and
+  // the points' heights in the same order as their observed rates.
+  const points = await page.$$eval("#reliability-curve-original .rel-point", (cs) =>
+    cs.map((c) => ({ bin: Number(c.dataset.bin), p: Number(c.dataset.predicted), o: Number(c.dataset.observed), cy: Number(c.getAttribute("cy")) })));
+  const drawn = o.reliability.filter((b) => b.observed !== null && b.mean_predicted !== null);
+  assert.ok(drawn.length > 0);
+  assert.deepStrictEqual(points.map((q) => [q.bin, q.p, q.o]), drawn.map((b) => [b.bin, b.mean_predicted, b.observed]));
+  for (const a of points) for (const b of points) if (a.o < b.o) assert.ok(a.cy > b.cy, `bin ${a.bin} drawn below bin ${b.bin}`);
   const bands = await page.$$eval("#bands-original tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
   assert.deepStrictEqual(bands.map((r) => r.slice(0, 3)), o.bands.map((b) => [b.band, String(b.n), String(b.events)]));
   o.bands.forEach((b, i) => assert.equal(bands[i][4], pct(b.observed)));
