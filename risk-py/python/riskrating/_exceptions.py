@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._riskrating import error_codes as _error_codes
+
 __all__ = [
     "ERROR_CODES",
     "RiskError",
@@ -20,84 +22,10 @@ __all__ = [
     "CalibrationError",
 ]
 
-ERROR_CODES: Tuple[str, ...] = (
-    "base_has_recalibration",
-    "compressed",
-    "constant_predictions",
-    "degenerate_outcomes",
-    "duplicate_cve",
-    "duplicate_dependency",
-    "duplicate_finding",
-    "duplicate_group",
-    "duplicate_id",
-    "duplicate_key",
-    "duplicate_organisation",
-    "duplicate_snapshot",
-    "empty_group",
-    "empty_id",
-    "empty_split",
-    "field_count",
-    "internal_error",
-    "internal_mismatch",
-    "invalid_action",
-    "invalid_comment",
-    "invalid_control",
-    "invalid_count",
-    "invalid_cve_id",
-    "invalid_cvss",
-    "invalid_cvss_score",
-    "invalid_date",
-    "invalid_encoding",
-    "invalid_header",
-    "invalid_loss",
-    "invalid_methodology",
-    "invalid_number",
-    "invalid_option",
-    "invalid_options",
-    "invalid_parameter",
-    "invalid_probability",
-    "invalid_scenario",
-    "invalid_snapshots",
-    "invalid_threshold",
-    "invalid_trials",
-    "invalid_type",
-    "limit_exceeded",
-    "malformed_json",
-    "malformed_xml",
-    "missing_field",
-    "missing_header",
-    "missing_organisation",
-    "missing_resolved_on",
-    "no_convergence",
-    "no_observations",
-    "not_a_number",
-    "not_a_probability",
-    "not_nessus",
-    "prediction_out_of_range",
-    "read_error",
-    "resolved_before_first_seen",
-    "resolved_before_raised",
-    "self_dependency",
-    "self_supplier",
-    "slope_not_positive",
-    "snapshot_after_as_of",
-    "successes_exceed_trials",
-    "unexpected_resolved_on",
-    "unexpected_supplier",
-    "unknown_field",
-    "unknown_metric",
-    "unknown_organisation",
-    "unknown_peer_group",
-    "unknown_supplier",
-    "unknown_value",
-    "unmapped_control",
-    "wrong_type",
-    "xml_dtd_refused",
-    "xml_undefined_entity",
-)
+ERROR_CODES: Tuple[str, ...] = tuple(sorted(_error_codes()))
 """Every code an error can carry (``RiskError.code`` and each ``errors[i]["code"]``), sorted.
-The engine owns the list (``risk_core::error::error_codes``); the test suite fails when this one
-differs from it."""
+Read from the engine (``risk_core::error::error_codes``), which owns the list: no code is
+spelled in the binding."""
 
 
 class RiskError(Exception):
