@@ -161,9 +161,7 @@ pub fn limits_arg(limits: Option<&Bound<'_, PyAny>>) -> PyResult<risk_core::Limi
     let text: String = if let Ok(s) = obj.cast::<PyString>() {
         s.extract::<String>()?
     } else {
-        static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let dumps = DUMPS.import(obj.py(), "riskrating._convert", "dumps")?;
-        dumps.call1((obj, "limits"))?.extract()?
+        dumps(obj, "limits")?.to_string()
     };
     risk_core::Limits::from_json(&text).map_err(|e| core_error(obj.py(), &Error::from(e)))
 }
