@@ -28,7 +28,7 @@
 //! | `kev` | the CVE is in the KEV feed given, or a `vulnerabilities[].references[]` or `cve.references[]` URL is the CISA KEV catalogue's (contains `known-exploited-vulnerabilities`) |
 //! | `internet_facing` | a label `internet-facing` (or `internet_facing`, any case) in `resources[].labels[]` / `resource.labels[]` |
 //! | `asset_criticality` | `resources[].criticality` / `resource.criticality`: `low`, `medium`, `high` or `clinical` (any case); another value is a problem and the default `medium` is used |
-//! | `first_seen` | `finding_info.first_seen_time`, else `finding_info.created_time`, else `time` |
+//! | `first_seen` | `finding_info.first_seen_time`, else `finding_info.created_time`, else `time`; never after `time` |
 //! | `resolved_on` | when `status_id` is 4 (Resolved): `finding_info.modified_time`, else `time`; other statuses (New, In Progress, Suppressed, Archived, Other) are open |
 //!
 //! One finding per (organisation, asset, CVE): the reports of several finding uids for the same
@@ -800,8 +800,10 @@ fn vulnerability_finding(
     }
 
     // Times and status.
+    // A finding cannot have been first seen after the event that reports it: a later
+    // `first_seen_time` (a clock or vendor error) is read as the event's own date.
     let first_seen = match fi.first_seen_time.or(fi.created_time) {
-        Some(ms) => date_of(ms, join(prefix, "finding_info.first_seen_time"))?,
+        Some(ms) => date_of(ms, join(prefix, "finding_info.first_seen_time"))?.min(date),
         None => date,
     };
     let status_path = join(prefix, "status_id");
