@@ -409,7 +409,7 @@ impl Prepared {
         let o = self.org_index(organisation)?;
         let changed = self.apply(o, actions)?;
         // The unchanged rating is computed once per prepared portfolio, not per what-if.
-        let before = self.base.get_or_init(|| std::sync::Arc::new(self.rate()));
+        let before = self.rating();
         let after = self.rate_with(self.as_of, Some((o, &changed)));
         let dependants = before
             .ratings

@@ -424,6 +424,24 @@ impl Prepared {
         self.rate_at(self.as_of)
     }
 
+    /// The same rating as [`Prepared::rate`], computed on first use and then shared: the
+    /// what-ifs ([`Prepared::what_if`]) and the system view ([`Prepared::system`]) start from
+    /// it, so asking for it first does not make them rate the portfolio again.
+    ///
+    /// ```
+    /// use risk_core::{parse_portfolio, validate, Methodology};
+    /// let doc = parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [{"id": "A"}]}"#).unwrap();
+    /// let prepared = validate(&doc, &Methodology::default()).unwrap();
+    /// let first = prepared.rating();
+    /// assert!(std::sync::Arc::ptr_eq(&first, &prepared.rating()));
+    /// assert_eq!(*first, prepared.rate());
+    /// ```
+    pub fn rating(&self) -> std::sync::Arc<PortfolioRating> {
+        self.base
+            .get_or_init(|| std::sync::Arc::new(self.rate()))
+            .clone()
+    }
+
     /// Rate the portfolio as it stood at another date: evidence dated after `as_of` is left out.
     pub fn rate_at(&self, as_of: Date) -> PortfolioRating {
         self.rate_with(as_of, None)

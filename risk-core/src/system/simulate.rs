@@ -32,78 +32,208 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Uniform on [0, 1) from the top 53 bits.
+
+/// The salt of the lane block `j` (organisations ranked 8j … 8j + 7), precomputed once.
 #[inline]
-fn unit(h: u64) -> f64 {
-    (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+fn block_salt(j: usize) -> u64 {
+    mix((j as u64).wrapping_add(1).wrapping_mul(GOLDEN))
 }
 
-/// The per-organisation part of its internal draw (precomputed once).
+/// Organisations per lane block: one 64-bit hash gives each of them an 8-bit lane.
+const LANES: usize = 8;
+/// Bits of a draw below its lane: the lane is the top 8 of 53.
+const LOW_BITS: u32 = 45;
+const LOW_MASK: u64 = (1 << LOW_BITS) - 1;
+/// The high bit of every 8-bit lane.
+const LANE_HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The low 45 bits of the draw of the organisation ranked `r`: hashed only in the one case in
+/// 256 where its lane equals the top 8 bits of its threshold.
 #[inline]
-fn internal_salt(r: u32) -> u64 {
-    mix(u64::from(r).wrapping_add(1).wrapping_mul(GOLDEN))
+fn refine(key: u64, r: usize) -> u64 {
+    mix(key.wrapping_add(0x7F4A_7C15_9E37_79B9)
+        ^ mix((r as u64).wrapping_add(1).wrapping_mul(GOLDEN)))
+        >> (64 - LOW_BITS)
 }
 
-/// The draw deciding an internal incident of the organisation ranked `r` in a trial, given
-/// `internal_salt(r)`.
-#[inline]
-fn internal_draw(key: u64, salt: u64) -> f64 {
-    unit(mix(key ^ salt))
+/// Every organisation's Bernoulli threshold (rank order), laid out for the lane draws.
+///
+/// Organisation r's draw is the 53-bit integer u = a · 2⁴⁵ + b, where a is byte r mod 8 of the
+/// hash of (trial key, block r div 8) and b the 45 bits of [`refine`]; it is hit when
+/// u < ⌈p · 2⁵³⌉ ([`threshold53`]), that is with probability exactly ⌈p · 2⁵³⌉ / 2⁵³, the
+/// same as comparing a 53-bit uniform with p. Eight lanes are compared at once as bytes of a
+/// word; b is hashed only for a lane equal to its threshold's top byte.
+struct Bernoulli {
+    /// Per block, the threshold's top byte of each lane (0 for the padding after the last
+    /// organisation, which is then never hit).
+    hi: Vec<u64>,
+    /// Per rank (padded to whole blocks), the threshold's low 45 bits.
+    lo: Vec<u64>,
 }
 
-/// The per-trial, per-supplier part of its edges' draws (once per compromised supplier).
-#[inline]
-fn edge_base(key: u64, s: u32) -> u64 {
-    mix(key.wrapping_add(0x632B_E59B_D9B4_E019) ^ u64::from(s).wrapping_mul(GOLDEN))
+impl Bernoulli {
+    fn new(ps: impl ExactSizeIterator<Item = f64>) -> Self {
+        let blocks = ps.len().div_ceil(LANES);
+        let mut hi = vec![0u64; blocks];
+        let mut lo = vec![0u64; blocks * LANES];
+        for (r, p) in ps.enumerate() {
+            let t = threshold53(p);
+            let (top, low) = if t == 1 << 53 {
+                // Every lane below 255 is below, and 255 with any b < 2⁴⁵.
+                (0xFF, 1 << LOW_BITS)
+            } else {
+                (t >> LOW_BITS, t & LOW_MASK)
+            };
+            hi[r / LANES] |= top << (8 * (r % LANES));
+            lo[r] = low;
+        }
+        Self { hi, lo }
+    }
+
+    /// The organisations hit in the trial keyed `key`, one bit per rank (rank r is bit r mod
+    /// 64 of word r div 64), written over `out`.
+    fn scan(&self, key: u64, salts: &[u64], out: &mut [u64]) {
+        let words = salts.chunks(8).zip(self.hi.chunks(8));
+        for (w, (word, (salts, his))) in out.iter_mut().zip(words).enumerate() {
+            let mut bits = 0u64;
+            for (i, (&s, &y)) in salts.iter().zip(his).enumerate() {
+                let x = mix(key ^ s);
+                // Bytewise x < y (unsigned), in the high bit of each byte. (x | H) - (y & !H)
+                // borrows across no byte, and a byte's high bit is then set when x's low seven
+                // bits are at least y's.
+                let d = (x | LANE_HIGH).wrapping_sub(y & !LANE_HIGH);
+                let mut lt = ((!x & y) | (!(x ^ y) & !d)) & LANE_HIGH;
+                // A byte equal to its threshold byte needs the draw's low bits: the high bit
+                // of each zero byte of x ^ y (exact per byte: seven-bit sums carry into no
+                // neighbour).
+                let z = x ^ y;
+                let eq = !(((z & !LANE_HIGH) + !LANE_HIGH) | z) & LANE_HIGH;
+                if eq != 0 {
+                    lt |= self.refined(key, 8 * w + i, eq);
+                }
+                // Gather the eight high bits into a byte: lane q to bit q.
+                bits |= ((lt >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
+            }
+            *word = bits;
+        }
+    }
+
+    /// Of the lanes of block `j` flagged in `eq` (the high bit of each byte whose lane equals
+    /// its threshold's top byte), those whose draw's low bits are below the threshold's.
+    #[cold]
+    fn refined(&self, key: u64, j: usize, eq: u64) -> u64 {
+        let mut lt = 0;
+        for_each_bit(&[eq], |bit| {
+            let r = j * LANES + bit / 8;
+            if refine(key, r) < self.lo[r] {
+                lt |= 1 << bit;
+            }
+        });
+        lt
+    }
 }
 
-/// The per-dependant part of an edge draw (precomputed once).
+/// The supplier part of the salt of its out-edges (once per spread).
 #[inline]
-fn edge_salt(d: u32) -> u64 {
+fn supplier_salt(s: usize) -> u64 {
+    mix((s as u64)
+        .wrapping_mul(GOLDEN)
+        .wrapping_add(0x632B_E59B_D9B4_E019))
+}
+
+/// The dependant part of the salt of an edge: the draw of the edge supplier (rank `s`) →
+/// dependant (rank `d`) in a trial keyed `key` hashes `key ^ supplier_salt(s) ^
+/// dependant_salt(d)`, like a lane block's.
+#[inline]
+fn dependant_salt(d: u32) -> u64 {
     u64::from(d)
         .wrapping_add(1)
         .wrapping_mul(0xD1B5_4A32_D192_ED03)
 }
 
-/// The draw deciding a transmission over the edge supplier (rank `s`) → dependant (rank `d`),
-/// given `edge_base(key, s)` and `edge_salt(d)`.
-#[inline]
-fn edge_draw(base: u64, salt: u64) -> f64 {
-    unit(mix(base ^ salt))
+/// Bits of an edge's 53-bit draw below the 32 kept with the edge.
+const EDGE_LOW_BITS: u32 = 21;
+
+/// An out-edge as a trial reads it: the dependant's rank and the top 32 bits of the
+/// [`threshold53`] of its coupling (the low 21 bits are in `Model::out_low`, read only when
+/// the top bits tie).
+#[derive(Clone, Copy)]
+struct Edge {
+    dependant: u32,
+    high: u32,
 }
 
-/// The draw deciding whether the organisation ranked `r` is compromised in the independent
-/// comparison of the money view.
-#[inline]
-fn independent_draw(key: u64, r: u32) -> f64 {
-    unit(mix(
-        key.wrapping_add(0x2545_F491_4F6C_DD1D) ^ mix(u64::from(r).wrapping_mul(GOLDEN))
-    ))
+/// An edge's threshold split as [`Edge::high`] and its low bits.
+fn split_threshold(t: u64) -> (u32, u32) {
+    if t == 1 << 53 {
+        // Every draw: any top below 2³² - 1 is below, and 2³² - 1 with any low bits.
+        (u32::MAX, 1 << EDGE_LOW_BITS)
+    } else {
+        ((t >> EDGE_LOW_BITS) as u32, (t & ((1 << EDGE_LOW_BITS) - 1)) as u32)
+    }
 }
 
-/// The portfolio prepared for simulation.
+/// The integer threshold of probability `p`: a 53-bit uniform u (the top 53 bits of a hash)
+/// falls below `p` exactly when u < ⌈p · 2⁵³⌉.
+#[inline]
+fn threshold53(p: f64) -> u64 {
+    if p.is_nan() || p <= 0.0 {
+        0
+    } else if p >= 1.0 {
+        1 << 53
+    } else {
+        (p * (1u64 << 53) as f64).ceil() as u64
+    }
+}
+
+
+
+/// The key of a trial's independent comparison (money view), derived from its cascade key.
+#[inline]
+fn independent_key(key: u64) -> u64 {
+    key.wrapping_add(0x2545_F491_4F6C_DD1D)
+}
+
+/// The portfolio prepared for simulation. Everything a trial touches is indexed by **rank**
+/// (position in id order), so the internal scan runs through memory in order and a trial
+/// needs no index translation; the report translates back.
 struct Model {
     n: usize,
+    /// Rank of each organisation (by index).
     rank: Vec<u32>,
-    /// Organisations in id order (the seed order of every trial).
-    by_rank: Vec<u32>,
-    /// `internal_salt` of each organisation.
-    salt: Vec<u64>,
-    pint: Vec<f64>,
+    /// [`block_salt`] of each lane block.
+    salts: Vec<u64>,
+    /// Internal-incident thresholds (rank order).
+    internal: Bernoulli,
+    /// Rated-probability thresholds (rank order) for the money view's independent comparison.
+    independent: Option<Bernoulli>,
+    /// Rated probability of each organisation (by index).
     rated: Vec<f64>,
-    /// Out-edges (supplier → dependants) in CSR form, dependants in rank order.
+    /// Out-edges in CSR form by supplier rank: dependant ranks (in rank order) and the
+    /// [`threshold53`] of each edge's coupling.
     out_start: Vec<usize>,
-    out: Vec<(u32, u64, f64)>,
-    /// Group indices of each organisation (CSR); the portfolio is group `n_groups`.
+    out: Vec<Edge>,
+    /// Per edge: the low bits of its threshold (see [`Edge`]).
+    out_low: Vec<u32>,
+    /// Bit r: rank r has out-edges (so a trial reads `out_start` only for suppliers).
+    has_out: Vec<u64>,
+    /// Group indices of each rank (CSR), the portfolio (group `n_groups`) left out: every
+    /// compromised organisation counts in it.
     grp_start: Vec<usize>,
     grp: Vec<u32>,
+    /// The same groups of each rank packed in one word for the common case of at most two
+    /// (low and high half, `NONE` where absent), or [`SPILL`]: read `grp`.
+    grp_row: Vec<u64>,
     group_names: Vec<String>,
+    /// Members of each group (organisation indices, id order), the portfolio last.
     group_members: Vec<Vec<u32>>,
-    /// Tracked (attributed) suppliers and each organisation's tracked index.
+    /// Tracked (attributed) suppliers: their indices, their ranks, and each rank's tracked
+    /// position (or `NONE`).
     tracked: Vec<u32>,
+    tracked_rank: Vec<u32>,
     tracked_index: Vec<u32>,
     ka: u32,
-    /// Loss sampler per organisation (index into `samplers`) when money is asked for.
+    /// Loss sampler of each rank (index into `samplers`) when money is asked for.
     samplers: Vec<Sampler>,
     sampler_of: Vec<u32>,
 }
@@ -114,11 +244,7 @@ impl Prepared {
     /// # Errors
     /// [`SystemError`] for bad options (each with its path).
     pub fn system(&self, options: &SystemOptions) -> Result<SystemReport, SystemError> {
-        let rating = self
-            .base
-            .get_or_init(|| std::sync::Arc::new(self.rate()))
-            .clone();
-        run(self, None, &rating, options)
+        run(self, None, &self.rating(), options)
     }
 
     /// Apply `actions` to one organisation (as [`Prepared::what_if`]) and simulate the changed
@@ -235,31 +361,49 @@ fn build(
     for (r, &i) in prep.id_order.iter().enumerate() {
         rank[i] = r as u32;
     }
-    let by_rank: Vec<u32> = prep.id_order.iter().map(|&i| i as u32).collect();
-    let pint: Vec<f64> = rating
-        .ratings
-        .iter()
-        .map(|r| r.internal_probability)
-        .collect();
+    let internal = Bernoulli::new(
+        prep.id_order
+            .iter()
+            .map(|&i| rating.ratings[i].internal_probability),
+    );
     let rated: Vec<f64> = rating.ratings.iter().map(|r| r.probability).collect();
 
-    // Out-edges, dependants in rank order.
+    // Out-edges by supplier rank, dependants in rank order.
     let mut out_deg = vec![0usize; n + 1];
     for i in 0..n {
         for d in &org(i).deps {
-            out_deg[d.supplier] += 1;
+            out_deg[rank[d.supplier] as usize] += 1;
         }
     }
     let mut out_start = vec![0usize; n + 1];
-    for i in 0..n {
-        out_start[i + 1] = out_start[i] + out_deg[i];
+    for r in 0..n {
+        out_start[r + 1] = out_start[r] + out_deg[r];
     }
     let mut fill = out_start.clone();
-    let mut out = vec![(0u32, 0u64, 0.0f64); edges];
-    for &i in &prep.id_order {
+    let mut out = vec![
+        Edge {
+            dependant: 0,
+            high: 0
+        };
+        edges
+    ];
+    let mut out_low = vec![0u32; edges];
+    for (rd, &i) in prep.id_order.iter().enumerate() {
         for d in &org(i).deps {
-            out[fill[d.supplier]] = (i as u32, edge_salt(rank[i]), d.coupling);
-            fill[d.supplier] += 1;
+            let s = rank[d.supplier] as usize;
+            let (high, low) = split_threshold(threshold53(d.coupling));
+            out[fill[s]] = Edge {
+                dependant: rd as u32,
+                high,
+            };
+            out_low[fill[s]] = low;
+            fill[s] += 1;
+        }
+    }
+    let mut has_out = vec![0u64; n.div_ceil(64)];
+    for (r, &deg) in out_deg.iter().take(n).enumerate() {
+        if deg > 0 {
+            has_out[r / 64] |= 1 << (r % 64);
         }
     }
 
@@ -276,18 +420,24 @@ fn build(
     let n_groups = names.len();
     let mut grp_start = vec![0usize; n + 1];
     let mut grp = Vec::new();
-    let mut group_members = vec![Vec::new(); n_groups + 1];
-    for i in 0..n {
-        for g in &org(i).groups {
-            grp.push(names[g.as_str()]);
-        }
-        grp.push(n_groups as u32);
-        grp_start[i + 1] = grp.len();
+    for (r, &i) in prep.id_order.iter().enumerate() {
+        grp.extend(org(i).groups.iter().map(|g| names[g.as_str()]));
+        grp_start[r + 1] = grp.len();
     }
+    let grp_row: Vec<u64> = (0..n)
+        .map(|r| match &grp[grp_start[r]..grp_start[r + 1]] {
+            [] => pack(NONE, NONE),
+            [a] => pack(*a, NONE),
+            [a, b] => pack(*a, *b),
+            _ => SPILL,
+        })
+        .collect();
+    let mut group_members = vec![Vec::new(); n_groups + 1];
     for &i in &prep.id_order {
-        for &g in &grp[grp_start[i]..grp_start[i + 1]] {
-            group_members[g as usize].push(i as u32);
+        for g in &org(i).groups {
+            group_members[names[g.as_str()] as usize].push(i as u32);
         }
+        group_members[n_groups].push(i as u32);
     }
     let group_names: Vec<String> = names.keys().map(|s| (*s).to_owned()).collect();
 
@@ -324,9 +474,10 @@ fn build(
             .map(|i| i as u32)
             .collect(),
     };
+    let tracked_rank: Vec<u32> = tracked.iter().map(|&s| rank[s as usize]).collect();
     let mut tracked_index = vec![NONE; n];
-    for (t, &s) in tracked.iter().enumerate() {
-        tracked_index[s as usize] = t as u32;
+    for (t, &r) in tracked_rank.iter().enumerate() {
+        tracked_index[r as usize] = t as u32;
     }
 
     // Money.
@@ -359,7 +510,7 @@ fn build(
             index.insert(name.clone(), samplers.len() as u32);
             samplers.push(s);
         }
-        for i in 0..n {
+        for &i in &prep.id_order {
             let pg = &org(i).peer_group;
             let s = match index.get(pg) {
                 Some(&s) => s,
@@ -376,21 +527,28 @@ fn build(
         }
     }
 
-    let salt = rank.iter().map(|&r| internal_salt(r)).collect();
+    let independent = options
+        .losses
+        .is_some()
+        .then(|| Bernoulli::new(prep.id_order.iter().map(|&i| rated[i])));
     Ok(Model {
         n,
         rank,
-        salt,
-        by_rank,
-        pint,
+        salts: (0..n.div_ceil(LANES)).map(block_salt).collect(),
+        internal,
+        independent,
         rated,
         out_start,
         out,
+        out_low,
+        has_out,
         grp_start,
         grp,
+        grp_row,
         group_names,
         group_members,
         tracked,
+        tracked_rank,
         tracked_index,
         ka: options.attribution_k,
         samplers,
@@ -398,9 +556,41 @@ fn build(
     })
 }
 
+/// A rank's two groups in one word (see `Model::grp_row`).
+#[inline]
+fn pack(a: u32, b: u32) -> u64 {
+    u64::from(a) | u64::from(b) << 32
+}
+
+/// The `grp_row` of a rank with more than two groups (never a packed pair: a pair with its
+/// first half absent has its second absent too).
+const SPILL: u64 = NONE as u64;
+
+impl Model {
+    /// Call `f` with each group of rank `v` (the portfolio not among them).
+    #[inline]
+    fn for_groups(&self, v: usize, mut f: impl FnMut(u32)) {
+        let row = self.grp_row[v];
+        if row == SPILL {
+            self.grp[self.grp_start[v]..self.grp_start[v + 1]]
+                .iter()
+                .for_each(|&g| f(g));
+            return;
+        }
+        let (a, b) = (row as u32, (row >> 32) as u32);
+        if a != NONE {
+            f(a);
+            if b != NONE {
+                f(b);
+            }
+        }
+    }
+}
+
 /// What one chunk of trials counts.
 struct Chunk {
-    org_hits: Vec<u64>,
+    /// Per rank: trials in which it was compromised (at most [`CHUNK_TRIALS`] fit a `u16`).
+    org_hits: Vec<u16>,
     /// Per group (portfolio last): histogram of the number compromised.
     hist: Vec<Vec<u64>>,
     /// Per group: trials with ≥ attribution_k compromised.
@@ -411,6 +601,20 @@ struct Chunk {
     /// Per group: loss of each trial, correlated and independent (money only).
     losses: Vec<Vec<f64>>,
     losses_independent: Vec<Vec<f64>>,
+}
+
+const _: () = assert!(CHUNK_TRIALS <= u16::MAX as usize);
+
+/// A trial's compromised set, one bit per rank (cleared per trial: n / 8 bytes, in L1 for the
+/// national sample's 50,000).
+#[inline]
+fn marked(mark: &[u64], r: usize) -> bool {
+    mark[r / 64] & (1 << (r % 64)) != 0
+}
+
+#[inline]
+fn set_mark(mark: &mut [u64], r: usize) {
+    mark[r / 64] |= 1 << (r % 64);
 }
 
 fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> Chunk {
@@ -441,52 +645,35 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
             Vec::new()
         },
     };
-    let mut mark = vec![0u32; n];
-    let mut parent = vec![NONE; n];
-    let mut queue: Vec<u32> = Vec::new();
+    let words = n.div_ceil(64);
+    // The trial's compromised organisations, one bit per rank.
+    let mut mark = vec![0u64; words];
+    // Scratch for the cascade: the internal incidents with out-edges, and the arrivals with
+    // out-edges still to spread (breadth first).
+    let mut seeds = vec![0u64; words];
+    let mut queue = Vec::new();
+    // For attribution: which organisations the cascade reached, and from where.
+    let attributing = n_tracked > 0;
+    let mut arrived = vec![0u64; if attributing { words } else { 0 }];
+    let mut parent = vec![NONE; if attributing { n } else { 0 }];
+    let mut independent_mark = vec![0u64; if money { words } else { 0 }];
+    let portfolio = g_all - 1;
     let mut count = vec![0u32; g_all];
     let mut sub = vec![0u32; n_tracked * g_all];
     let mut sub_touched: Vec<usize> = Vec::new();
     let mut tail = vec![false; g_all];
     for t in 0..len {
-        let stamp = t as u32 + 1;
         let k = keys.next_u64();
-        queue.clear();
-        // Internal incidents, in id order.
-        for &i in &m.by_rank {
-            let i = i as usize;
-            if internal_draw(k, m.salt[i]) < m.pint[i] {
-                mark[i] = stamp;
-                parent[i] = NONE;
-                queue.push(i as u32);
-            }
-        }
-        // The cascade, breadth first: only compromised organisations and their out-edges.
-        let mut head = 0;
-        while head < queue.len() {
-            let s = queue[head] as usize;
-            head += 1;
-            let edges = &m.out[m.out_start[s]..m.out_start[s + 1]];
-            if edges.is_empty() {
-                continue;
-            }
-            let base = edge_base(k, m.rank[s]);
-            for &(d, salt, c) in edges {
-                if mark[d as usize] != stamp && edge_draw(base, salt) < c {
-                    mark[d as usize] = stamp;
-                    parent[d as usize] = s as u32;
-                    queue.push(d);
-                }
-            }
-        }
-        count.iter_mut().for_each(|c| *c = 0);
-        for &v in &queue {
-            let v = v as usize;
-            acc.org_hits[v] += 1;
-            for &g in &m.grp[m.grp_start[v]..m.grp_start[v + 1]] {
-                count[g as usize] += 1;
-            }
-        }
+        m.internal.scan(k, &m.salts, &mut mark);
+        arrived.iter_mut().for_each(|w| *w = 0);
+        let mut trial = Trial {
+            mark: &mut mark,
+            arrived: &mut arrived,
+            parent: &mut parent,
+            queue: &mut queue,
+        };
+        trial.cascade(m, k, &mut seeds);
+        count_members(m, &mark, &mut acc.org_hits, &mut count);
         let mut any_tail = false;
         for g in 0..g_all {
             acc.hist[g][count[g] as usize] += 1;
@@ -496,13 +683,12 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
                 any_tail = true;
             }
         }
-        if any_tail && n_tracked > 0 {
+        if any_tail && attributing {
             attribute(
                 m,
-                &queue,
                 &mark,
+                &arrived,
                 &parent,
-                stamp,
                 &count,
                 &tail,
                 &mut sub,
@@ -510,26 +696,112 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
                 &mut acc,
             );
         }
-        if money {
-            for &v in &queue {
-                let v = v as usize;
+        if let Some(independent) = &m.independent {
+            for_each_bit(&mark, |v| {
                 let x = m.samplers[m.sampler_of[v] as usize].sample(&mut loss_gen);
-                for &g in &m.grp[m.grp_start[v]..m.grp_start[v + 1]] {
-                    acc.losses[g as usize][t] += x;
-                }
+                m.for_groups(v, |g| acc.losses[g as usize][t] += x);
+                acc.losses[portfolio][t] += x;
+            });
+            independent.scan(independent_key(k), &m.salts, &mut independent_mark);
+            for_each_bit(&independent_mark, |v| {
+                let x = m.samplers[m.sampler_of[v] as usize].sample(&mut loss_gen);
+                m.for_groups(v, |g| acc.losses_independent[g as usize][t] += x);
+                acc.losses_independent[portfolio][t] += x;
+            });
+        }
+    }
+    acc
+}
+
+/// Call `f` with the rank of each set bit, in rank order.
+#[inline]
+fn for_each_bit(words: &[u64], mut f: impl FnMut(usize)) {
+    for (w, &word) in words.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            f(64 * w + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
+    }
+}
+
+/// One trial's cascade state.
+struct Trial<'a> {
+    /// Compromised organisations (one bit per rank): the internal incidents on entry.
+    mark: &'a mut [u64],
+    /// Organisations the cascade reached (attribution only; empty otherwise), each with the
+    /// supplier it came from in `parent`.
+    arrived: &'a mut [u64],
+    parent: &'a mut [u32],
+    /// Compromised organisations with out-edges, to spread from in turn: each rank with the
+    /// range of its out-edges (read when it is queued, so that the reads of many overlap).
+    queue: &'a mut Vec<(u32, usize, usize)>,
+}
+
+impl Trial<'_> {
+    /// The cascade of the trial keyed `k`, breadth first from the internal incidents in rank
+    /// order: only compromised suppliers and their out-edges are touched. The compromised set
+    /// does not depend on the order; the first arrival's supplier (attribution) does.
+    #[inline(never)]
+    fn cascade(&mut self, m: &Model, k: u64, seeds: &mut [u64]) {
+        for (seed, (&hit, &supplier)) in seeds.iter_mut().zip(self.mark.iter().zip(&m.has_out)) {
+            *seed = hit & supplier;
+        }
+        self.queue.clear();
+        for_each_bit(seeds, |s| {
+            self.queue.push((s as u32, m.out_start[s], m.out_start[s + 1]));
+        });
+        let mut head = 0;
+        while head < self.queue.len() {
+            let (s, from, to) = self.queue[head];
+            head += 1;
+            self.spread(m, k, s as usize, from, to);
+        }
+    }
+
+    /// Draw every out-edge (`from..to`) of the compromised supplier `s` to a dependant not yet
+    /// compromised.
+    #[inline(always)]
+    fn spread(&mut self, m: &Model, k: u64, s: usize, from: usize, to: usize) {
+        let key = k ^ supplier_salt(s);
+        for (e, edge) in m.out[from..to].iter().enumerate() {
+            let d = edge.dependant as usize;
+            if marked(self.mark, d) {
+                continue;
             }
-            for &i in &m.by_rank {
-                let i = i as usize;
-                if independent_draw(k, m.rank[i]) < m.rated[i] {
-                    let x = m.samplers[m.sampler_of[i] as usize].sample(&mut loss_gen);
-                    for &g in &m.grp[m.grp_start[i]..m.grp_start[i + 1]] {
-                        acc.losses_independent[g as usize][t] += x;
-                    }
+            let u = mix(key ^ dependant_salt(edge.dependant)) >> 11;
+            let top = (u >> EDGE_LOW_BITS) as u32;
+            let transmits = top < edge.high
+                || (top == edge.high
+                    && ((u & ((1 << EDGE_LOW_BITS) - 1)) as u32) < m.out_low[from + e]);
+            if transmits {
+                set_mark(self.mark, d);
+                if !self.parent.is_empty() {
+                    set_mark(self.arrived, d);
+                    self.parent[d] = s as u32;
+                }
+                if marked(&m.has_out, d) {
+                    self.queue.push((d as u32, m.out_start[d], m.out_start[d + 1]));
                 }
             }
         }
     }
-    acc
+}
+
+/// Count one trial's compromised organisations: each one's hits, and the members of each group
+/// (the portfolio last).
+#[inline(never)]
+fn count_members(m: &Model, mark: &[u64], org_hits: &mut [u16], count: &mut [u32]) {
+    count.iter_mut().for_each(|c| *c = 0);
+    let mut all = 0;
+    for_each_bit(mark, |v| {
+        all += 1;
+        org_hits[v] += 1;
+        m.for_groups(v, |g| count[g as usize] += 1);
+    });
+    if let Some(last) = count.last_mut() {
+        *last = all;
+    }
 }
 
 /// Supplier attribution of one trial: for every tracked supplier compromised in it, and every
@@ -538,10 +810,9 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
 #[allow(clippy::too_many_arguments)]
 fn attribute(
     m: &Model,
-    queue: &[u32],
-    mark: &[u32],
+    mark: &[u64],
+    arrived: &[u64],
     parent: &[u32],
-    stamp: u32,
     count: &[u32],
     tail: &[bool],
     sub: &mut [u32],
@@ -549,17 +820,19 @@ fn attribute(
     acc: &mut Chunk,
 ) {
     let g_all = count.len();
-    if !m.tracked.iter().any(|&s| mark[s as usize] == stamp) {
+    let portfolio = g_all as u32 - 1;
+    if !m.tracked_rank.iter().any(|&s| marked(mark, s as usize)) {
         return;
     }
-    // Each compromised member adds itself to every tracked ancestor (itself included).
-    for &v in queue {
-        let v = v as usize;
-        let mut a = v as u32;
-        while a != NONE {
-            let t = m.tracked_index[a as usize];
+    // Each compromised member adds itself to every tracked ancestor (itself included). Only
+    // members the cascade reached, and tracked suppliers themselves, have one.
+    let mut add = |v: usize| {
+        let mut a = v;
+        loop {
+            let t = m.tracked_index[a];
             if t != NONE {
-                for &g in &m.grp[m.grp_start[v]..m.grp_start[v + 1]] {
+                let groups = &m.grp[m.grp_start[v]..m.grp_start[v + 1]];
+                for g in groups.iter().copied().chain([portfolio]) {
                     let g = g as usize;
                     if tail[g] {
                         let cell = t as usize * g_all + g;
@@ -570,11 +843,21 @@ fn attribute(
                     }
                 }
             }
-            a = parent[a as usize];
+            if !marked(arrived, a) {
+                break;
+            }
+            a = parent[a] as usize;
+        }
+    };
+    for_each_bit(arrived, &mut add);
+    for &s in &m.tracked_rank {
+        let s = s as usize;
+        if marked(mark, s) && !marked(arrived, s) {
+            add(s);
         }
     }
-    for (t, &s) in m.tracked.iter().enumerate() {
-        if mark[s as usize] != stamp {
+    for (t, &s) in m.tracked_rank.iter().enumerate() {
+        if !marked(mark, s as usize) {
             continue;
         }
         for g in 0..g_all {
@@ -657,7 +940,7 @@ fn report(
         org_hits
             .iter_mut()
             .zip(&c.org_hits)
-            .for_each(|(a, b)| *a += b);
+            .for_each(|(a, &b)| *a += u64::from(b));
         for (h, ch) in hist.iter_mut().zip(&c.hist) {
             h.iter_mut().zip(ch).for_each(|(a, b)| *a += b);
         }
@@ -674,7 +957,12 @@ fn report(
             l.extend(cl);
         }
     }
-    let simulated: Vec<f64> = org_hits.iter().map(|&h| h as f64 / tf).collect();
+    // Hits are counted by rank; the report speaks of organisations by index.
+    let simulated: Vec<f64> = m
+        .rank
+        .iter()
+        .map(|&r| org_hits[r as usize] as f64 / tf)
+        .collect();
     let cap = options.ks.iter().copied().max().unwrap_or(1) as usize;
     let org_id = |i: usize| match replaced {
         Some((r, o)) if r == i => o.id.clone(),
@@ -822,5 +1110,73 @@ pub(super) mod tests_support {
     /// The Poisson-binomial of [`super::poisson_binomial`] for a list of probabilities.
     pub(crate) fn poisson_binomial(ps: &[f64], cap: usize) -> Vec<f64> {
         super::poisson_binomial(ps.iter().copied(), ps.len(), cap)
+    }
+}
+
+#[cfg(test)]
+mod draw_tests {
+    use super::*;
+
+    /// Organisation r's draw as the docs define it, one lane at a time: byte r mod 8 of the
+    /// block hash, then the 45 refinement bits.
+    fn draw53(key: u64, r: usize) -> u64 {
+        let lane = (mix(key ^ block_salt(r / LANES)) >> (8 * (r % LANES))) & 0xFF;
+        lane << LOW_BITS | refine(key, r)
+    }
+
+    /// Thresholds at and around every lane boundary, the extremes, and the values a rating
+    /// gives, for one block and a ragged tail.
+    fn probabilities() -> Vec<f64> {
+        let mut ps = vec![0.0, 1.0, 1e-300, 1e-12, 0.5, 0.999_999_999, 0.3070, 0.25];
+        for top in [0u64, 1, 7, 127, 128, 200, 254, 255] {
+            let exact = (top << LOW_BITS) as f64 / (1u64 << 53) as f64;
+            ps.extend([exact, f64::from_bits(exact.to_bits() + 1), exact * (1.0 - 1e-15)]);
+        }
+        ps.retain(|p| (0.0..=1.0).contains(p));
+        ps.push(0.125); // 35 organisations: four whole blocks and a ragged one
+        ps
+    }
+
+    #[test]
+    fn the_lane_scan_is_the_53_bit_comparison() {
+        let ps = probabilities();
+        let n = ps.len();
+        let b = Bernoulli::new(ps.iter().copied());
+        let salts: Vec<u64> = (0..n.div_ceil(LANES)).map(block_salt).collect();
+        let mut words = vec![0u64; n.div_ceil(64)];
+        let mut refined = 0;
+        for key in (0..20_000u64).map(|i| mix(i.wrapping_mul(GOLDEN) ^ 0xABCD)) {
+            b.scan(key, &salts, &mut words);
+            for (r, &p) in ps.iter().enumerate() {
+                let u = draw53(key, r);
+                refined += usize::from(u >> LOW_BITS == threshold53(p) >> LOW_BITS);
+                assert_eq!(
+                    marked(&words, r),
+                    u < threshold53(p),
+                    "key {key:#x}, organisation {r}, p {p}"
+                );
+            }
+            assert_eq!(words[n / 64] >> (n % 64), 0, "no bit past the portfolio");
+        }
+        // The ties between a lane and its threshold's top byte (the refinement path) were
+        // exercised, not only the bytewise comparison.
+        assert!(refined > 500, "{refined}");
+    }
+
+    #[test]
+    fn an_edge_transmits_by_the_53_bit_comparison() {
+        for p in probabilities() {
+            let t = threshold53(p);
+            let (high, low) = split_threshold(t);
+            for u in [0, 1, t.saturating_sub(1), t, t + 1, (1 << 53) - 1]
+                .into_iter()
+                .filter(|&u| u < 1 << 53)
+            {
+                let top = (u >> EDGE_LOW_BITS) as u32;
+                let split = top < high
+                    || (top == high && ((u & ((1 << EDGE_LOW_BITS) - 1)) as u32) < low);
+                assert_eq!(split, u < t, "p {p}, u {u}");
+            }
+        }
     }
 }
