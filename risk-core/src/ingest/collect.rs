@@ -1,7 +1,7 @@
 //! The evidence collected so far, deduplicated, and how it becomes a portfolio at the end.
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::{IngestOptions, IngestProblem, IngestReport, Ingested, SkipReason};
@@ -43,7 +43,8 @@ pub(crate) struct VulnIn<'v> {
 struct Vuln {
     time: i64,
     asset: Box<str>,
-    key: Box<str>,
+    /// Where the key (CVE or finding uid) starts in the dedup key `uid U+001F key`.
+    key_at: usize,
     has_cve: bool,
     /// Shared with the validated-vector cache: exports repeat a handful of vectors.
     cvss: Option<Arc<str>>,
@@ -84,8 +85,9 @@ pub(crate) struct Check {
 pub(crate) struct State {
     pub options: IngestOptions,
     pub report: IngestReport,
-    /// org → (finding uid, key) joined by U+001F → finding.
-    vulns: BTreeMap<String, BTreeMap<Box<str>, Vuln>>,
+    /// org → (finding uid, key) joined by U+001F → finding. Hashed for the look-up of every
+    /// record; put in order once, at the end.
+    vulns: BTreeMap<String, HashMap<Box<str>, Vuln>>,
     /// CVSS vectors already checked valid by [`crate::cvss::base_score`] (a pure function, so a
     /// vector's verdict is remembered), at most [`CVSS_CACHE`].
     valid_cvss: HashSet<Arc<str>>,
@@ -211,6 +213,8 @@ impl State {
             Some(m) => m,
             None => self.vulns.entry(org.to_owned()).or_default(),
         };
+        let key_at = dedupe.len() - v.key.len();
+        debug_assert_eq!(&dedupe[key_at..], v.key);
         let new = match inner.get_mut(dedupe.as_str()) {
             None => {
                 inner.insert(
@@ -218,7 +222,7 @@ impl State {
                     Vuln {
                         time: v.time,
                         asset: Box::from(v.asset),
-                        key: Box::from(v.key),
+                        key_at,
                         has_cve: v.has_cve,
                         cvss,
                         cvss_score: v.cvss_score,
@@ -237,9 +241,6 @@ impl State {
                 if v.time >= old.time {
                     if *old.asset != *v.asset {
                         old.asset = Box::from(v.asset);
-                    }
-                    if *old.key != *v.key {
-                        old.key = Box::from(v.key);
                     }
                     old.time = v.time;
                     old.has_cve = v.has_cve;
@@ -301,77 +302,81 @@ impl State {
         let mut orgs: BTreeMap<String, Organisation> = BTreeMap::new();
 
         // Findings: one per (organisation, asset, CVE). The reports of one (asset, CVE) are
-        // merged in (organisation, dedup key) order: a stable sort of that order by (organisation,
-        // asset, CVE) keeps it within each group.
-        let org_ids: Vec<String> = vulns.keys().cloned().collect();
-        let mut rows: Vec<(usize, Vuln)> =
-            Vec::with_capacity(vulns.values().map(|m| m.len()).sum());
-        for (i, (_org, m)) in vulns.into_iter().enumerate() {
-            rows.extend(m.into_values().map(|v| (i, v)));
-        }
-        rows.sort_by(|(oa, a), (ob, b)| (oa, &a.asset, &a.key).cmp(&(ob, &b.asset, &b.key)));
-        let mut grouped: Vec<(usize, Vuln)> = Vec::with_capacity(rows.len());
-        for (org_i, v) in rows {
-            let Some((gi, g)) = grouped
-                .last_mut()
-                .filter(|(gi, g)| *gi == org_i && g.asset == v.asset && g.key == v.key)
-            else {
-                grouped.push((org_i, v));
-                continue;
-            };
-            debug_assert_eq!(*gi, org_i);
-            let first_seen = g.first_seen.min(v.first_seen);
-            let resolved_on = match (g.resolved_on, v.resolved_on) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                _ => None,
-            };
-            let kev = g.kev || v.kev;
-            let epss = match (g.epss, v.epss) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            let internet_facing = g.internet_facing || v.internet_facing;
-            let criticality = g.criticality.max(v.criticality);
-            if v.time > g.time {
-                g.time = v.time;
-                g.has_cve = v.has_cve;
-                g.cvss = v.cvss;
-                g.cvss_score = v.cvss_score;
+        // merged in the order of their dedup keys, as they always were: sorting by (asset, key,
+        // dedup key) gives the findings in order and each group in that order.
+        for (org_id, m) in vulns {
+            let mut rows: Vec<(Box<str>, Vuln)> = m.into_iter().collect();
+            fn key((d, v): &(Box<str>, Vuln)) -> (&str, &str) {
+                (&v.asset, &d[v.key_at..])
             }
-            g.first_seen = first_seen;
-            g.resolved_on = resolved_on;
-            g.kev = kev;
-            g.epss = epss;
-            g.internet_facing = internet_facing;
-            g.criticality = criticality;
-            // Two finding uids for one (asset, CVE): one finding.
-            report.findings_collapsed += 1;
-        }
-        for (org_i, v) in grouped {
-            let org_id = &org_ids[org_i];
+            rows.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
+            let mut grouped: Vec<(Box<str>, Vuln)> = Vec::with_capacity(rows.len());
+            for (d, v) in rows {
+                let Some((gd, g)) = grouped.last_mut() else {
+                    grouped.push((d, v));
+                    continue;
+                };
+                if (&*g.asset, &gd[g.key_at..]) != (&*v.asset, &d[v.key_at..]) {
+                    grouped.push((d, v));
+                    continue;
+                }
+                let first_seen = g.first_seen.min(v.first_seen);
+                let resolved_on = match (g.resolved_on, v.resolved_on) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                let kev = g.kev || v.kev;
+                let epss = match (g.epss, v.epss) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                let internet_facing = g.internet_facing || v.internet_facing;
+                let criticality = g.criticality.max(v.criticality);
+                if v.time > g.time {
+                    g.time = v.time;
+                    g.has_cve = v.has_cve;
+                    g.cvss = v.cvss;
+                    g.cvss_score = v.cvss_score;
+                }
+                g.first_seen = first_seen;
+                g.resolved_on = resolved_on;
+                g.kev = kev;
+                g.epss = epss;
+                g.internet_facing = internet_facing;
+                g.criticality = criticality;
+                // Two finding uids for one (asset, CVE): one finding.
+                report.findings_collapsed += 1;
+            }
             let o = orgs
                 .entry(org_id.clone())
-                .or_insert_with(|| Organisation::new(org_id));
-            // A resolution date before the first sighting cannot be: the finding was resolved
-            // when first reported (the report saw it already fixed).
-            let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
-            let id = format!("{}/{}", v.asset, v.key);
-            o.findings.push(Finding {
-                dispute: None,
-                source: None,
-                id,
-                kind: FindingKind::Vulnerability,
-                cve: v.has_cve.then(|| v.key.into_string()),
-                cvss: v.cvss.map(|c| c.to_string()),
-                cvss_score: v.cvss_score,
-                epss: v.epss,
-                kev: v.kev,
-                internet_facing: v.internet_facing,
-                asset_criticality: v.criticality,
-                first_seen: v.first_seen,
-                resolved_on,
-            });
-            report.findings += 1;
+                .or_insert_with(|| Organisation::new(&org_id));
+            o.findings.reserve_exact(grouped.len());
+            for (d, v) in grouped {
+                let key = &d[v.key_at..];
+                // A resolution date before the first sighting cannot be: the finding was
+                // resolved when first reported (the report saw it already fixed).
+                let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
+                let mut id = String::with_capacity(v.asset.len() + 1 + key.len());
+                id.push_str(&v.asset);
+                id.push('/');
+                id.push_str(key);
+                o.findings.push(Finding {
+                    dispute: None,
+                    source: None,
+                    id,
+                    kind: FindingKind::Vulnerability,
+                    cve: v.has_cve.then(|| key.to_owned()),
+                    cvss: v.cvss.map(|c| String::from(&*c)),
+                    cvss_score: v.cvss_score,
+                    epss: v.epss,
+                    kev: v.kev,
+                    internet_facing: v.internet_facing,
+                    asset_criticality: v.criticality,
+                    first_seen: v.first_seen,
+                    resolved_on,
+                });
+                report.findings += 1;
+            }
         }
 
         // Metrics from device inventories.

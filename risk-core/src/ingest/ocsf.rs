@@ -684,10 +684,9 @@ pub(crate) fn read<R: BufRead>(
 fn records_fit(value: &[u8], max_record: usize, max_depth: usize) -> bool {
     value.len() <= max_record
         && (value.len() <= max_depth
-            || value
-                .iter()
-                .map(|&b| usize::from(b == b'{' || b == b'['))
-                .sum::<usize>()
+            || memchr::memchr2_iter(b'{', b'[', value)
+                .take(max_depth.saturating_add(1))
+                .count()
                 <= max_depth)
 }
 
