@@ -28,7 +28,7 @@ pub(crate) struct VulnIn<'v> {
     pub key: &'v str,
     /// Whether `key` is a CVE id (the finding's `cve`).
     pub has_cve: bool,
-    pub cvss: Option<&'v str>,
+    pub cvss: Option<&'v Arc<str>>,
     pub cvss_score: Option<f64>,
     pub epss: Option<f64>,
     pub kev: bool,
@@ -180,23 +180,18 @@ impl State {
         date > self.options.as_of
     }
 
-    /// Whether `vector` is a CVSS vector [`crate::cvss::base_score`] accepts; its error if not.
-    pub fn check_cvss(&mut self, vector: &str) -> Result<(), String> {
-        if self.valid_cvss.contains(vector) {
-            return Ok(());
+    /// `vector`, shared, when it is a CVSS vector [`crate::cvss::base_score`] accepts; its error
+    /// if not.
+    pub fn check_cvss(&mut self, vector: &str) -> Result<Arc<str>, String> {
+        if let Some(v) = self.valid_cvss.get(vector) {
+            return Ok(v.clone());
         }
         crate::cvss::base_score(vector)?;
+        let v: Arc<str> = Arc::from(vector);
         if self.valid_cvss.len() < CVSS_CACHE {
-            self.valid_cvss.insert(Arc::from(vector));
+            self.valid_cvss.insert(v.clone());
         }
-        Ok(())
-    }
-
-    fn cvss_arc(&self, vector: &str) -> Arc<str> {
-        self.valid_cvss
-            .get(vector)
-            .cloned()
-            .unwrap_or_else(|| Arc::from(vector))
+        Ok(v)
     }
 
     /// Keep the latest report of a finding (keyed by `uid` and `key` within the organisation);
@@ -208,7 +203,6 @@ impl State {
         dedupe.push_str(uid);
         dedupe.push('\u{1f}');
         dedupe.push_str(key);
-        let cvss = v.cvss.map(|c| self.cvss_arc(c));
         let inner = match self.vulns.get_mut(org) {
             Some(m) => m,
             None => self.vulns.entry(org.to_owned()).or_default(),
@@ -224,7 +218,7 @@ impl State {
                         asset: Box::from(v.asset),
                         key_at,
                         has_cve: v.has_cve,
-                        cvss,
+                        cvss: v.cvss.cloned(),
                         cvss_score: v.cvss_score,
                         epss: v.epss,
                         kev: v.kev,
@@ -244,7 +238,7 @@ impl State {
                     }
                     old.time = v.time;
                     old.has_cve = v.has_cve;
-                    old.cvss = cvss;
+                    old.cvss = v.cvss.cloned();
                     old.cvss_score = v.cvss_score;
                     old.epss = v.epss;
                     old.kev = v.kev;

@@ -677,6 +677,7 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
             continue;
         };
         let mut any_new = false;
+        let cvss: Option<std::sync::Arc<str>> = cvss.as_deref().map(Into::into);
         for cve in cves {
             let kev = it.kev || state.options.kev.as_ref().is_some_and(|k| k.contains(&cve));
             any_new |= state.add_vuln(
@@ -687,7 +688,7 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
                     asset: &asset,
                     key: &cve,
                     has_cve: true,
-                    cvss: cvss.as_deref(),
+                    cvss: cvss.as_ref(),
                     cvss_score,
                     epss,
                     kev,

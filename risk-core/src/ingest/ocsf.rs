@@ -1056,7 +1056,7 @@ fn date_of(ms: i64, path: impl FnOnce() -> String) -> Result<crate::Date, Bad> {
 struct OneVuln<'e> {
     /// The CVE id, upper-cased.
     cve: Option<Cow<'e, str>>,
-    cvss: Option<Cow<'e, str>>,
+    cvss: Option<std::sync::Arc<str>>,
     cvss_score: Option<f64>,
     epss: Option<f64>,
     kev: bool,
@@ -1216,7 +1216,7 @@ fn vulnerability_finding<'a>(
             }
             None => None,
         };
-        let mut cvss: Option<Cow<'_, str>> = None;
+        let mut cvss = None;
         let mut cvss_score = None;
         let mut epss = None;
         let mut kev_ref = v.references.iter().flatten().any(|r| is_kev_url(r));
@@ -1266,10 +1266,16 @@ fn vulnerability_finding<'a>(
                                 format!("the CVSS vector is longer than {max_str} bytes"),
                             ));
                         }
-                        if let Err(e) = state.check_cvss(&full) {
-                            return Err(bad(format!("{}.vector_string", sp()), "invalid_cvss", e));
+                        match state.check_cvss(&full) {
+                            Ok(shared) => cvss = Some(shared),
+                            Err(e) => {
+                                return Err(bad(
+                                    format!("{}.vector_string", sp()),
+                                    "invalid_cvss",
+                                    e,
+                                ));
+                            }
                         }
-                        cvss = Some(full);
                     }
                     None => match sc.base_score {
                         Some(b) if b.is_finite() && (0.0..=10.0).contains(&b) => {
@@ -1340,7 +1346,7 @@ fn vulnerability_finding<'a>(
                 asset,
                 key,
                 has_cve: v.cve.is_some(),
-                cvss: v.cvss.as_deref(),
+                cvss: v.cvss.as_ref(),
                 cvss_score: v.cvss_score,
                 epss: v.epss,
                 kev: v.kev,
