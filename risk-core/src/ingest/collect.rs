@@ -1,7 +1,8 @@
 //! The evidence collected so far, deduplicated, and how it becomes a portfolio at the end.
 
-use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use super::{IngestOptions, IngestProblem, IngestReport, Ingested, SkipReason};
 use crate::input::date::Date;
@@ -16,16 +17,18 @@ pub(crate) fn date_from_millis(ms: i64) -> Option<Date> {
     Date::from_ymd(1970, 1, 1)?.add_days(days)
 }
 
-/// One vulnerability finding as read (OCSF 2002 or a Nessus item), before (asset, CVE) collapse.
-#[derive(Debug, Clone)]
-pub(crate) struct Vuln {
+/// One vulnerability finding as read (OCSF 2002 or a Nessus item), before (asset, CVE) collapse,
+/// borrowed from the record: nothing is copied unless it is kept.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VulnIn<'v> {
     /// Event time in ms (Nessus: scan start); the latest report of a finding wins.
     pub time: i64,
-    pub asset: String,
+    pub asset: &'v str,
     /// CVE id, or else the finding's own uid.
-    pub key: String,
-    pub cve: Option<String>,
-    pub cvss: Option<String>,
+    pub key: &'v str,
+    /// Whether `key` is a CVE id (the finding's `cve`).
+    pub has_cve: bool,
+    pub cvss: Option<&'v Arc<str>>,
     pub cvss_score: Option<f64>,
     pub epss: Option<f64>,
     pub kev: bool,
@@ -34,6 +37,28 @@ pub(crate) struct Vuln {
     pub first_seen: Date,
     pub resolved_on: Option<Date>,
 }
+
+/// A vulnerability finding kept (the latest report of its finding uid).
+#[derive(Debug, Clone)]
+struct Vuln {
+    time: i64,
+    asset: Box<str>,
+    /// Where the key (CVE or finding uid) starts in the dedup key `uid U+001F key`.
+    key_at: usize,
+    has_cve: bool,
+    /// Shared with the validated-vector cache: exports repeat a handful of vectors.
+    cvss: Option<Arc<str>>,
+    cvss_score: Option<f64>,
+    epss: Option<f64>,
+    kev: bool,
+    internet_facing: bool,
+    criticality: AssetCriticality,
+    first_seen: Date,
+    resolved_on: Option<Date>,
+}
+
+/// Most distinct CVSS vectors remembered as valid (a bound on the cache, not on the input).
+const CVSS_CACHE: usize = 4096;
 
 /// One device of an inventory (OCSF 5001), latest state.
 #[derive(Debug, Clone)]
@@ -60,8 +85,14 @@ pub(crate) struct Check {
 pub(crate) struct State {
     pub options: IngestOptions,
     pub report: IngestReport,
-    /// (org, finding uid) → finding.
-    vulns: BTreeMap<(String, String), Vuln>,
+    /// org → (finding uid, key) joined by U+001F → finding. Hashed for the look-up of every
+    /// record; put in order once, at the end.
+    vulns: BTreeMap<String, HashMap<Box<str>, Vuln>>,
+    /// CVSS vectors already checked valid by [`crate::cvss::base_score`] (a pure function, so a
+    /// vector's verdict is remembered), at most [`CVSS_CACHE`].
+    valid_cvss: HashSet<Arc<str>>,
+    /// The dedup key being looked up (reused: no allocation per record).
+    scratch: String,
     /// (org, device key) → device.
     devices: BTreeMap<(String, String), Device>,
     /// (org, finding uid) → check.
@@ -82,6 +113,8 @@ impl State {
             options,
             report: IngestReport::default(),
             vulns: BTreeMap::new(),
+            valid_cvss: HashSet::new(),
+            scratch: String::new(),
             devices: BTreeMap::new(),
             checks: BTreeMap::new(),
         }
@@ -110,6 +143,24 @@ impl State {
         }
     }
 
+    /// Count an OCSF event of this class (`by_class`), allocating only for a class not seen yet.
+    pub fn count_class(&mut self, class_uid: i64) {
+        use std::io::Write;
+        let mut buf = [0u8; 20];
+        let n = {
+            let mut w = &mut buf[..];
+            write!(w, "{class_uid}").expect("an i64 fits in 20 bytes");
+            20 - w.len()
+        };
+        let name = std::str::from_utf8(&buf[..n]).expect("digits");
+        match self.report.by_class.get_mut(name) {
+            Some(c) => *c += 1,
+            None => {
+                self.report.by_class.insert(name.to_owned(), 1);
+            }
+        }
+    }
+
     pub fn skip(&mut self, reason: SkipReason) {
         self.report.skip(reason);
     }
@@ -129,24 +180,78 @@ impl State {
         date > self.options.as_of
     }
 
-    /// Keep the latest report of a finding; the first seen date is the earliest any report gives.
-    /// True when the finding is new (else the report is a duplicate).
-    pub fn add_vuln(&mut self, org: &str, uid: &str, v: Vuln) -> bool {
-        match self.vulns.entry((org.to_owned(), uid.to_owned())) {
-            Entry::Vacant(e) => {
-                e.insert(v);
+    /// `vector`, shared, when it is a CVSS vector [`crate::cvss::base_score`] accepts; its error
+    /// if not.
+    pub fn check_cvss(&mut self, vector: &str) -> Result<Arc<str>, String> {
+        if let Some(v) = self.valid_cvss.get(vector) {
+            return Ok(v.clone());
+        }
+        crate::cvss::base_score(vector)?;
+        let v: Arc<str> = Arc::from(vector);
+        if self.valid_cvss.len() < CVSS_CACHE {
+            self.valid_cvss.insert(v.clone());
+        }
+        Ok(v)
+    }
+
+    /// Keep the latest report of a finding (keyed by `uid` and `key` within the organisation);
+    /// the first seen date is the earliest any report gives. True when the finding is new (else
+    /// the report is a duplicate).
+    pub fn add_vuln(&mut self, org: &str, (uid, key): (&str, &str), v: VulnIn<'_>) -> bool {
+        let mut dedupe = std::mem::take(&mut self.scratch);
+        dedupe.clear();
+        dedupe.push_str(uid);
+        dedupe.push('\u{1f}');
+        dedupe.push_str(key);
+        let inner = match self.vulns.get_mut(org) {
+            Some(m) => m,
+            None => self.vulns.entry(org.to_owned()).or_default(),
+        };
+        let key_at = dedupe.len() - v.key.len();
+        debug_assert_eq!(&dedupe[key_at..], v.key);
+        let new = match inner.get_mut(dedupe.as_str()) {
+            None => {
+                inner.insert(
+                    Box::from(dedupe.as_str()),
+                    Vuln {
+                        time: v.time,
+                        asset: Box::from(v.asset),
+                        key_at,
+                        has_cve: v.has_cve,
+                        cvss: v.cvss.cloned(),
+                        cvss_score: v.cvss_score,
+                        epss: v.epss,
+                        kev: v.kev,
+                        internet_facing: v.internet_facing,
+                        criticality: v.criticality,
+                        first_seen: v.first_seen,
+                        resolved_on: v.resolved_on,
+                    },
+                );
                 true
             }
-            Entry::Occupied(mut e) => {
-                let old = e.get_mut();
+            Some(old) => {
                 let first_seen = old.first_seen.min(v.first_seen);
                 if v.time >= old.time {
-                    *old = v;
+                    if *old.asset != *v.asset {
+                        old.asset = Box::from(v.asset);
+                    }
+                    old.time = v.time;
+                    old.has_cve = v.has_cve;
+                    old.cvss = v.cvss.cloned();
+                    old.cvss_score = v.cvss_score;
+                    old.epss = v.epss;
+                    old.kev = v.kev;
+                    old.internet_facing = v.internet_facing;
+                    old.criticality = v.criticality;
+                    old.resolved_on = v.resolved_on;
                 }
                 old.first_seen = first_seen;
                 false
             }
-        }
+        };
+        self.scratch = dedupe;
+        new
     }
 
     pub fn add_device(&mut self, org: &str, key: &str, d: Device) -> bool {
@@ -186,70 +291,86 @@ impl State {
             vulns,
             devices,
             checks,
+            ..
         } = self;
         let mut orgs: BTreeMap<String, Organisation> = BTreeMap::new();
 
-        // Findings: one per (organisation, asset, CVE).
-        let mut grouped: BTreeMap<(String, String, String), Vuln> = BTreeMap::new();
-        for ((org_id, _uid), v) in vulns {
-            match grouped.entry((org_id, v.asset.clone(), v.key.clone())) {
-                Entry::Vacant(e) => {
-                    e.insert(v);
-                }
-                Entry::Occupied(mut e) => {
-                    let g = e.get_mut();
-                    let first_seen = g.first_seen.min(v.first_seen);
-                    let resolved_on = match (g.resolved_on, v.resolved_on) {
-                        (Some(a), Some(b)) => Some(a.max(b)),
-                        _ => None,
-                    };
-                    let kev = g.kev || v.kev;
-                    let epss = match (g.epss, v.epss) {
-                        (Some(a), Some(b)) => Some(a.max(b)),
-                        (a, b) => a.or(b),
-                    };
-                    let internet_facing = g.internet_facing || v.internet_facing;
-                    let criticality = g.criticality.max(v.criticality);
-                    if v.time > g.time {
-                        g.time = v.time;
-                        g.cve = v.cve;
-                        g.cvss = v.cvss;
-                        g.cvss_score = v.cvss_score;
-                    }
-                    g.first_seen = first_seen;
-                    g.resolved_on = resolved_on;
-                    g.kev = kev;
-                    g.epss = epss;
-                    g.internet_facing = internet_facing;
-                    g.criticality = criticality;
-                    // Two finding uids for one (asset, CVE): one finding.
-                    report.findings_collapsed += 1;
-                }
+        // Findings: one per (organisation, asset, CVE). The reports of one (asset, CVE) are
+        // merged in the order of their dedup keys, as they always were: sorting by (asset, key,
+        // dedup key) gives the findings in order and each group in that order.
+        for (org_id, m) in vulns {
+            let mut rows: Vec<(Box<str>, Vuln)> = m.into_iter().collect();
+            fn key((d, v): &(Box<str>, Vuln)) -> (&str, &str) {
+                (&v.asset, &d[v.key_at..])
             }
-        }
-        for ((org_id, asset, key), v) in grouped {
+            rows.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
+            let mut grouped: Vec<(Box<str>, Vuln)> = Vec::with_capacity(rows.len());
+            for (d, v) in rows {
+                let Some((gd, g)) = grouped.last_mut() else {
+                    grouped.push((d, v));
+                    continue;
+                };
+                if (&*g.asset, &gd[g.key_at..]) != (&*v.asset, &d[v.key_at..]) {
+                    grouped.push((d, v));
+                    continue;
+                }
+                let first_seen = g.first_seen.min(v.first_seen);
+                let resolved_on = match (g.resolved_on, v.resolved_on) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                let kev = g.kev || v.kev;
+                let epss = match (g.epss, v.epss) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                let internet_facing = g.internet_facing || v.internet_facing;
+                let criticality = g.criticality.max(v.criticality);
+                if v.time > g.time {
+                    g.time = v.time;
+                    g.has_cve = v.has_cve;
+                    g.cvss = v.cvss;
+                    g.cvss_score = v.cvss_score;
+                }
+                g.first_seen = first_seen;
+                g.resolved_on = resolved_on;
+                g.kev = kev;
+                g.epss = epss;
+                g.internet_facing = internet_facing;
+                g.criticality = criticality;
+                // Two finding uids for one (asset, CVE): one finding.
+                report.findings_collapsed += 1;
+            }
             let o = orgs
                 .entry(org_id.clone())
                 .or_insert_with(|| Organisation::new(&org_id));
-            // A resolution date before the first sighting cannot be: the finding was resolved
-            // when first reported (the report saw it already fixed).
-            let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
-            o.findings.push(Finding {
-                dispute: None,
-                source: None,
-                id: format!("{asset}/{key}"),
-                kind: FindingKind::Vulnerability,
-                cve: v.cve,
-                cvss: v.cvss,
-                cvss_score: v.cvss_score,
-                epss: v.epss,
-                kev: v.kev,
-                internet_facing: v.internet_facing,
-                asset_criticality: v.criticality,
-                first_seen: v.first_seen,
-                resolved_on,
-            });
-            report.findings += 1;
+            o.findings.reserve_exact(grouped.len());
+            for (d, v) in grouped {
+                let key = &d[v.key_at..];
+                // A resolution date before the first sighting cannot be: the finding was
+                // resolved when first reported (the report saw it already fixed).
+                let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
+                let mut id = String::with_capacity(v.asset.len() + 1 + key.len());
+                id.push_str(&v.asset);
+                id.push('/');
+                id.push_str(key);
+                o.findings.push(Finding {
+                    dispute: None,
+                    source: None,
+                    id,
+                    kind: FindingKind::Vulnerability,
+                    cve: v.has_cve.then(|| key.to_owned()),
+                    cvss: v.cvss.map(|c| String::from(&*c)),
+                    cvss_score: v.cvss_score,
+                    epss: v.epss,
+                    kev: v.kev,
+                    internet_facing: v.internet_facing,
+                    asset_criticality: v.criticality,
+                    first_seen: v.first_seen,
+                    resolved_on,
+                });
+                report.findings += 1;
+            }
         }
 
         // Metrics from device inventories.

@@ -36,7 +36,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::SkipReason;
-use super::collect::{At, State, Vuln, date_from_millis};
+use super::collect::{At, State, VulnIn, date_from_millis};
 use super::error::{IngestError, IngestErrorKind};
 use crate::feeds::is_cve_id;
 use crate::input::date::Date;
@@ -677,18 +677,18 @@ fn finish_host(state: &mut State, source: &str, h: Host, report_name: &Option<St
             continue;
         };
         let mut any_new = false;
+        let cvss: Option<std::sync::Arc<str>> = cvss.as_deref().map(Into::into);
         for cve in cves {
             let kev = it.kev || state.options.kev.as_ref().is_some_and(|k| k.contains(&cve));
-            let uid = format!("{asset}\u{1f}{cve}");
             any_new |= state.add_vuln(
                 &org,
-                &uid,
-                Vuln {
+                (&asset, &cve),
+                VulnIn {
                     time,
-                    asset: asset.clone(),
-                    key: cve.clone(),
-                    cve: Some(cve),
-                    cvss: cvss.clone(),
+                    asset: &asset,
+                    key: &cve,
+                    has_cve: true,
+                    cvss: cvss.as_ref(),
                     cvss_score,
                     epss,
                     kev,

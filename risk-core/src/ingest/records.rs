@@ -30,10 +30,9 @@ pub(crate) struct JsonRecords<'s, R> {
     bom_checked: bool,
 }
 
-/// One record: its 0-based number, the 1-based line it starts on, and its bytes.
+/// One record: its 0-based number and its bytes.
 pub(crate) struct Record<'b> {
     pub index: u64,
-    pub line: u64,
     pub bytes: &'b [u8],
 }
 
@@ -121,15 +120,17 @@ impl<'s, R: BufRead> JsonRecords<'s, R> {
         }
     }
 
-    /// The next record, or `None` at the end of the input.
-    pub fn next_record(&mut self) -> Result<Option<Record<'_>>, IngestError> {
+    /// Move to the start of the next record: true when one starts at the next byte (read it
+    /// with [`buffered`](Self::buffered) then [`take`](Self::take), or with
+    /// [`scan`](Self::scan)), false at the end of the input.
+    pub fn next_value(&mut self) -> Result<bool, IngestError> {
         loop {
             match self.mode {
-                Mode::Done => return Ok(None),
+                Mode::Done => return Ok(false),
                 Mode::Start => match self.peek_non_ws()? {
                     None => {
                         self.mode = Mode::Done;
-                        return Ok(None);
+                        return Ok(false);
                     }
                     Some(b'[') => {
                         self.reader.consume(1);
@@ -198,21 +199,7 @@ impl<'s, R: BufRead> JsonRecords<'s, R> {
                             ));
                         }
                     }
-                    Some(_) => {
-                        let line = self.line;
-                        self.scan_value()?;
-                        self.mode = Mode::Array {
-                            expect_value: false,
-                            first: false,
-                        };
-                        let index = self.record;
-                        self.record += 1;
-                        return Ok(Some(Record {
-                            index,
-                            line,
-                            bytes: &self.buf,
-                        }));
-                    }
+                    Some(_) => return Ok(true),
                     None => {
                         return Err(self.err(
                             IngestErrorKind::MalformedJson,
@@ -223,21 +210,50 @@ impl<'s, R: BufRead> JsonRecords<'s, R> {
                 Mode::Lines => match self.peek_non_ws()? {
                     None => {
                         self.mode = Mode::Done;
-                        return Ok(None);
+                        return Ok(false);
                     }
-                    Some(_) => {
-                        let line = self.line;
-                        self.scan_value()?;
-                        let index = self.record;
-                        self.record += 1;
-                        return Ok(Some(Record {
-                            index,
-                            line,
-                            bytes: &self.buf,
-                        }));
-                    }
+                    Some(_) => return Ok(true),
                 },
             }
+        }
+    }
+
+    /// At the start of a record: the reader's buffered bytes from there on (at least one), the
+    /// record's number and the line it starts on. The record may end within them or not.
+    pub fn buffered(&mut self) -> Result<(&[u8], u64, u64), IngestError> {
+        let (record, line) = (self.record, self.line);
+        let chunk = self.fill()?;
+        Ok((chunk, record, line))
+    }
+
+    /// The record is the first `len` bytes of [`buffered`](Self::buffered), holding `lines`
+    /// line breaks: the caller read it there and found it a well-formed JSON value, no larger
+    /// and no deeper than the limits (so [`scan`](Self::scan) would frame the same bytes).
+    pub fn take(&mut self, len: usize, lines: u64) {
+        self.reader.consume(len);
+        self.line += lines;
+        self.record += 1;
+        self.after_value();
+    }
+
+    /// The record, framed byte by byte (its brackets balanced outside strings) and copied.
+    pub fn scan(&mut self) -> Result<Record<'_>, IngestError> {
+        self.scan_value()?;
+        self.after_value();
+        let index = self.record;
+        self.record += 1;
+        Ok(Record {
+            index,
+            bytes: &self.buf,
+        })
+    }
+
+    fn after_value(&mut self) {
+        if let Mode::Array { .. } = self.mode {
+            self.mode = Mode::Array {
+                expect_value: false,
+                first: false,
+            };
         }
     }
 
