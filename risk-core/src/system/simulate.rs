@@ -32,7 +32,6 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-
 /// The salt of the lane block `j` (organisations ranked 8j … 8j + 7), precomputed once.
 #[inline]
 fn block_salt(j: usize) -> u64 {
@@ -169,7 +168,10 @@ fn split_threshold(t: u64) -> (u32, u32) {
         // Every draw: any top below 2³² - 1 is below, and 2³² - 1 with any low bits.
         (u32::MAX, 1 << EDGE_LOW_BITS)
     } else {
-        ((t >> EDGE_LOW_BITS) as u32, (t & ((1 << EDGE_LOW_BITS) - 1)) as u32)
+        (
+            (t >> EDGE_LOW_BITS) as u32,
+            (t & ((1 << EDGE_LOW_BITS) - 1)) as u32,
+        )
     }
 }
 
@@ -185,8 +187,6 @@ fn threshold53(p: f64) -> u64 {
         (p * (1u64 << 53) as f64).ceil() as u64
     }
 }
-
-
 
 /// The key of a trial's independent comparison (money view), derived from its cascade key.
 #[inline]
@@ -749,7 +749,8 @@ impl Trial<'_> {
         }
         self.queue.clear();
         for_each_bit(seeds, |s| {
-            self.queue.push((s as u32, m.out_start[s], m.out_start[s + 1]));
+            self.queue
+                .push((s as u32, m.out_start[s], m.out_start[s + 1]));
         });
         let mut head = 0;
         while head < self.queue.len() {
@@ -781,7 +782,8 @@ impl Trial<'_> {
                     self.parent[d] = s as u32;
                 }
                 if marked(&m.has_out, d) {
-                    self.queue.push((d as u32, m.out_start[d], m.out_start[d + 1]));
+                    self.queue
+                        .push((d as u32, m.out_start[d], m.out_start[d + 1]));
                 }
             }
         }
@@ -1130,7 +1132,11 @@ mod draw_tests {
         let mut ps = vec![0.0, 1.0, 1e-300, 1e-12, 0.5, 0.999_999_999, 0.3070, 0.25];
         for top in [0u64, 1, 7, 127, 128, 200, 254, 255] {
             let exact = (top << LOW_BITS) as f64 / (1u64 << 53) as f64;
-            ps.extend([exact, f64::from_bits(exact.to_bits() + 1), exact * (1.0 - 1e-15)]);
+            ps.extend([
+                exact,
+                f64::from_bits(exact.to_bits() + 1),
+                exact * (1.0 - 1e-15),
+            ]);
         }
         ps.retain(|p| (0.0..=1.0).contains(p));
         ps.push(0.125); // 35 organisations: four whole blocks and a ragged one
@@ -1173,8 +1179,8 @@ mod draw_tests {
                 .filter(|&u| u < 1 << 53)
             {
                 let top = (u >> EDGE_LOW_BITS) as u32;
-                let split = top < high
-                    || (top == high && ((u & ((1 << EDGE_LOW_BITS) - 1)) as u32) < low);
+                let split =
+                    top < high || (top == high && ((u & ((1 << EDGE_LOW_BITS) - 1)) as u32) < low);
                 assert_eq!(split, u < t, "p {p}, u {u}");
             }
         }
