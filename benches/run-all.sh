@@ -11,12 +11,29 @@
 #   criterion cargo bench (rate: large_trust, national_50k, growth; quant), sequential and
 #             --features parallel; medians and 95% intervals from target/criterion -> criterion*.json
 #   bindings  benches/bindings_compare.sh: native / Python / WASM in Node / pandas -> bindings.txt
-# Every result records the load average before and after it ran.
+#   growth    examples/time_rate on generated samples of 1,000 / 10,000 / 50,000 / 100,000
+#             organisations (section "Growth with size")                      -> growth.txt
+#   plan      examples/plan: one large trust's improvement plan               -> plan.txt
+#   prepared  benches/prepared_python.py: PreparedPortfolio vs module functions -> prepared.txt
+#   pyfair    benches/quant_vs_pyfair.py: the issue-7 comparison with pyfair   -> pyfair.txt
+#   system    benches/system.sh: the cascade Monte Carlo, 10^5 national trials; rewrites its
+#             section of BENCHMARKS.md itself                                 -> system.txt
+#   calibration benches/calibration_national.sh: observations + fit + report on
+#             50,000 organisations × 8 snapshots                              -> calibration.txt
+#   spark     benches/spark_compare.py: one process vs Spark local[2] on 20,000
+#             organisations (needs `bash scripts/test-spark.sh` once for pyspark and the JDK)
+#                                                                             -> spark.txt
+#   ingest    benches/ingest_1m.sh: 1,000,000 OCSF findings, two exports      -> ingest.txt
+#             (the criterion ingest bench runs in step `criterion`)
+# Every result records the load average before and after it ran. The Python steps use .venv
+# (made by scripts/test-python.sh); `bindings` and `system` use the WASM package that
+# scripts/build-wasm.sh builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/bench
 mkdir -p "$OUT"
-steps=${STEPS:-quant memory criterion bindings}
+steps=${STEPS:-quant memory criterion bindings growth plan prepared pyfair system calibration spark ingest}
+PY=.venv/bin/python
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 collect_criterion() { # $1: output file
@@ -44,12 +61,27 @@ for s in $steps; do
     memory) bash benches/peak_memory.sh ;;
     criterion)
       rm -rf target/criterion
-      cargo bench -p risk-core --bench rate --bench quant -- --warm-up-time 1 --measurement-time 5
+      cargo bench -p risk-core --bench rate --bench quant --bench ingest -- --warm-up-time 1 --measurement-time 5
       collect_criterion "$OUT/criterion.json"
       rm -rf target/criterion
       cargo bench -p risk-core --features parallel --bench rate --bench quant -- --warm-up-time 1 --measurement-time 5
       collect_criterion "$OUT/criterion_parallel.json" ;;
     bindings) bash benches/bindings_compare.sh 5 | tee "$OUT/bindings.txt" ;;
+    growth)
+      cargo build --release -q -p risk-core --example gen_sample --example time_rate
+      for n in 1000 10000 50000 100000; do
+        target/release/examples/gen_sample --organisations "$n" --out "$OUT/growth-$n.json" > /dev/null
+        printf '%s organisations, %s bytes: ' "$n" "$(stat -c %s "$OUT/growth-$n.json")"
+        target/release/examples/time_rate "$OUT/growth-$n.json" --repeat 5
+        rm -f "$OUT/growth-$n.json"
+      done | tee "$OUT/growth.txt" ;;
+    plan) cargo run --release -q -p risk-core --example plan | tee "$OUT/plan.txt" ;;
+    prepared) "$PY" benches/prepared_python.py --organisations 2000 --questions 20 --repeat 5 | tee "$OUT/prepared.txt" ;;
+    pyfair) python3 benches/quant_vs_pyfair.py --repeat 5 | tee "$OUT/pyfair.txt" ;;
+    system) bash benches/system.sh | tee "$OUT/system.txt" ;;
+    calibration) bash benches/calibration_national.sh | tee "$OUT/calibration.txt" ;;
+    spark) "$PY" benches/spark_compare.py --organisations 20000 --partitions 4 | tee "$OUT/spark.txt" ;;
+    ingest) bash benches/ingest_1m.sh | tee "$OUT/ingest.txt" ;;
     *) echo "unknown step $s"; exit 2 ;;
   esac
   echo "$s: load after $(load)" >> "$OUT/loads.txt"
@@ -64,7 +96,8 @@ for f in ("quant_python", "peak_memory", "criterion", "criterion_parallel"):
     p = out / f"{f}.json"
     if p.exists():
         doc[f] = json.loads(p.read_text())
-for f in ("bindings.txt", "loads.txt"):
+for f in ("bindings.txt", "growth.txt", "plan.txt", "prepared.txt", "pyfair.txt", "system.txt",
+          "calibration.txt", "spark.txt", "ingest.txt", "loads.txt"):
     p = out / f
     if p.exists():
         doc[f.split(".")[0]] = p.read_text().splitlines()
