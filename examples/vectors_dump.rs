@@ -6,7 +6,8 @@
 //! "organisation": "...", "actions": [...], "k": 3, "dates": [...]}` (the last three as the kind needs); a result is the output
 //! document, or `{"errors": [{"code", "path"}, ...]}` — the same shapes as `tests/vectors`.
 //!
-//! `cargo run -p risk-core --example vectors_dump < cases.json`
+//! `cargo run -p risk-core --example vectors_dump [-- --methodology FILE.json|FILE.toml] < cases.json`
+//! (the default methodology unless a file is given).
 
 use std::io::Read;
 
@@ -61,7 +62,20 @@ fn main() -> Result<(), String> {
         .read_to_string(&mut input)
         .map_err(|e| e.to_string())?;
     let cases: Vec<Value> = serde_json::from_str(&input).map_err(|e| e.to_string())?;
-    let methodology = Methodology::default();
+    let mut args = std::env::args().skip(1);
+    let methodology = match (args.next().as_deref(), args.next()) {
+        (None, _) => Methodology::default(),
+        (Some("--methodology"), Some(path)) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+            if path.ends_with(".toml") {
+                Methodology::from_toml(&text)
+            } else {
+                Methodology::from_json(&text)
+            }
+            .map_err(|e| format!("{path}: {e}"))?
+        }
+        _ => return Err("usage: vectors_dump [--methodology FILE] < cases.json".into()),
+    };
     let results = cases
         .iter()
         .map(|c| run(c, &methodology))

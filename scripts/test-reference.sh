@@ -17,6 +17,11 @@ cargo build --quiet --locked -p risk-core --example vectors_dump
 "$VENV/bin/python" tests/reference/differential.py --seed 7 --count 150 \
   --engine target/debug/examples/vectors_dump
 
+echo "== differential with the second methodology (examples/methodologies/nhs-supplier-focus-v1)"
+"$VENV/bin/python" tests/reference/differential.py --seed 11 --count 60 \
+  --engine target/debug/examples/vectors_dump \
+  --methodology examples/methodologies/nhs-supplier-focus-v1.json
+
 echo "== calibration: reference self-checks (alternative formulas)"
 "$VENV/bin/python" tests/reference/test_calibref.py > target/calibref-selfcheck.log \
   || { cat target/calibref-selfcheck.log; exit 1; }

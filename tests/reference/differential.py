@@ -6,7 +6,10 @@ every kind, plus a what-if and a plan on one organisation of each and a history 
 (`cargo run -p risk-core --example vectors_dump`, or the binary given with --engine) and through
 riskref.py, and compares every figure at the spec's tolerances (check_reference.compare).
 
-Usage: python differential.py [--seed 1] [--count 200] [--engine PATH] [--verbose]
+Usage: python differential.py [--seed 1] [--count 200] [--engine PATH] [--methodology FILE.json]
+       [--verbose]
+With --methodology, both sides use that methodology (JSON: the reference reads JSON only), and
+the generated metrics are those it defines.
 Exit status 1 on any difference.
 """
 
@@ -26,6 +29,8 @@ import check_reference as cr  # noqa: E402
 import riskref  # noqa: E402
 
 ROOT = os.path.join(HERE, "..", "..")
+# The methodology both sides use (set by main from --methodology).
+METHODOLOGY: dict = riskref.load_methodology()
 V3 = dict(AV="NALP", AC="LH", PR="NLH", UI="NR", S="UC", C="HLN", I="HLN", A="HLN")
 V4 = dict(AV="NALP", AC="LH", AT="NP", PR="NLH", UI="NPA", VC="HLN", VI="HLN", VA="HLN",
           SC="HLN", SI="HLN", SA="HLN")
@@ -84,7 +89,7 @@ def gen_doc(r: random.Random) -> dict:
         if ass:
             o["assessments"] = ass
         mets = []
-        for m in r.sample(list(riskref.Model(riskref.load_methodology()).metrics), r.randint(0, 5)):
+        for m in r.sample(list(riskref.Model(METHODOLOGY).metrics), r.randint(0, 5)):
             d = date(200)
             for _ in range(r.choice([1, 1, 2, 3])):
                 t = r.choice([1, 2, 10, 40, 100, 4500, 2**53, r.randint(1, 10**6)])
@@ -153,8 +158,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--engine", default=None)
+    ap.add_argument("--methodology", default=None)
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
+    global METHODOLOGY
+    if a.methodology:
+        METHODOLOGY = riskref.load_methodology(a.methodology)
     r = random.Random(a.seed)
     cases = []
     for _ in range(a.count):
@@ -167,10 +176,12 @@ def main() -> int:
         base = dt.date.fromisoformat(doc["as_of"])
         dates = [(base + dt.timedelta(days=r.randint(-500, 100))).isoformat() for _ in range(r.randint(1, 4))]
         cases.append({"kind": "history", "document": doc, "dates": dates})
-    cmd = [a.engine] if a.engine else ["cargo", "run", "-q", "-p", "risk-core", "--example", "vectors_dump"]
+    cmd = [a.engine] if a.engine else ["cargo", "run", "-q", "-p", "risk-core", "--example", "vectors_dump", "--"]
+    if a.methodology:
+        cmd += ["--methodology", os.path.abspath(a.methodology)]
     out = subprocess.run(cmd, input=json.dumps(cases).encode(), capture_output=True, cwd=ROOT, check=True)
     results = json.loads(out.stdout)
-    meth = riskref.load_methodology()
+    meth = METHODOLOGY
     stats = cr.Stats()
     bad = []
     for i, (case, expected) in enumerate(zip(cases, results)):
@@ -202,7 +213,7 @@ def main() -> int:
         cr.compare(expected, actual, "", diffs, stats, name + ":")
         if diffs:
             bad.append((name, diffs, case))
-    print(f"differential (seed {a.seed}): {len(cases) - len(bad)} of {len(cases)} cases agree; "
+    print(f"differential (seed {a.seed}, methodology {meth['id']}): {len(cases) - len(bad)} of {len(cases)} cases agree; "
           f"{stats.numbers} numbers compared")
     for key in sorted(stats.max_rel):
         rel, where = stats.max_rel[key]
