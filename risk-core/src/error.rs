@@ -164,6 +164,19 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Why a value given in a binding's own types (Python objects, JS values) cannot be written as
+/// JSON text: the cases [`InputError::unwritable`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unwritable<'a> {
+    /// A NaN or an infinity (`invalid_number`).
+    NotFinite,
+    /// A value of a type JSON has no form for, named as the binding's language names it
+    /// (`wrong_type`).
+    Type(&'a str),
+    /// The document as a whole, with the serialiser's own words (`wrong_type`).
+    Document(&'a str),
+}
+
 /// A document was rejected. Holds every problem found, in document order (at most
 /// [`MAX_PROBLEMS`]; `omitted` counts the rest).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +195,40 @@ impl InputError {
                 message: message.into(),
             }],
             omitted: 0,
+        }
+    }
+
+    /// A value given in a binding's own types that cannot be written as the JSON text the
+    /// parser reads, at `path` (JSON path; empty for the document as a whole).
+    ///
+    /// ```
+    /// use risk_core::{InputError, Unwritable};
+    /// let e = InputError::unwritable("organisations[0].metrics[0].trials", Unwritable::NotFinite);
+    /// assert_eq!(e.to_string(), "organisations[0].metrics[0].trials: not a finite number (invalid_number)");
+    /// let e = InputError::unwritable("as_of", Unwritable::Type("set"));
+    /// assert_eq!(e.problems()[0].code.as_str(), "wrong_type");
+    /// ```
+    pub fn unwritable(path: impl Into<String>, why: Unwritable<'_>) -> Self {
+        match why {
+            Unwritable::NotFinite => {
+                Self::single(ErrorCode::InvalidNumber, path, "not a finite number")
+            }
+            Unwritable::Type(name) => Self::single(
+                ErrorCode::WrongType,
+                path,
+                format!(
+                    "a {} cannot be written as JSON",
+                    crate::text::clip(name, 200)
+                ),
+            ),
+            Unwritable::Document(detail) => Self::single(
+                ErrorCode::WrongType,
+                path,
+                format!(
+                    "the document cannot be written as JSON: {}",
+                    crate::text::clip(detail, 200)
+                ),
+            ),
         }
     }
 

@@ -23,7 +23,9 @@ pub mod system;
 mod text;
 
 pub use decision::{history, whatif};
-pub use error::{Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem};
+pub use error::{
+    Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem, Unwritable,
+};
 pub use input::date::Date;
 pub use input::document::*;
 pub use input::parse::{

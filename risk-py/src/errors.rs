@@ -208,3 +208,26 @@ pub fn raise<T>(py: Python<'_>, r: Result<T, impl Into<Error>>) -> PyResult<T> {
 pub fn error_codes() -> Vec<&'static str> {
     risk_core::error::error_codes()
 }
+
+/// The exception for a value `riskrating._convert.dumps` cannot write as JSON, at `path`: a NaN
+/// or infinity by default, a value of type `type_name`, or (with `detail`, the serialiser's own
+/// words) the document as a whole. Returned, not raised, so that Python raises it at the point
+/// of failure.
+#[pyfunction]
+#[pyo3(signature = (path, type_name=None, detail=None))]
+pub fn unwritable_error(
+    py: Python<'_>,
+    path: &str,
+    type_name: Option<&str>,
+    detail: Option<&str>,
+) -> Py<pyo3::exceptions::PyBaseException> {
+    let why = match (type_name, detail) {
+        (Some(name), _) => risk_core::Unwritable::Type(name),
+        (None, Some(d)) => risk_core::Unwritable::Document(d),
+        (None, None) => risk_core::Unwritable::NotFinite,
+    };
+    core_error(py, &risk_core::InputError::unwritable(path, why).into())
+        .value(py)
+        .clone()
+        .unbind()
+}

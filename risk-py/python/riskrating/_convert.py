@@ -7,7 +7,7 @@ import json
 import math
 from typing import Any, List
 
-from ._exceptions import InputError
+from ._riskrating import unwritable_error
 
 __all__ = ["dumps"]
 
@@ -71,11 +71,7 @@ def dumps(document: Any, root: str = "", ascii: bool = False) -> str:
         _find(document, root, bad)
         path = bad[0] if bad else ""
         if not bad:
-            code, what = "wrong_type", f"the document cannot be written as JSON: {e}"
-        elif isinstance(e, ValueError):
-            code, what = "invalid_number", "not a finite number"
-        else:
-            code, what = "wrong_type", f"a {e} cannot be written as JSON"
-        message = f"{path}: {what} ({code})" if path else f"{what} ({code})"
-        errors = [{"code": code, "path": path, "message": what}]
-        raise InputError(message, code=code, path=path, errors=errors) from None
+            raise unwritable_error(root, detail=str(e)) from None
+        if isinstance(e, ValueError):
+            raise unwritable_error(path) from None
+        raise unwritable_error(path, type_name=str(e)) from None

@@ -33,6 +33,7 @@ __all__ = [
     "default_limits",
     "enrich",
     "error_codes",
+    "unwritable_error",
     "history",
     "ingest",
     "merge_evidence",
@@ -287,6 +288,9 @@ def change(
     methodology: Optional[Methodology] = None,
 ) -> Dict[str, Any]: ...
 def error_codes() -> List[str]: ...
+def unwritable_error(
+    path: str, type_name: Optional[str] = ..., detail: Optional[str] = ...
+) -> BaseException: ...
 
 @final
 class PreparedPortfolio:
