@@ -2,8 +2,9 @@
 //! list of results on stdout (used by `tests/reference/differential.py` to compare the engine
 //! with the independent reference on generated documents).
 //!
-//! A case is `{"kind": "rate" | "what_if" | "plan" | "history", "document": {...},
-//! "organisation": "...", "actions": [...], "k": 3, "dates": [...]}` (the last three as the kind needs); a result is the output
+//! A case is `{"kind": "rate" | "what_if" | "plan" | "history" | "change", "document": {...},
+//! "organisation": "...", "actions": [...], "k": 3, "dates": [...], "from": "...", "to": "..."}`
+//! (the fields the kind needs); a result is the output
 //! document, or `{"errors": [{"code", "path"}, ...]}` — the same shapes as `tests/vectors`.
 //!
 //! `cargo run -p risk-core --example vectors_dump [-- --methodology FILE.json|FILE.toml] < cases.json`
@@ -50,6 +51,15 @@ fn run(case: &Value, methodology: &Methodology) -> Result<Value, String> {
             let dates: Vec<risk_core::Date> =
                 serde_json::from_value(case["dates"].clone()).map_err(|e| e.to_string())?;
             Ok(serde_json::to_value(prepared.history(&dates)).map_err(|e| e.to_string())?)
+        }
+        Some("change") => {
+            let date = |key: &str| -> Result<risk_core::Date, String> {
+                serde_json::from_value(case[key].clone()).map_err(|e| format!("case.{key}: {e}"))
+            };
+            match prepared.change(org, date("from")?, date("to")?) {
+                Ok(c) => Ok(serde_json::to_value(c).map_err(|e| e.to_string())?),
+                Err(e) => Err(e),
+            }
         }
         other => return Err(format!("unknown case kind {other:?}")),
     };

@@ -28,7 +28,8 @@ import riskref  # noqa: E402
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vectors")
 
 POINTS = {"score", "interval", "points", "impact", "min", "p25", "median", "p75", "max",
-          "score_before", "score_after", "delta", "before", "after", "gain", "score_with_all"}
+          "score_before", "score_after", "delta", "before", "after", "gain", "score_with_all",
+          "score_from", "score_to", "supply_points", "interaction_points"}
 PROBABILITY = {"probability", "probability_interval", "internal_probability", "supply_probability"}
 QUANTILE = {"lower", "upper"}
 

@@ -29,6 +29,8 @@ import check_reference as cr  # noqa: E402
 import riskref  # noqa: E402
 
 ROOT = os.path.join(HERE, "..", "..")
+# Cases generated per document: rate, what-if, plan, history, change.
+PER_DOC = 5
 # The methodology both sides use (set by main from --methodology).
 METHODOLOGY: dict = riskref.load_methodology()
 V3 = dict(AV="NALP", AC="LH", PR="NLH", UI="NR", S="UC", C="HLN", I="HLN", A="HLN")
@@ -176,6 +178,9 @@ def main() -> int:
         base = dt.date.fromisoformat(doc["as_of"])
         dates = [(base + dt.timedelta(days=r.randint(-500, 100))).isoformat() for _ in range(r.randint(1, 4))]
         cases.append({"kind": "history", "document": doc, "dates": dates})
+        pair = sorted((base + dt.timedelta(days=r.randint(-700, 60))).isoformat() for _ in range(2))
+        cases.append({"kind": "change", "document": doc, "organisation": org["id"],
+                      "from": pair[0], "to": pair[1]})
     cmd = [a.engine] if a.engine else ["cargo", "run", "-q", "-p", "risk-core", "--example", "vectors_dump", "--"]
     if a.methodology:
         cmd += ["--methodology", os.path.abspath(a.methodology)]
@@ -185,7 +190,7 @@ def main() -> int:
     stats = cr.Stats()
     bad = []
     for i, (case, expected) in enumerate(zip(cases, results)):
-        name = f"#{i // 4}.{case['kind']}"
+        name = f"#{i // PER_DOC}.{case['kind']}"
         doc = case["document"]
         if "errors" in expected:
             # Only a what-if may fail (an action naming what an earlier action removed); the
@@ -207,6 +212,13 @@ def main() -> int:
             actual = riskref.what_if(doc, case["organisation"], case["actions"], meth)
         elif case["kind"] == "history":
             actual = riskref.history(doc, case["dates"], meth)
+        elif case["kind"] == "change":
+            actual = riskref.change(doc, case["organisation"], case["from"], case["to"], meth)
+            # The words of each item are the engine's own (its tests check them), not a figure.
+            for key in ("entered", "left", "decayed"):
+                for e in expected[key]:
+                    if not e.pop("reason", ""):
+                        bad.append((name, [f"{key}: an item without its reason"], case))
         else:
             actual = riskref.plan(doc, case["organisation"], case["k"], meth)
         diffs: list[str] = []

@@ -187,6 +187,8 @@ class Org:
         self.items: list[tuple[str, str, int, float, float, str]] = []
         # Section 11.2: the date of each counted item (newest = evidence_as_of).
         self.dates: list[int] = []
+        # The document item each counted item comes from (its identity), for `change`.
+        self.sources: list[int] = []
         self.deps = [
             (d["supplier"], model.coupling(d)) for d in (org.get("dependencies") or [])
         ]
@@ -210,6 +212,7 @@ class Org:
             d = decay(as_of - day(a["assessed_on"]), model.a_half)
             f = model.control_factor(control)
             self.items.append(("assessment", control, f, d * n * v, d * n * (1.0 - v), ""))
+            self.sources.append(id(a))
             self.dates.append(day(a["assessed_on"]))
 
     @staticmethod
@@ -237,6 +240,7 @@ class Org:
             d = decay(as_of - day(o["observed_on"]), spec["half_life_days"])
             f = model.fidx[spec["factor"]]
             self.items.append(("metric", name, f, d * n * r, d * n * (1.0 - r), ""))
+            self.sources.append(id(o))
             self.dates.append(day(o["observed_on"]))
 
     @staticmethod
@@ -282,10 +286,12 @@ class Org:
                 o = min((as_of - first) / deadline, fd["max_overdue"])
                 db = fd["open_weight"] * s * mult * x * c * (1.0 + o)
                 self.items.append(("finding", fi["id"], f, 0.0, db, ""))
+                self.sources.append(id(fi))
                 self.dates.append(first)
             else:
                 r = day(resolved)
                 self.dates.append(r)
+                self.sources.append(id(fi))
                 d = decay(as_of - r, fd["resolved_half_life_days"])
                 if r - first <= deadline:
                     self.items.append(
@@ -792,6 +798,66 @@ def history(doc: dict, dates: list[str], meth: dict | None = None) -> dict:
                            "interval": r["interval"], "basis": r["basis"]})
         series.append({"id": o["id"], "points": points})
     return {"methodology": meth["id"], "dates": list(dates), "series": series}
+
+
+KIND_ORDER = ["assessment", "metric", "finding", "dependency"]
+
+
+def change(doc: dict, org_id: str, frm: str, to: str, meth: dict | None = None) -> dict:
+    """What changed in one organisation's rating between two dates (docs/methodology.md
+    section 21): the score at each, the points each factor's move is worth, the supply-chain
+    points, the interaction, and the evidence that entered, left or decayed (at most 5 each)."""
+    meth = meth or load_methodology()
+    model = Model(meth)
+    i = _org_index(doc, org_id)
+    before = rate(dict(doc, as_of=frm), meth)["ratings"][i]
+    after = rate(dict(doc, as_of=to), meth)["ratings"][i]
+    org = doc["organisations"][i]
+    o_from, o_to = Org(model, org, day(frm)), Org(model, org, day(to))
+    al_f, be_f, _ = o_from.beliefs(model)
+    al_t, be_t, _ = o_to.beliefs(model)
+    eta_from, _, mu_from = internal(model, al_f, be_f)
+    eta_to, _, mu_to = internal(model, al_t, be_t)
+    R = model.recalibrate
+    s_from, psup = before["score"], before["supply_probability"]
+    factors, total = [], 0.0
+    for f, fid in enumerate(model.factors):
+        eta = eta_from + model.w[f] * (mu_from[f] - mu_to[f])
+        pts = model.score(R(combine(logistic(eta), psup))) - s_from
+        total += pts
+        factors.append({"id": fid, "mean_from": mu_from[f], "mean_to": mu_to[f], "points": pts})
+    s_internal = model.score(R(combine(logistic(eta_to), psup)))
+
+    def weights(o: Org) -> dict:
+        return {src: (item[0], item[1], item[3] + item[4])
+                for src, item in zip(o.sources, o.items)}
+
+    w_from, w_to = weights(o_from), weights(o_to)
+
+    def entry(src: int) -> dict:
+        kind, ref, _ = (w_to.get(src) or w_from[src])
+        return {"kind": kind, "reference": ref,
+                "weight_from": w_from[src][2] if src in w_from else 0.0,
+                "weight_to": w_to[src][2] if src in w_to else 0.0}
+
+    def top(entries: list, key) -> list:
+        ordered = sort_tied(entries, key, lambda e: (e["reference"], KIND_ORDER.index(e["kind"])),
+                            model.tie)
+        return ordered[:5]
+
+    entered = top([entry(s) for s in w_to if s not in w_from], lambda e: e["weight_to"])
+    left = top([entry(s) for s in w_from if s not in w_to], lambda e: e["weight_from"])
+    decayed = top([e for e in (entry(s) for s in w_from if s in w_to)
+                   if e["weight_from"] - e["weight_to"] > model.tie],
+                  lambda e: e["weight_from"] - e["weight_to"])
+    return {
+        "organisation": org_id, "from": frm, "to": to,
+        "score_from": s_from, "score_to": after["score"], "delta": after["score"] - s_from,
+        "factors": factors,
+        "supply_points": after["score"] - s_internal,
+        "interaction_points": (s_internal - s_from) - total,
+        "entered": entered, "left": left, "decayed": decayed,
+    }
 
 
 def main(argv: list[str]) -> int:
