@@ -2,7 +2,7 @@
 
 Generates random but valid portfolios (seeded, reproducible: random.Random(seed)), with
 supersession ties, items after as_of, cycles, every finding kind and CVSS version, attestations of
-every kind, plus a what-if and a plan on one organisation of each and a history at random dates, runs them through the engine
+every kind, plus a what-if, a plan and a change between two dates on one organisation of each and a history at random dates, runs them through the engine
 (`cargo run -p risk-core --example vectors_dump`, or the binary given with --engine) and through
 riskref.py, and compares every figure at the spec's tolerances (check_reference.compare).
 
