@@ -491,10 +491,12 @@ impl Prepared {
                 m,
                 o,
                 as_of,
-                b,
-                int,
-                [ps, ps_lo, ps_hi],
-                &fp_mid,
+                (b, int),
+                Supply {
+                    deps: &o.deps,
+                    p: [ps, ps_lo, ps_hi],
+                    p_final: &fp_mid,
+                },
                 quantile_cache,
             )
             .rating
@@ -516,17 +518,16 @@ impl Prepared {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One organisation's rating at `as_of` from its beliefs `b` and internal probability `int`.
 fn rate_org(
     m: &Methodology,
     o: &PreparedOrg,
     as_of: Date,
-    b: &Beliefs,
-    int: &Internal,
-    ps3: [f64; 3],
-    p_final: &[f64],
+    (b, int): (&Beliefs, &Internal),
+    supply: Supply<'_, '_>,
     quantile_cache: &mut QuantileCache,
 ) -> OrgResult {
+    let p_final = supply.p_final;
     let own = own_factors(m, b, int, quantile_cache);
     let without = items_without(m, b, int);
     let item = |k: usize| {
@@ -558,9 +559,7 @@ fn rate_org(
                 let it = &b.items[k];
                 crate::rating::reasons::reason(m, o, as_of, it.kind, it.index, p_final)
             },
-            &o.deps,
-            ps3,
-            p_final,
+            supply,
         ),
     }
 }
@@ -667,10 +666,20 @@ pub(crate) struct OrgHead<'a> {
     pub evidence_as_of: Option<Date>,
 }
 
+/// The supply chain as one organisation sees it.
+pub(crate) struct Supply<'a, 'b> {
+    /// The organisation's dependency edges.
+    pub deps: &'a [PDep],
+    /// Its supply-chain probability from the fixed points of the central, low and high internal
+    /// probabilities.
+    pub p: [f64; 3],
+    /// Every organisation's final probability (central fixed point), for dependency drivers.
+    pub p_final: &'b [f64],
+}
+
 /// The rating of one organisation from its own figures and the supply chain's: combined
 /// probability, score, factor points and the drivers (own items and dependency edges).
 /// `items` is (count, item k → (kind, reference, internal probability without it)).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn finish_org<'a>(
     m: &Methodology,
     head: OrgHead<'_>,
@@ -678,10 +687,13 @@ pub(crate) fn finish_org<'a>(
     perfect: &[f64],
     (n_items, item): (usize, impl Fn(usize) -> (DriverKind, &'a str, f64)),
     item_reason: impl Fn(usize) -> String,
-    deps: &'a [PDep],
-    [ps, ps_lo, ps_hi]: [f64; 3],
-    p_final: &[f64],
+    supply: Supply<'a, '_>,
 ) -> Rating {
+    let Supply {
+        deps,
+        p: [ps, ps_lo, ps_hi],
+        p_final,
+    } = supply;
     let doc = m.doc();
     let [int_p, int_p_lo, int_p_hi] = head.p;
     let p = combine(int_p, ps);

@@ -40,7 +40,7 @@ use crate::input::date::Date;
 use crate::input::document::Portfolio;
 use crate::methodology::Methodology;
 use crate::rating::engine::{
-    OrgHead, QuantileCache, basis_of, beliefs, finish_org, fixed_point_with, internal,
+    OrgHead, QuantileCache, Supply, basis_of, beliefs, finish_org, fixed_point_with, internal,
     items_without, join, own_factors, par_map, par_map_with_cache, peer_groups, supplier_exposure,
     supply_probability,
 };
@@ -342,9 +342,11 @@ impl Prepared {
                 &perfect,
                 (r.items.len(), item),
                 |k| r.items[k].reason.clone(),
-                &o.deps,
-                ps,
-                &fp_mid,
+                Supply {
+                    deps: &o.deps,
+                    p: ps,
+                    p_final: &fp_mid,
+                },
             )
         });
         let peer_groups = peer_groups(m, &mut ratings);

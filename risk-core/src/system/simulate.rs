@@ -659,8 +659,10 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
     let mut independent_mark = vec![0u64; if money { words } else { 0 }];
     let portfolio = g_all - 1;
     let mut count = vec![0u32; g_all];
-    let mut sub = vec![0u32; n_tracked * g_all];
-    let mut sub_touched: Vec<usize> = Vec::new();
+    let mut scratch = Subtrees {
+        sub: vec![0u32; n_tracked * g_all],
+        touched: Vec::new(),
+    };
     let mut tail = vec![false; g_all];
     for t in 0..len {
         let k = keys.next_u64();
@@ -673,7 +675,7 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
             queue: &mut queue,
         };
         trial.cascade(m, k, &mut seeds);
-        count_members(m, &mark, &mut acc.org_hits, &mut count);
+        count_members(m, trial.mark, &mut acc.org_hits, &mut count);
         let mut any_tail = false;
         for g in 0..g_all {
             acc.hist[g][count[g] as usize] += 1;
@@ -684,17 +686,7 @@ fn run_chunk(m: &Model, key: [u8; 32], chunk: u64, len: usize, money: bool) -> C
             }
         }
         if any_tail && attributing {
-            attribute(
-                m,
-                &mark,
-                &arrived,
-                &parent,
-                &count,
-                &tail,
-                &mut sub,
-                &mut sub_touched,
-                &mut acc,
-            );
+            attribute(m, &trial, (&count, &tail), &mut scratch, &mut acc);
         }
         if let Some(independent) = &m.independent {
             for_each_bit(&mark, |v| {
@@ -806,21 +798,26 @@ fn count_members(m: &Model, mark: &[u64], org_hits: &mut [u16], count: &mut [u32
     }
 }
 
+/// Per (tracked supplier, group) cell: the members in the supplier's cascade subtree, and the
+/// cells touched in this trial (to clear them).
+struct Subtrees {
+    sub: Vec<u32>,
+    touched: Vec<usize>,
+}
+
 /// Supplier attribution of one trial: for every tracked supplier compromised in it, and every
 /// group in its tail, count the trial; count it as caused when removing the members in the
-/// supplier's cascade subtree (first arrivals) leaves fewer than k.
-#[allow(clippy::too_many_arguments)]
+/// supplier's cascade subtree (first arrivals) leaves fewer than k. `count` and `tail` are the
+/// trial's members compromised per group and whether each group is in its tail.
 fn attribute(
     m: &Model,
-    mark: &[u64],
-    arrived: &[u64],
-    parent: &[u32],
-    count: &[u32],
-    tail: &[bool],
-    sub: &mut [u32],
-    touched: &mut Vec<usize>,
+    trial: &Trial<'_>,
+    (count, tail): (&[u32], &[bool]),
+    scratch: &mut Subtrees,
     acc: &mut Chunk,
 ) {
+    let (mark, arrived, parent) = (&*trial.mark, &*trial.arrived, &*trial.parent);
+    let Subtrees { sub, touched } = scratch;
     let g_all = count.len();
     let portfolio = g_all as u32 - 1;
     if !m.tracked_rank.iter().any(|&s| marked(mark, s as usize)) {
