@@ -6,6 +6,7 @@ pub mod disputes;
 pub(crate) mod engine;
 pub(crate) mod freshness;
 pub mod groups;
+pub(crate) mod jcs;
 pub mod output;
 pub mod provenance;
 pub(crate) mod reasons;

@@ -36,24 +36,12 @@ pub struct Provenance {
 /// The engine version carried in every provenance block.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-struct Hasher(Sha256);
-
-impl std::io::Write for Hasher {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// `sha256:<hex>` of a value in JCS form, streamed into the hasher.
+/// `sha256:<hex>` of a value in JCS form.
 fn jcs_sha256<T: Serialize>(value: &T) -> String {
-    let mut h = Hasher(Sha256::new());
+    let mut text = Vec::new();
     // Every document and methodology serialises: all numbers are finite (checked on input).
-    serde_jcs::to_writer(&mut h, value).expect("a checked document serialises as JSON");
-    let digest = h.0.finalize();
+    crate::rating::jcs::write(value, &mut text).expect("a checked document serialises as JSON");
+    let digest = Sha256::digest(&text);
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
     for b in digest.iter() {
