@@ -1,8 +1,12 @@
 //! The evidence collected so far, deduplicated, and how it becomes a portfolio at the end.
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::hash::BuildHasher;
 use std::sync::Arc;
+
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
 
 use super::{IngestOptions, IngestProblem, IngestReport, Ingested, SkipReason};
 use crate::input::date::Date;
@@ -57,6 +61,16 @@ struct Vuln {
     resolved_on: Option<Date>,
 }
 
+/// The findings of one organisation, in the order first reported, found by the hash of their
+/// dedup key (computed once per report, kept, and reused when the table grows).
+#[derive(Debug, Default)]
+struct OrgVulns {
+    /// (hash of the dedup key, index in `rows`).
+    table: HashTable<(u64, usize)>,
+    /// (dedup key: finding uid U+001F key, finding).
+    rows: Vec<(Box<str>, Vuln)>,
+}
+
 /// Most distinct CVSS vectors remembered as valid (a bound on the cache, not on the input).
 const CVSS_CACHE: usize = 4096;
 
@@ -87,10 +101,12 @@ pub(crate) struct State {
     pub report: IngestReport,
     /// org → (finding uid, key) joined by U+001F → finding. Hashed for the look-up of every
     /// record; put in order once, at the end.
-    vulns: BTreeMap<String, HashMap<Box<str>, Vuln>>,
+    vulns: BTreeMap<String, OrgVulns>,
+    /// The hasher of the dedup keys (seeded per process: no output depends on a table's order).
+    hasher: RandomState,
     /// CVSS vectors already checked valid by [`crate::cvss::base_score`] (a pure function, so a
     /// vector's verdict is remembered), at most [`CVSS_CACHE`].
-    valid_cvss: HashSet<Arc<str>>,
+    valid_cvss: HashSet<Arc<str>, RandomState>,
     /// The dedup key being looked up (reused: no allocation per record).
     scratch: String,
     /// (org, device key) → device.
@@ -113,7 +129,8 @@ impl State {
             options,
             report: IngestReport::default(),
             vulns: BTreeMap::new(),
-            valid_cvss: HashSet::new(),
+            hasher: RandomState::default(),
+            valid_cvss: HashSet::default(),
             scratch: String::new(),
             devices: BTreeMap::new(),
             checks: BTreeMap::new(),
@@ -209,9 +226,15 @@ impl State {
         };
         let key_at = dedupe.len() - v.key.len();
         debug_assert_eq!(&dedupe[key_at..], v.key);
-        let new = match inner.get_mut(dedupe.as_str()) {
+        let hash = self.hasher.hash_one(dedupe.as_str());
+        let OrgVulns { table, rows } = inner;
+        let found = table
+            .find(hash, |&(h, i)| h == hash && *rows[i].0 == *dedupe)
+            .map(|&(_, i)| i);
+        let new = match found {
             None => {
-                inner.insert(
+                table.insert_unique(hash, (hash, rows.len()), |&(h, _)| h);
+                rows.push((
                     Box::from(dedupe.as_str()),
                     Vuln {
                         time: v.time,
@@ -227,10 +250,11 @@ impl State {
                         first_seen: v.first_seen,
                         resolved_on: v.resolved_on,
                     },
-                );
+                ));
                 true
             }
-            Some(old) => {
+            Some(i) => {
+                let old = &mut rows[i].1;
                 let first_seen = old.first_seen.min(v.first_seen);
                 if v.time >= old.time {
                     if *old.asset != *v.asset {
@@ -299,7 +323,8 @@ impl State {
         // merged in the order of their dedup keys, as they always were: sorting by (asset, key,
         // dedup key) gives the findings in order and each group in that order.
         for (org_id, m) in vulns {
-            let mut rows: Vec<(Box<str>, Vuln)> = m.into_iter().collect();
+            let OrgVulns { table, mut rows } = m;
+            drop(table);
             fn key((d, v): &(Box<str>, Vuln)) -> (&str, &str) {
                 (&v.asset, &d[v.key_at..])
             }
