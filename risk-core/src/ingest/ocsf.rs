@@ -633,7 +633,18 @@ enum Outcome2 {
 /// An event in one pass, when it reads as one: its fields, and the length of its text (the
 /// bytes end with the event's closing `}`; what follows is not read).
 fn read_whole(bytes: &[u8]) -> Option<(Event<'_>, usize)> {
-    // A value that starts with `{` ends at its `}`: the stream reads no further.
+    // A value that starts with `{` ends at its `}`: the stream reads no further. An event that
+    // ends within its first line (a JSON-lines export) is read from that line, checked as UTF-8
+    // once, as text: serde_json then checks no string again. Else (an event over several lines,
+    // a line not valid UTF-8 or not an event) the bytes are read as before.
+    if let Some(end) = memchr::memchr(b'\n', bytes)
+        && let Ok(line) = std::str::from_utf8(&bytes[..end])
+    {
+        let mut stream = serde_json::Deserializer::from_str(line).into_iter::<Event<'_>>();
+        if let Some(Ok(event)) = stream.next() {
+            return Some((event, stream.byte_offset()));
+        }
+    }
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Event<'_>>();
     let event = stream.next()?.ok()?;
     let len = stream.byte_offset();
@@ -1508,6 +1519,14 @@ mod tests {
         }
         inputs.push(vs.join("\n").into_bytes());
         inputs.push(format!("[{}]", vs.join(",\n")).into_bytes());
+        // Several events on one line; an event over several lines; a line that is not UTF-8
+        // after its event (the one-pass reading checks an event's line as a whole).
+        inputs.push(vs.join(" ").into_bytes());
+        inputs.push(vs.join("\n").replace(", ", ",\n ").into_bytes());
+        let mut bad_tail = vs.join("\n").into_bytes();
+        let at = vs[0].len() + 1 + vs[1].len();
+        bad_tail.splice(at..at, *b" \xff");
+        inputs.push(bad_tail);
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/ingest_ocsf");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
