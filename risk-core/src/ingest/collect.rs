@@ -46,7 +46,9 @@ pub(crate) struct VulnIn<'v> {
 #[derive(Debug, Clone)]
 struct Vuln {
     time: i64,
-    asset: Box<str>,
+    /// The finding's id, `asset/key`: the asset is `id[..asset_len]`.
+    id: String,
+    asset_len: usize,
     /// Where the key (CVE or finding uid) starts in the dedup key `uid U+001F key`.
     key_at: usize,
     has_cve: bool,
@@ -59,6 +61,21 @@ struct Vuln {
     criticality: AssetCriticality,
     first_seen: Date,
     resolved_on: Option<Date>,
+}
+
+impl Vuln {
+    fn asset(&self) -> &str {
+        &self.id[..self.asset_len]
+    }
+}
+
+/// `asset/key`, the id of the finding.
+fn finding_id(asset: &str, key: &str) -> String {
+    let mut id = String::with_capacity(asset.len() + 1 + key.len());
+    id.push_str(asset);
+    id.push('/');
+    id.push_str(key);
+    id
 }
 
 /// The findings of one organisation, in the order first reported, found by the hash of their
@@ -238,7 +255,8 @@ impl State {
                     Box::from(dedupe.as_str()),
                     Vuln {
                         time: v.time,
-                        asset: Box::from(v.asset),
+                        id: finding_id(v.asset, v.key),
+                        asset_len: v.asset.len(),
                         key_at,
                         has_cve: v.has_cve,
                         cvss: v.cvss.cloned(),
@@ -257,8 +275,9 @@ impl State {
                 let old = &mut rows[i].1;
                 let first_seen = old.first_seen.min(v.first_seen);
                 if v.time >= old.time {
-                    if *old.asset != *v.asset {
-                        old.asset = Box::from(v.asset);
+                    if old.asset() != v.asset {
+                        old.id = finding_id(v.asset, v.key);
+                        old.asset_len = v.asset.len();
                     }
                     old.time = v.time;
                     old.has_cve = v.has_cve;
@@ -326,7 +345,7 @@ impl State {
             let OrgVulns { table, mut rows } = m;
             drop(table);
             fn key((d, v): &(Box<str>, Vuln)) -> (&str, &str) {
-                (&v.asset, &d[v.key_at..])
+                (v.asset(), &d[v.key_at..])
             }
             rows.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
             let mut grouped: Vec<(Box<str>, Vuln)> = Vec::with_capacity(rows.len());
@@ -335,7 +354,7 @@ impl State {
                     grouped.push((d, v));
                     continue;
                 };
-                if (&*g.asset, &gd[g.key_at..]) != (&*v.asset, &d[v.key_at..]) {
+                if (g.asset(), &gd[g.key_at..]) != (v.asset(), &d[v.key_at..]) {
                     grouped.push((d, v));
                     continue;
                 }
@@ -371,20 +390,21 @@ impl State {
                 .or_insert_with(|| Organisation::new(&org_id));
             o.findings.reserve_exact(grouped.len());
             for (d, v) in grouped {
-                let key = &d[v.key_at..];
                 // A resolution date before the first sighting cannot be: the finding was
                 // resolved when first reported (the report saw it already fixed).
                 let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
-                let mut id = String::with_capacity(v.asset.len() + 1 + key.len());
-                id.push_str(&v.asset);
-                id.push('/');
-                id.push_str(key);
+                // The dedup key `uid U+001F key` becomes the CVE id in place.
+                let cve = v.has_cve.then(|| {
+                    let mut cve = String::from(d);
+                    cve.drain(..v.key_at);
+                    cve
+                });
                 o.findings.push(Finding {
                     dispute: None,
                     source: None,
-                    id,
+                    id: v.id,
                     kind: FindingKind::Vulnerability,
-                    cve: v.has_cve.then(|| key.to_owned()),
+                    cve,
                     cvss: v.cvss.map(|c| String::from(&*c)),
                     cvss_score: v.cvss_score,
                     epss: v.epss,
