@@ -63,6 +63,26 @@ struct Vuln {
     resolved_on: Option<Date>,
 }
 
+/// The first 16 bytes of `s` (zero-padded), big-endian: two strings whose prefixes differ
+/// compare as their prefixes do.
+fn prefix(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+/// Two distinct elements of `s`, mutably.
+fn two_mut<T>(s: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
+    if a < b {
+        let (l, r) = s.split_at_mut(b);
+        (&mut l[a], &mut r[0])
+    } else {
+        let (l, r) = s.split_at_mut(a);
+        (&mut r[0], &mut l[b])
+    }
+}
+
 impl Vuln {
     fn asset(&self) -> &str {
         &self.id[..self.asset_len]
@@ -347,17 +367,32 @@ impl State {
             fn key((d, v): &(Box<str>, Vuln)) -> (&str, &str) {
                 (v.asset(), &d[v.key_at..])
             }
-            rows.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
-            let mut grouped: Vec<(Box<str>, Vuln)> = Vec::with_capacity(rows.len());
-            for (d, v) in rows {
-                let Some((gd, g)) = grouped.last_mut() else {
-                    grouped.push((d, v));
+            // The rows stay where they are: their indices are sorted (by the first bytes of the
+            // asset, which order as the asset does, then by the whole key), each group merged
+            // into its first row (the head).
+            let mut order: Vec<(u128, usize)> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, (_, v))| (prefix(v.asset()), i))
+                .collect();
+            order.sort_unstable_by(|&(pa, a), &(pb, b)| {
+                pa.cmp(&pb).then_with(|| {
+                    let (a, b) = (&rows[a], &rows[b]);
+                    key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0))
+                })
+            });
+            let mut heads: Vec<(u128, usize)> = Vec::with_capacity(rows.len());
+            for (pi, i) in order {
+                let Some(&(ph, h)) = heads.last() else {
+                    heads.push((pi, i));
                     continue;
                 };
-                if (g.asset(), &gd[g.key_at..]) != (v.asset(), &d[v.key_at..]) {
-                    grouped.push((d, v));
+                if ph != pi || key(&rows[h]) != key(&rows[i]) {
+                    heads.push((pi, i));
                     continue;
                 }
+                let (g, v) = two_mut(&mut rows, h, i);
+                let (g, v) = (&mut g.1, &mut v.1);
                 let first_seen = g.first_seen.min(v.first_seen);
                 let resolved_on = match (g.resolved_on, v.resolved_on) {
                     (Some(a), Some(b)) => Some(a.max(b)),
@@ -373,7 +408,7 @@ impl State {
                 if v.time > g.time {
                     g.time = v.time;
                     g.has_cve = v.has_cve;
-                    g.cvss = v.cvss;
+                    g.cvss = v.cvss.take();
                     g.cvss_score = v.cvss_score;
                 }
                 g.first_seen = first_seen;
@@ -388,8 +423,10 @@ impl State {
             let o = orgs
                 .entry(org_id.clone())
                 .or_insert_with(|| Organisation::new(&org_id));
-            o.findings.reserve_exact(grouped.len());
-            for (d, v) in grouped {
+            o.findings.reserve_exact(heads.len());
+            for (_, h) in heads {
+                let (d, v) = &mut rows[h];
+                let d = std::mem::take(d);
                 // A resolution date before the first sighting cannot be: the finding was
                 // resolved when first reported (the report saw it already fixed).
                 let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
@@ -402,10 +439,10 @@ impl State {
                 o.findings.push(Finding {
                     dispute: None,
                     source: None,
-                    id: v.id,
+                    id: std::mem::take(&mut v.id),
                     kind: FindingKind::Vulnerability,
                     cve,
-                    cvss: v.cvss.map(|c| String::from(&*c)),
+                    cvss: v.cvss.take().map(|c| String::from(&*c)),
                     cvss_score: v.cvss_score,
                     epss: v.epss,
                     kev: v.kev,
