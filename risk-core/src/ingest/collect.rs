@@ -543,3 +543,29 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::prefix;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Two strings whose prefixes differ compare as their prefixes do (what lets `finish`
+        /// sort by prefix first).
+        #[test]
+        fn prefixes_order_as_the_strings(a in "[\\x00-\\x02a-c\u{e9}\u{1f600}]{0,20}", b in "[\\x00-\\x02a-c\u{e9}\u{1f600}]{0,20}") {
+            let (pa, pb) = (prefix(&a), prefix(&b));
+            if pa != pb {
+                prop_assert_eq!(pa.cmp(&pb), a.cmp(&b));
+            }
+        }
+    }
+
+    #[test]
+    fn prefixes_of_equal_beginnings_tie() {
+        assert_eq!(prefix("0123456789abcdefX"), prefix("0123456789abcdefY"));
+        assert_eq!(prefix("ab"), prefix("ab\0"));
+        assert!(prefix("ab") < prefix("ab\u{1}"));
+        assert!(prefix("host-10") < prefix("host-9"));
+    }
+}
