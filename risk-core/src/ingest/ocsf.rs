@@ -630,9 +630,9 @@ enum Outcome2 {
     Used(bool),
 }
 
-/// An event in one pass, when it reads as one: its fields, and the length of its text (the
-/// bytes end with the event's closing `}`; what follows is not read).
-fn read_whole(bytes: &[u8]) -> Option<(Event<'_>, usize)> {
+/// An event in one pass, when it reads as one: its fields, the length of its text (the bytes
+/// end with the event's closing `}`; what follows is not read) and the line breaks in it.
+fn read_whole(bytes: &[u8]) -> Option<(Event<'_>, usize, u64)> {
     // A value that starts with `{` ends at its `}`: the stream reads no further. An event that
     // ends within its first line (a JSON-lines export) is read from that line, checked as UTF-8
     // once, as text: serde_json then checks no string again. Else (an event over several lines,
@@ -642,7 +642,8 @@ fn read_whole(bytes: &[u8]) -> Option<(Event<'_>, usize)> {
     {
         let mut stream = serde_json::Deserializer::from_str(line).into_iter::<Event<'_>>();
         if let Some(Ok(event)) = stream.next() {
-            return Some((event, stream.byte_offset()));
+            // Within the line: no line break.
+            return Some((event, stream.byte_offset(), 0));
         }
     }
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Event<'_>>();
@@ -651,7 +652,7 @@ fn read_whole(bytes: &[u8]) -> Option<(Event<'_>, usize)> {
     // The reading above need not check the UTF-8 of strings it skips: the text must be valid
     // UTF-8 throughout, as the field-by-field reading requires.
     std::str::from_utf8(&bytes[..len]).ok()?;
-    Some((event, len))
+    Some((event, len, count_lines(&bytes[..len])))
 }
 
 pub(crate) fn read<R: BufRead>(
@@ -685,10 +686,9 @@ fn read_as<R: BufRead>(
         };
         if one_pass
             && buffered.first() == Some(&b'{')
-            && let Some((ev, len)) = read_whole(buffered)
+            && let Some((ev, len, lines)) = read_whole(buffered)
             && records_fit(&buffered[..len], limits.max_record_bytes, limits.max_depth)
         {
-            let lines = count_lines(&buffered[..len]);
             let outcome = event(state, ev, P(index), at);
             record_outcome(state, at, outcome);
             records.take(len, lines);
