@@ -146,6 +146,8 @@ pub(crate) struct State {
     valid_cvss: HashSet<Arc<str>, RandomState>,
     /// The dedup key being looked up (reused: no allocation per record).
     scratch: String,
+    /// The organisation of the event being read (reused: no allocation per record).
+    pub org_scratch: String,
     /// (org, device key) → device.
     devices: BTreeMap<(String, String), Device>,
     /// (org, finding uid) → check.
@@ -169,6 +171,7 @@ impl State {
             hasher: RandomState::default(),
             valid_cvss: HashSet::default(),
             scratch: String::new(),
+            org_scratch: String::new(),
             devices: BTreeMap::new(),
             checks: BTreeMap::new(),
         }

@@ -919,7 +919,7 @@ fn event<'a>(state: &mut State, mut f: impl Fields<'a>, p: P, at: At<'_>) -> Res
                     ));
                 }
             };
-            let Some(org) = attribute(state, &metadata, &cloud, &device) else {
+            let Some(org) = attribute(state, &metadata, &cloud, &device).map(str::to_owned) else {
                 return unattributable(state, at, p, &metadata, &cloud, &device);
             };
             let new = state.add_check(
@@ -969,7 +969,7 @@ fn event<'a>(state: &mut State, mut f: impl Fields<'a>, p: P, at: At<'_>) -> Res
                 iot: d.type_id == Some(7),
                 segmented,
             };
-            let Some(org) = attribute(state, &metadata, &cloud, &device) else {
+            let Some(org) = attribute(state, &metadata, &cloud, &device).map(str::to_owned) else {
                 return unattributable(state, at, p, &metadata, &cloud, &device);
             };
             let new = state.add_device(&org, key, dev);
@@ -1011,32 +1011,32 @@ fn unattributable(
     Ok(Outcome2::Skip(SkipReason::Unattributable))
 }
 
-fn attribute(
-    state: &State,
+fn attribute<'s>(
+    state: &'s State,
     metadata: &Metadata<'_>,
     cloud: &Option<Cloud<'_>>,
     device: &Option<DeviceObj<'_>>,
-) -> Option<String> {
+) -> Option<&'s str> {
     let a = &state.options.attribution;
     if let Some(org) = s(&metadata.tenant_uid).and_then(|t| a.tenant_uid.get(t)) {
-        return Some(org.clone());
+        return Some(org);
     }
     if let Some(org) = cloud
         .as_ref()
         .and_then(|c| s(&c.account.as_ref()?.uid))
         .and_then(|u| a.cloud_account_uid.get(u))
     {
-        return Some(org.clone());
+        return Some(org);
     }
     let d = device.as_ref()?;
     if let Some(org) = s(&d.domain).and_then(|x| a.domain(x)) {
-        return Some(org.to_owned());
+        return Some(org);
     }
     if let Some(org) = s(&d.hostname)
         .and_then(|h| h.split_once('.'))
         .and_then(|(_, dom)| a.domain(dom))
     {
-        return Some(org.to_owned());
+        return Some(org);
     }
     None
 }
@@ -1227,7 +1227,9 @@ fn vulnerability_finding<'a>(
         ));
     }
     let vp = |i: usize| format!("{}[{i}]", p.at("vulnerabilities"));
-    let mut list = Vec::with_capacity(vulns.len());
+    // The vulnerabilities read (an event usually has one: no list for it).
+    let mut first: Option<OneVuln<'_>> = None;
+    let mut more: Vec<OneVuln<'_>> = Vec::new();
     for (i, v) in vulns.iter().enumerate() {
         let cve: Option<Cow<'_, str>> = match v.cve.as_ref().and_then(|c| s(&c.uid)) {
             Some(id) => {
@@ -1354,19 +1356,33 @@ fn vulnerability_finding<'a>(
             || cve
                 .as_deref()
                 .is_some_and(|c| state.options.kev.as_ref().is_some_and(|k| k.contains(c)));
-        list.push(OneVuln {
+        let one = OneVuln {
             cve,
             cvss,
             cvss_score,
             epss,
             kev,
-        });
+        };
+        if first.is_none() {
+            first = Some(one);
+        } else {
+            more.push(one);
+        }
     }
-    let Some(org) = attribute(state, metadata, cloud, device) else {
-        return unattributable(state, at, p, metadata, cloud, device);
-    };
+    // The organisation, copied into a buffer kept from event to event.
+    let mut org = std::mem::take(&mut state.org_scratch);
+    match attribute(state, metadata, cloud, device) {
+        Some(o) => {
+            org.clear();
+            org.push_str(o);
+        }
+        None => {
+            state.org_scratch = org;
+            return unattributable(state, at, p, metadata, cloud, device);
+        }
+    }
     let mut any_new = false;
-    for v in &list {
+    for v in first.iter().chain(&more) {
         let key = v.cve.as_deref().unwrap_or(uid);
         any_new |= state.add_vuln(
             &org,
@@ -1387,6 +1403,7 @@ fn vulnerability_finding<'a>(
             },
         );
     }
+    state.org_scratch = org;
     Ok(Outcome2::Used(any_new))
 }
 
