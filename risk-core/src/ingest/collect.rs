@@ -1,8 +1,12 @@
 //! The evidence collected so far, deduplicated, and how it becomes a portfolio at the end.
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::hash::BuildHasher;
 use std::sync::Arc;
+
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
 
 use super::{IngestOptions, IngestProblem, IngestReport, Ingested, SkipReason};
 use crate::input::date::Date;
@@ -42,7 +46,9 @@ pub(crate) struct VulnIn<'v> {
 #[derive(Debug, Clone)]
 struct Vuln {
     time: i64,
-    asset: Box<str>,
+    /// The finding's id, `asset/key`: the asset is `id[..asset_len]`.
+    id: String,
+    asset_len: usize,
     /// Where the key (CVE or finding uid) starts in the dedup key `uid U+001F key`.
     key_at: usize,
     has_cve: bool,
@@ -55,6 +61,51 @@ struct Vuln {
     criticality: AssetCriticality,
     first_seen: Date,
     resolved_on: Option<Date>,
+}
+
+/// The first 16 bytes of `s` (zero-padded), big-endian: two strings whose prefixes differ
+/// compare as their prefixes do.
+fn prefix(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+/// Two distinct elements of `s`, mutably.
+fn two_mut<T>(s: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
+    if a < b {
+        let (l, r) = s.split_at_mut(b);
+        (&mut l[a], &mut r[0])
+    } else {
+        let (l, r) = s.split_at_mut(a);
+        (&mut r[0], &mut l[b])
+    }
+}
+
+impl Vuln {
+    fn asset(&self) -> &str {
+        &self.id[..self.asset_len]
+    }
+}
+
+/// `asset/key`, the id of the finding.
+fn finding_id(asset: &str, key: &str) -> String {
+    let mut id = String::with_capacity(asset.len() + 1 + key.len());
+    id.push_str(asset);
+    id.push('/');
+    id.push_str(key);
+    id
+}
+
+/// The findings of one organisation, in the order first reported, found by the hash of their
+/// dedup key (computed once per report, kept, and reused when the table grows).
+#[derive(Debug, Default)]
+struct OrgVulns {
+    /// (hash of the dedup key, index in `rows`).
+    table: HashTable<(u64, usize)>,
+    /// (dedup key: finding uid U+001F key, finding).
+    rows: Vec<(Box<str>, Vuln)>,
 }
 
 /// Most distinct CVSS vectors remembered as valid (a bound on the cache, not on the input).
@@ -87,12 +138,16 @@ pub(crate) struct State {
     pub report: IngestReport,
     /// org → (finding uid, key) joined by U+001F → finding. Hashed for the look-up of every
     /// record; put in order once, at the end.
-    vulns: BTreeMap<String, HashMap<Box<str>, Vuln>>,
+    vulns: BTreeMap<String, OrgVulns>,
+    /// The hasher of the dedup keys (seeded per process: no output depends on a table's order).
+    hasher: RandomState,
     /// CVSS vectors already checked valid by [`crate::cvss::base_score`] (a pure function, so a
     /// vector's verdict is remembered), at most [`CVSS_CACHE`].
-    valid_cvss: HashSet<Arc<str>>,
+    valid_cvss: HashSet<Arc<str>, RandomState>,
     /// The dedup key being looked up (reused: no allocation per record).
     scratch: String,
+    /// The organisation of the event being read (reused: no allocation per record).
+    pub org_scratch: String,
     /// (org, device key) → device.
     devices: BTreeMap<(String, String), Device>,
     /// (org, finding uid) → check.
@@ -113,8 +168,10 @@ impl State {
             options,
             report: IngestReport::default(),
             vulns: BTreeMap::new(),
-            valid_cvss: HashSet::new(),
+            hasher: RandomState::default(),
+            valid_cvss: HashSet::default(),
             scratch: String::new(),
+            org_scratch: String::new(),
             devices: BTreeMap::new(),
             checks: BTreeMap::new(),
         }
@@ -209,13 +266,20 @@ impl State {
         };
         let key_at = dedupe.len() - v.key.len();
         debug_assert_eq!(&dedupe[key_at..], v.key);
-        let new = match inner.get_mut(dedupe.as_str()) {
+        let hash = self.hasher.hash_one(dedupe.as_str());
+        let OrgVulns { table, rows } = inner;
+        let found = table
+            .find(hash, |&(h, i)| h == hash && *rows[i].0 == *dedupe)
+            .map(|&(_, i)| i);
+        let new = match found {
             None => {
-                inner.insert(
+                table.insert_unique(hash, (hash, rows.len()), |&(h, _)| h);
+                rows.push((
                     Box::from(dedupe.as_str()),
                     Vuln {
                         time: v.time,
-                        asset: Box::from(v.asset),
+                        id: finding_id(v.asset, v.key),
+                        asset_len: v.asset.len(),
                         key_at,
                         has_cve: v.has_cve,
                         cvss: v.cvss.cloned(),
@@ -227,14 +291,16 @@ impl State {
                         first_seen: v.first_seen,
                         resolved_on: v.resolved_on,
                     },
-                );
+                ));
                 true
             }
-            Some(old) => {
+            Some(i) => {
+                let old = &mut rows[i].1;
                 let first_seen = old.first_seen.min(v.first_seen);
                 if v.time >= old.time {
-                    if *old.asset != *v.asset {
-                        old.asset = Box::from(v.asset);
+                    if old.asset() != v.asset {
+                        old.id = finding_id(v.asset, v.key);
+                        old.asset_len = v.asset.len();
                     }
                     old.time = v.time;
                     old.has_cve = v.has_cve;
@@ -299,21 +365,37 @@ impl State {
         // merged in the order of their dedup keys, as they always were: sorting by (asset, key,
         // dedup key) gives the findings in order and each group in that order.
         for (org_id, m) in vulns {
-            let mut rows: Vec<(Box<str>, Vuln)> = m.into_iter().collect();
+            let OrgVulns { table, mut rows } = m;
+            drop(table);
             fn key((d, v): &(Box<str>, Vuln)) -> (&str, &str) {
-                (&v.asset, &d[v.key_at..])
+                (v.asset(), &d[v.key_at..])
             }
-            rows.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0)));
-            let mut grouped: Vec<(Box<str>, Vuln)> = Vec::with_capacity(rows.len());
-            for (d, v) in rows {
-                let Some((gd, g)) = grouped.last_mut() else {
-                    grouped.push((d, v));
+            // The rows stay where they are: their indices are sorted (by the first bytes of the
+            // asset, which order as the asset does, then by the whole key), each group merged
+            // into its first row (the head).
+            let mut order: Vec<(u128, usize)> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, (_, v))| (prefix(v.asset()), i))
+                .collect();
+            order.sort_unstable_by(|&(pa, a), &(pb, b)| {
+                pa.cmp(&pb).then_with(|| {
+                    let (a, b) = (&rows[a], &rows[b]);
+                    key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0))
+                })
+            });
+            let mut heads: Vec<(u128, usize)> = Vec::with_capacity(rows.len());
+            for (pi, i) in order {
+                let Some(&(ph, h)) = heads.last() else {
+                    heads.push((pi, i));
                     continue;
                 };
-                if (&*g.asset, &gd[g.key_at..]) != (&*v.asset, &d[v.key_at..]) {
-                    grouped.push((d, v));
+                if ph != pi || key(&rows[h]) != key(&rows[i]) {
+                    heads.push((pi, i));
                     continue;
                 }
+                let (g, v) = two_mut(&mut rows, h, i);
+                let (g, v) = (&mut g.1, &mut v.1);
                 let first_seen = g.first_seen.min(v.first_seen);
                 let resolved_on = match (g.resolved_on, v.resolved_on) {
                     (Some(a), Some(b)) => Some(a.max(b)),
@@ -329,7 +411,7 @@ impl State {
                 if v.time > g.time {
                     g.time = v.time;
                     g.has_cve = v.has_cve;
-                    g.cvss = v.cvss;
+                    g.cvss = v.cvss.take();
                     g.cvss_score = v.cvss_score;
                 }
                 g.first_seen = first_seen;
@@ -344,23 +426,26 @@ impl State {
             let o = orgs
                 .entry(org_id.clone())
                 .or_insert_with(|| Organisation::new(&org_id));
-            o.findings.reserve_exact(grouped.len());
-            for (d, v) in grouped {
-                let key = &d[v.key_at..];
+            o.findings.reserve_exact(heads.len());
+            for (_, h) in heads {
+                let (d, v) = &mut rows[h];
+                let d = std::mem::take(d);
                 // A resolution date before the first sighting cannot be: the finding was
                 // resolved when first reported (the report saw it already fixed).
                 let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
-                let mut id = String::with_capacity(v.asset.len() + 1 + key.len());
-                id.push_str(&v.asset);
-                id.push('/');
-                id.push_str(key);
+                // The dedup key `uid U+001F key` becomes the CVE id in place.
+                let cve = v.has_cve.then(|| {
+                    let mut cve = String::from(d);
+                    cve.drain(..v.key_at);
+                    cve
+                });
                 o.findings.push(Finding {
                     dispute: None,
                     source: None,
-                    id,
+                    id: std::mem::take(&mut v.id),
                     kind: FindingKind::Vulnerability,
-                    cve: v.has_cve.then(|| key.to_owned()),
-                    cvss: v.cvss.map(|c| String::from(&*c)),
+                    cve,
+                    cvss: v.cvss.take().map(|c| String::from(&*c)),
                     cvss_score: v.cvss_score,
                     epss: v.epss,
                     kev: v.kev,
@@ -459,5 +544,31 @@ impl State {
             },
             report,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Two strings whose prefixes differ compare as their prefixes do (what lets `finish`
+        /// sort by prefix first).
+        #[test]
+        fn prefixes_order_as_the_strings(a in "[\\x00-\\x02a-c\u{e9}\u{1f600}]{0,20}", b in "[\\x00-\\x02a-c\u{e9}\u{1f600}]{0,20}") {
+            let (pa, pb) = (prefix(&a), prefix(&b));
+            if pa != pb {
+                prop_assert_eq!(pa.cmp(&pb), a.cmp(&b));
+            }
+        }
+    }
+
+    #[test]
+    fn prefixes_of_equal_beginnings_tie() {
+        assert_eq!(prefix("0123456789abcdefX"), prefix("0123456789abcdefY"));
+        assert_eq!(prefix("ab"), prefix("ab\0"));
+        assert!(prefix("ab") < prefix("ab\u{1}"));
+        assert!(prefix("host-10") < prefix("host-9"));
     }
 }

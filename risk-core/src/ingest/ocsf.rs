@@ -630,17 +630,29 @@ enum Outcome2 {
     Used(bool),
 }
 
-/// An event in one pass, when it reads as one: its fields, and the length of its text (the
-/// bytes end with the event's closing `}`; what follows is not read).
-fn read_whole(bytes: &[u8]) -> Option<(Event<'_>, usize)> {
-    // A value that starts with `{` ends at its `}`: the stream reads no further.
+/// An event in one pass, when it reads as one: its fields, the length of its text (the bytes
+/// end with the event's closing `}`; what follows is not read) and the line breaks in it.
+fn read_whole(bytes: &[u8]) -> Option<(Event<'_>, usize, u64)> {
+    // A value that starts with `{` ends at its `}`: the stream reads no further. An event that
+    // ends within its first line (a JSON-lines export) is read from that line, checked as UTF-8
+    // once, as text: serde_json then checks no string again. Else (an event over several lines,
+    // a line not valid UTF-8 or not an event) the bytes are read as before.
+    if let Some(end) = memchr::memchr(b'\n', bytes)
+        && let Ok(line) = std::str::from_utf8(&bytes[..end])
+    {
+        let mut stream = serde_json::Deserializer::from_str(line).into_iter::<Event<'_>>();
+        if let Some(Ok(event)) = stream.next() {
+            // Within the line: no line break.
+            return Some((event, stream.byte_offset(), 0));
+        }
+    }
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Event<'_>>();
     let event = stream.next()?.ok()?;
     let len = stream.byte_offset();
     // The reading above need not check the UTF-8 of strings it skips: the text must be valid
     // UTF-8 throughout, as the field-by-field reading requires.
     std::str::from_utf8(&bytes[..len]).ok()?;
-    Some((event, len))
+    Some((event, len, count_lines(&bytes[..len])))
 }
 
 pub(crate) fn read<R: BufRead>(
@@ -674,10 +686,9 @@ fn read_as<R: BufRead>(
         };
         if one_pass
             && buffered.first() == Some(&b'{')
-            && let Some((ev, len)) = read_whole(buffered)
+            && let Some((ev, len, lines)) = read_whole(buffered)
             && records_fit(&buffered[..len], limits.max_record_bytes, limits.max_depth)
         {
-            let lines = count_lines(&buffered[..len]);
             let outcome = event(state, ev, P(index), at);
             record_outcome(state, at, outcome);
             records.take(len, lines);
@@ -908,7 +919,7 @@ fn event<'a>(state: &mut State, mut f: impl Fields<'a>, p: P, at: At<'_>) -> Res
                     ));
                 }
             };
-            let Some(org) = attribute(state, &metadata, &cloud, &device) else {
+            let Some(org) = attribute(state, &metadata, &cloud, &device).map(str::to_owned) else {
                 return unattributable(state, at, p, &metadata, &cloud, &device);
             };
             let new = state.add_check(
@@ -958,7 +969,7 @@ fn event<'a>(state: &mut State, mut f: impl Fields<'a>, p: P, at: At<'_>) -> Res
                 iot: d.type_id == Some(7),
                 segmented,
             };
-            let Some(org) = attribute(state, &metadata, &cloud, &device) else {
+            let Some(org) = attribute(state, &metadata, &cloud, &device).map(str::to_owned) else {
                 return unattributable(state, at, p, &metadata, &cloud, &device);
             };
             let new = state.add_device(&org, key, dev);
@@ -1000,32 +1011,32 @@ fn unattributable(
     Ok(Outcome2::Skip(SkipReason::Unattributable))
 }
 
-fn attribute(
-    state: &State,
+fn attribute<'s>(
+    state: &'s State,
     metadata: &Metadata<'_>,
     cloud: &Option<Cloud<'_>>,
     device: &Option<DeviceObj<'_>>,
-) -> Option<String> {
+) -> Option<&'s str> {
     let a = &state.options.attribution;
     if let Some(org) = s(&metadata.tenant_uid).and_then(|t| a.tenant_uid.get(t)) {
-        return Some(org.clone());
+        return Some(org);
     }
     if let Some(org) = cloud
         .as_ref()
         .and_then(|c| s(&c.account.as_ref()?.uid))
         .and_then(|u| a.cloud_account_uid.get(u))
     {
-        return Some(org.clone());
+        return Some(org);
     }
     let d = device.as_ref()?;
     if let Some(org) = s(&d.domain).and_then(|x| a.domain(x)) {
-        return Some(org.to_owned());
+        return Some(org);
     }
     if let Some(org) = s(&d.hostname)
         .and_then(|h| h.split_once('.'))
         .and_then(|(_, dom)| a.domain(dom))
     {
-        return Some(org.to_owned());
+        return Some(org);
     }
     None
 }
@@ -1216,7 +1227,9 @@ fn vulnerability_finding<'a>(
         ));
     }
     let vp = |i: usize| format!("{}[{i}]", p.at("vulnerabilities"));
-    let mut list = Vec::with_capacity(vulns.len());
+    // The vulnerabilities read (an event usually has one: no list for it).
+    let mut first: Option<OneVuln<'_>> = None;
+    let mut more: Vec<OneVuln<'_>> = Vec::new();
     for (i, v) in vulns.iter().enumerate() {
         let cve: Option<Cow<'_, str>> = match v.cve.as_ref().and_then(|c| s(&c.uid)) {
             Some(id) => {
@@ -1343,19 +1356,33 @@ fn vulnerability_finding<'a>(
             || cve
                 .as_deref()
                 .is_some_and(|c| state.options.kev.as_ref().is_some_and(|k| k.contains(c)));
-        list.push(OneVuln {
+        let one = OneVuln {
             cve,
             cvss,
             cvss_score,
             epss,
             kev,
-        });
+        };
+        if first.is_none() {
+            first = Some(one);
+        } else {
+            more.push(one);
+        }
     }
-    let Some(org) = attribute(state, metadata, cloud, device) else {
-        return unattributable(state, at, p, metadata, cloud, device);
-    };
+    // The organisation, copied into a buffer kept from event to event.
+    let mut org = std::mem::take(&mut state.org_scratch);
+    match attribute(state, metadata, cloud, device) {
+        Some(o) => {
+            org.clear();
+            org.push_str(o);
+        }
+        None => {
+            state.org_scratch = org;
+            return unattributable(state, at, p, metadata, cloud, device);
+        }
+    }
     let mut any_new = false;
-    for v in &list {
+    for v in first.iter().chain(&more) {
         let key = v.cve.as_deref().unwrap_or(uid);
         any_new |= state.add_vuln(
             &org,
@@ -1376,6 +1403,7 @@ fn vulnerability_finding<'a>(
             },
         );
     }
+    state.org_scratch = org;
     Ok(Outcome2::Used(any_new))
 }
 
@@ -1508,6 +1536,14 @@ mod tests {
         }
         inputs.push(vs.join("\n").into_bytes());
         inputs.push(format!("[{}]", vs.join(",\n")).into_bytes());
+        // Several events on one line; an event over several lines; a line that is not UTF-8
+        // after its event (the one-pass reading checks an event's line as a whole).
+        inputs.push(vs.join(" ").into_bytes());
+        inputs.push(vs.join("\n").replace(", ", ",\n ").into_bytes());
+        let mut bad_tail = vs.join("\n").into_bytes();
+        let at = vs[0].len() + 1 + vs[1].len();
+        bad_tail.splice(at..at, *b" \xff");
+        inputs.push(bad_tail);
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/ingest_ocsf");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
