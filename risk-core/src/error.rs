@@ -164,6 +164,55 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A problem of a table-shaped input (a data frame, say) found before its rows become a
+/// document: the binding names the table, the core the code and the words.
+///
+/// ```
+/// use risk_core::TableProblem;
+/// let p = TableProblem::MissingColumn { table: "findings", column: "organisation" };
+/// assert_eq!(p.code().as_str(), "missing_field");
+/// assert_eq!(p.message(), "table `findings` needs a column `organisation`");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableProblem<'a> {
+    /// The table lacks a column it needs (`missing_field`).
+    MissingColumn {
+        /// The table.
+        table: &'a str,
+        /// The column it needs.
+        column: &'a str,
+    },
+    /// A row names an organisation that no row of the organisations table has
+    /// (`unknown_organisation`).
+    UnknownOrganisation {
+        /// The organisation id the row gives.
+        id: &'a str,
+    },
+}
+
+impl TableProblem<'_> {
+    /// The error code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            TableProblem::MissingColumn { .. } => ErrorCode::MissingField,
+            TableProblem::UnknownOrganisation { .. } => ErrorCode::UnknownOrganisation,
+        }
+    }
+
+    /// The problem in words.
+    pub fn message(&self) -> String {
+        match self {
+            TableProblem::MissingColumn { table, column } => {
+                format!("table `{table}` needs a column `{column}`")
+            }
+            TableProblem::UnknownOrganisation { id } => format!(
+                "no row of table `organisations` has the id `{}`",
+                crate::text::clip(id, 200)
+            ),
+        }
+    }
+}
+
 /// Why a value given in a binding's own types (Python objects, JS values) cannot be written as
 /// JSON text: the cases [`InputError::unwritable`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,7 +24,8 @@ mod text;
 
 pub use decision::{history, whatif};
 pub use error::{
-    Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem, Unwritable,
+    Error, ErrorCode, InputError, MethodologyError, MethodologyProblem, Problem, TableProblem,
+    Unwritable,
 };
 pub use input::date::Date;
 pub use input::document::*;

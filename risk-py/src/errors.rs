@@ -231,3 +231,23 @@ pub fn unwritable_error(
         .clone()
         .unbind()
 }
+
+/// The code and the words of a problem `riskrating.from_frames` finds in a frame before its
+/// rows become a document: `table` lacks `column`, or (with `organisation`) a row names an
+/// organisation the organisations frame does not have.
+#[pyfunction]
+#[pyo3(signature = (table, column=None, organisation=None))]
+pub fn table_problem(
+    table: &str,
+    column: Option<&str>,
+    organisation: Option<&str>,
+) -> (&'static str, String) {
+    let p = match organisation {
+        Some(id) => risk_core::TableProblem::UnknownOrganisation { id },
+        None => risk_core::TableProblem::MissingColumn {
+            table,
+            column: column.unwrap_or(""),
+        },
+    };
+    (p.code().as_str(), p.message())
+}

@@ -60,6 +60,7 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<prepared::PyPreparedPortfolio>()?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(errors::unwritable_error, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::table_problem, m)?)?;
     m.add_function(wrap_pyfunction!(split::table_schema, m)?)?;
     m.add_function(wrap_pyfunction!(split::portfolio_from_tables, m)?)?;
     m.add_function(wrap_pyfunction!(split::portfolio_to_tables, m)?)?;

@@ -438,10 +438,14 @@ fn check_table<'a>(name: &str, table: &'a Table, problems: &mut Problems) -> Opt
     }
     for c in spec.columns {
         if c.required && !cols.contains_key(c.name) {
+            let missing = crate::error::TableProblem::MissingColumn {
+                table: spec.name,
+                column: c.name,
+            };
             problems.push(
-                ErrorCode::MissingField,
+                missing.code(),
                 format!("{}.{}", spec.name, c.name),
-                format!("table `{}` needs a column `{}`", spec.name, c.name),
+                missing.message(),
             );
         }
     }

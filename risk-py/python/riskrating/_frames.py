@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from ._exceptions import InputError
+from ._riskrating import table_problem
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -93,7 +94,7 @@ def _rows(frame: "pd.DataFrame", name: str) -> List[Tuple[Any, Dict[str, Any]]]:
     return out
 
 
-def _frame_error(code: str, frame: str, row: Any, column: Optional[str], message: str) -> InputError:
+def _frame_error(code: str, message: str, frame: str, row: Any, column: Optional[str]) -> InputError:
     where = f"{frame} frame"
     if row is not None:
         where += f", row {row!r}"
@@ -164,9 +165,7 @@ def from_frames(
     position: Dict[str, int] = {}
     org_frame = _rows(organisations, "organisations")
     if len(organisations.columns) and "id" not in [str(c) for c in organisations.columns]:
-        raise _frame_error(
-            "missing_field", "organisations", None, "id", "the organisations frame needs an `id` column"
-        )
+        raise _frame_error(*table_problem("organisations", column="id"), "organisations", None, "id")
     for label, row in org_frame:
         org: Dict[str, Any] = {}
         attestation: Dict[str, Any] = {}
@@ -192,16 +191,12 @@ def from_frames(
         if frame is None:
             continue
         if "organisation" not in [str(c) for c in frame.columns]:
-            raise _frame_error(
-                "missing_field", name, None, "organisation",
-                f"the {name} frame needs an `organisation` column naming each row's organisation",
-            )
+            raise _frame_error(*table_problem(name, column="organisation"), name, None, "organisation")
         for label, row in _rows(frame, name):
             oid = row.pop("organisation", None)
             if oid not in position:
                 raise _frame_error(
-                    "unknown_organisation", name, label, "organisation",
-                    f"no row of the organisations frame has the id {oid!r}",
+                    *table_problem(name, organisation=str(oid)), name, label, "organisation"
                 )
             i = position[oid]
             items = orgs[i].setdefault(name, [])
