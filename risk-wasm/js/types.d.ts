@@ -1,8 +1,12 @@
 // TypeScript types of the riskrating package: the shared JSON documents (snake_case, as in the
-// methodology specification) and the functions. Hand-written from the Rust types in risk-core;
-// checked with `tsc --noEmit --strict` by scripts/test-wasm.sh, and against the Rust types by
-// risk-core/tests/typescript_types.rs (input unions and interfaces from the JSON Schema, and
-// `ErrorCode` from the engine's list) and risk-wasm/tests/node/thin.test.mjs (`errorCodes()`).
+// methodology specification) and the functions. Hand-written from the Rust types in risk-core,
+// and checked against them so that they cannot drift: risk-core/tests/typescript_types.rs
+// compares every interface and type alias below (inputs and outputs, field names, optionality
+// and field types, recursively) with the JSON Schema of its Rust type, and fails on a
+// declaration it neither checks nor lists as TypeScript-only; `ErrorCode` is compared with the
+// engine's list there and in risk-wasm/tests/node/thin.test.mjs (`errorCodes()`). Written by
+// hand rather than generated to keep the documentation; the Rust types are the truth. Also
+// checked with `tsc --noEmit --strict` by scripts/test-wasm.sh.
 
 /** An ISO calendar date `YYYY-MM-DD` (0001-01-01 to 9999-12-31). */
 export type IsoDate = string;
