@@ -1,8 +1,12 @@
 // TypeScript types of the riskrating package: the shared JSON documents (snake_case, as in the
-// methodology specification) and the functions. Hand-written from the Rust types in risk-core;
-// checked with `tsc --noEmit --strict` by scripts/test-wasm.sh, and against the Rust types by
-// risk-core/tests/typescript_types.rs (input unions and interfaces from the JSON Schema, and
-// `ErrorCode` from the engine's list) and risk-wasm/tests/node/thin.test.mjs (`errorCodes()`).
+// methodology specification) and the functions. Hand-written from the Rust types in risk-core,
+// and checked against them so that they cannot drift: risk-core/tests/typescript_types.rs
+// compares every interface and type alias below (inputs and outputs, field names, optionality
+// and field types, recursively) with the JSON Schema of its Rust type, and fails on a
+// declaration it neither checks nor lists as TypeScript-only; `ErrorCode` is compared with the
+// engine's list there and in risk-wasm/tests/node/thin.test.mjs (`errorCodes()`). Written by
+// hand rather than generated to keep the documentation; the Rust types are the truth. Also
+// checked with `tsc --noEmit --strict` by scripts/test-wasm.sh.
 
 /** An ISO calendar date `YYYY-MM-DD` (0001-01-01 to 9999-12-31). */
 export type IsoDate = string;
@@ -225,8 +229,11 @@ export interface Rating {
   disputes?: DisputeSummary;
   /** Date of the newest counted evidence item; absent when none is (section 11). */
   evidence_as_of?: IsoDate;
-  /** Present (true) only when that evidence is older than `freshness.stale_after_days`. */
-  stale?: true;
+  /**
+   * Present (and true) only when that evidence is older than `freshness.stale_after_days`;
+   * absent otherwise.
+   */
+  stale?: boolean;
 }
 
 /** One factor's belief and what it costs. */
@@ -465,13 +472,19 @@ export interface Methodology {
     max: number;
   };
   /** Highest band first; the last has `min_score: null`. */
-  bands: { band: string; min_score: number | null }[];
+  bands: { band: string; min_score?: number | null }[];
   coverage_saturation: number;
   factor_quantiles: [number, number];
   drivers: { count: number; min_impact: number };
   tie_tolerance: number;
   /** Optional: defaults to `{stale_after_days: 365}`. */
-  freshness?: { stale_after_days: number };
+  freshness?: { stale_after_days?: number };
+  /** Prior anchor of a fitted methodology (calibration-v1 section 3.6); absent otherwise. */
+  prior_anchor?: PriorAnchor | null;
+  /** Recalibration of the reported probability (calibration-v1 section 3.6); absent otherwise. */
+  recalibration?: Recalibration | null;
+  /** Provenance of a fitted methodology; absent means expert judgement (calibration-v1 3.6). */
+  calibration?: CalibrationProvenance | null;
 }
 
 // ---- Functions ------------------------------------------------------------------------------
@@ -611,7 +624,8 @@ export type ColumnType = "text" | "date" | "number" | "integer" | "flag";
 
 /** One table of the long-table schema. */
 export interface TableSpec {
-  name: "organisations" | "assessments" | "metrics" | "findings" | "dependencies" | "groups";
+  /** `"organisations"`, `"assessments"`, `"metrics"`, `"findings"`, `"dependencies"` or `"groups"`. */
+  name: string;
   columns: { name: string; type: ColumnType; required: boolean }[];
 }
 
@@ -643,12 +657,10 @@ export type Action =
   | { action: "set_metric"; metric: string; successes: number; trials: number }
   | { action: "remove_dependency"; supplier: string }
   | { action: "set_dependency_access"; supplier: string; access: Access }
-  | ({ action: "uphold_dispute" | "reject_dispute" } & (
-      | { control: string }
-      | { metric: string }
-      | { finding: string }
-      | { supplier: string }
-    ));
+  /** Names the disputed item by exactly one of `control`, `metric`, `finding`, `supplier`. */
+  | { action: "uphold_dispute"; control?: string; metric?: string; finding?: string; supplier?: string }
+  /** Names the disputed item by exactly one of `control`, `metric`, `finding`, `supplier`. */
+  | { action: "reject_dispute"; control?: string; metric?: string; finding?: string; supplier?: string };
 
 /** A change of one organisation's score. */
 export interface ScoreChange {
@@ -751,7 +763,31 @@ export function change(
   methodology?: Json<Methodology> | null,
 ): Change;
 
-/** The result of {@link change} (see the Rust `Change` document). */
+/** One factor's part of a {@link Change}. */
+export interface FactorChange {
+  id: string;
+  /** Mean at `from`. */
+  mean_from: number;
+  /** Mean at `to`. */
+  mean_to: number;
+  /** Score change had only this factor moved, in points. */
+  points: number;
+}
+
+/** An evidence item that entered, left or decayed (in a {@link Change}). */
+export interface EvidenceChange {
+  kind: DriverKind;
+  /** Control id, metric name or finding id. */
+  reference: string;
+  /** Evidence weight at `from` (0 when not counted). */
+  weight_from: number;
+  /** Evidence weight at `to` (0 when not counted). */
+  weight_to: number;
+  /** The item in words. */
+  reason: string;
+}
+
+/** The result of {@link change}. */
 export interface Change {
   organisation: string;
   from: IsoDate;
@@ -759,14 +795,16 @@ export interface Change {
   score_from: number;
   score_to: number;
   delta: number;
-  /** Per factor: its points at each date and the change. */
-  factors: Record<string, unknown>[];
+  /** Each factor's own effect: the score change had only that factor moved. */
+  factors: FactorChange[];
   supply_points: number;
   interaction_points: number;
   /** Evidence items that entered, left or decayed most (with their impact). */
-  entered: Record<string, unknown>[];
-  left: Record<string, unknown>[];
-  decayed: Record<string, unknown>[];
+  entered: EvidenceChange[];
+  /** Items counted at `from` but not at `to`. */
+  left: EvidenceChange[];
+  /** Items counted at both whose weight decayed most. */
+  decayed: EvidenceChange[];
   /** The input document's digest, the methodology and the engine (methodology section 11). */
   provenance?: Provenance;
 }
@@ -778,13 +816,43 @@ export function methodologyFromJson(text: string): Methodology;
 /** Load and check a methodology from TOML text; its (JSON) document. */
 export function methodologyFromToml(text: string): Methodology;
 
+/** What the KEV catalogue says about itself. */
+export interface KevMeta {
+  /** `catalogVersion`, e.g. `"2025.08.25"`. */
+  catalog_version: string | null;
+  /** `dateReleased`, as written. */
+  date_released: string | null;
+  /** `count`, as stated (an excerpt may state the full catalogue's count). */
+  stated_count: number | null;
+  /** Entries actually read. */
+  entries: number;
+}
+
+/** One CVE's EPSS score. */
+export interface EpssScore {
+  /** Probability of exploitation activity in the next 30 days. */
+  epss: number;
+  /** Percentile of this score among all scored CVEs. */
+  percentile: number;
+}
+
+/** What the EPSS file says about itself (its comment line). */
+export interface EpssMeta {
+  /** e.g. `"v2025.03.14"`; null without a comment line. */
+  model_version: string | null;
+  /** As written; null without a comment line. */
+  score_date: string | null;
+  /** Rows read. */
+  rows: number;
+}
+
 /** The CISA KEV catalogue (the JSON CISA publishes); `new KevCatalog()` is empty. */
 export class KevCatalog {
   constructor();
   static fromJson(text: string): KevCatalog;
   readonly size: number;
   has(cve: string): boolean;
-  meta(): { catalog_version?: string | null; date_released?: string | null; stated_count?: number | null; entries: number };
+  meta(): KevMeta;
   free(): void;
 }
 
@@ -793,9 +861,41 @@ export class EpssScores {
   constructor();
   static fromCsv(text: string): EpssScores;
   readonly size: number;
-  get(cve: string): { epss: number; percentile: number } | undefined;
-  meta(): { model_version?: string | null; score_date?: string | null; rows: number };
+  get(cve: string): EpssScore | undefined;
+  meta(): EpssMeta;
   free(): void;
+}
+
+/** What {@link enrich} did. */
+export interface EnrichReport {
+  /** Findings examined (every finding of every organisation). */
+  findings: number;
+  /** Findings with a `cve` of the form `CVE-YYYY-NNNN`. */
+  with_cve: number;
+  /** Findings whose `cve` is not a CVE id; they are not looked up. */
+  invalid_cve: number;
+  /** Findings whose CVE the KEV catalogue lists. */
+  kev_listed: number;
+  /** Findings whose `kev` was raised from false to true. */
+  kev_enriched: number;
+  /** Of the KEV-listed findings, those whose CVE the catalogue added after `as_of`. */
+  kev_added_after_as_of: number;
+  /** Findings whose CVE has an EPSS score. */
+  epss_known: number;
+  /** Findings whose `epss` was set or (when overwriting) replaced. */
+  epss_enriched: number;
+  /** Findings whose stated `epss` was kept although the feed scores the CVE. */
+  skipped_explicit: number;
+  /** The KEV catalogue used, if any. */
+  kev: KevMeta | null;
+  /** The EPSS scores used, if any. */
+  epss: EpssMeta | null;
+}
+
+/** What {@link enrich} returns: the enriched document and what was done. */
+export interface Enriched {
+  portfolio: Portfolio;
+  report: EnrichReport;
 }
 
 /** Set `kev`/`epss` on findings from the feeds (pass an empty one to use only the other). */
@@ -804,7 +904,7 @@ export function enrich(
   kev: KevCatalog,
   epss: EpssScores,
   overwrite?: boolean | null,
-): { portfolio: Portfolio; report: Record<string, unknown> };
+): Enriched;
 
 // ---- Sample portfolios ------------------------------------------------------------------------
 
@@ -859,8 +959,10 @@ export class PreparedPortfolio {
 // ---- Loss quantification (Open FAIR-style Monte Carlo) -----------------------------------------
 
 /** A distribution of a quantity (a bare number is a constant). */
-export type Distribution =
-  | number
+export type Distribution = number | DistributionObject;
+
+/** A distribution written out (not a bare number). */
+export type DistributionObject =
   | { type: "pert"; min: number; mode: number; max: number; gamma?: number }
   | { type: "pert_pyfair"; low: number; mode: number; high: number; gamma?: number }
   | { type: "lognormal_ci"; low: number; high: number; confidence?: number }
@@ -981,13 +1083,24 @@ export interface IngestProblem {
   skipped: boolean;
 }
 
+/** Why an ingest did not use a record (the keys of `IngestReport.skipped`). */
+export type SkipReason =
+  | "unsupported_class"
+  | "detection_finding"
+  | "unattributable"
+  | "duplicate"
+  | "outside_window"
+  | "not_caf_control"
+  | "informational"
+  | "no_cve"
+  | "invalid";
+
 /** What an ingest read and made of it: `records_read = records_used + Σ skipped`. */
 export interface IngestReport {
   records_read: number;
   records_used: number;
-  skipped: Partial<Record<
-    "unsupported_class" | "detection_finding" | "unattributable" | "duplicate" | "outside_window"
-    | "not_caf_control" | "informational" | "no_cve" | "invalid", number>>;
+  /** Records skipped, by reason (a {@link SkipReason}; a reason with none is absent). */
+  skipped: Record<string, number>;
   by_class: Record<string, number>;
   by_plugin_family: Record<string, number>;
   findings: number;
@@ -1029,9 +1142,12 @@ export interface SystemOptions {
   /** The k of supplier attribution (default 3). */
   attribution_k?: number;
   /** Suppliers to attribute (default: the 10 most systemic). */
-  suppliers?: string[];
-  /** Money: loss per compromised member by peer group (defaults documented). */
-  losses?: { peer_groups?: Record<string, Distribution>; levels?: number[]; lec_points?: number };
+  suppliers?: string[] | null;
+  /**
+   * Money: loss per compromised member by peer group (defaults documented). Each is a written
+   * out distribution (a bare number is not accepted here).
+   */
+  losses?: { peer_groups?: Record<string, DistributionObject>; levels?: number[]; lec_points?: number } | null;
 }
 
 /** P(at least k members compromised). */
@@ -1133,31 +1249,236 @@ export function compareMethodologies(
 
 /**
  * The validation report document of calibration-v1 section 4.4, exactly as the Rust example
- * `calibrate --report` writes it (see docs/calibration.md for every field). The top level is
- * typed; the metric blocks are left as JSON values.
+ * `calibrate --report` writes it (see docs/calibration.md for every field).
  */
 export interface CalibrationReport {
   /** `"calibration-v1"`. */
   spec: string;
   /** `sha256:…` of the three documents as given. */
   data_digest: string;
-  design: Record<string, unknown>;
+  design: CalibrationDesign;
   /** The fit (null from `evaluateCalibration`). */
-  fit: Record<string, unknown> | null;
+  fit: CalibrationFit | null;
   validation: {
     original: CalibrationValidationBlock;
     fitted: CalibrationValidationBlock | null;
   };
-  backtest: Record<string, unknown> | null;
-  methodology: Record<string, unknown> | null;
+  /** The prospective backtest, when the configuration asks for one. */
+  backtest: {
+    /** The split date. */
+    split: IsoDate;
+    train: { n: number; events: number; last_outcome_date: IsoDate; prospective: boolean };
+    /** The fit on the training observations. */
+    fit: CalibrationFit;
+    /** The base methodology on the test observations. */
+    original: CalibrationValidationBlock;
+    /** The training-fitted methodology on the test observations. */
+    fitted: CalibrationValidationBlock;
+  } | null;
+  /** The fitted methodology's changed numbers (null without a fit). */
+  methodology: {
+    id: string;
+    intercept: number;
+    weights: { factor: string; weight: number }[];
+    coupling_bases: Record<Criticality, number>;
+    recalibration: Recalibration | null;
+    prior_anchor: PriorAnchor | null;
+    /** As the engine writes it: `design_effect`, `se` and `se_cluster` always present. */
+    calibration: (CalibrationProvenance & {
+      design_effect: number;
+      parameters: {
+        name: string;
+        estimate: number;
+        original: number;
+        se: number | null;
+        se_cluster: number | null;
+        at_bound: boolean;
+      }[];
+    }) | null;
+  } | null;
+}
+
+/** Section 4.4 `design`: what the data hold. */
+export interface CalibrationDesign {
+  snapshots_given: number;
+  snapshots_observed: number;
+  organisations: number;
+  incidents: number;
+  material_incidents: number;
+  material_incidents_in_a_window: number;
+  /** n. */
+  observations: number;
+  /** Warnings about valid input. */
+  warnings: { path: string; warning: string }[];
+}
+
+/** The level of fit (calibration-v1 section 3). */
+export type CalibrationLevel = "none" | "intercept" | "recalibrate" | "refit" | "auto";
+
+/** One fitted parameter with its uncertainty. */
+export interface CalibrationParam {
+  estimate: number;
+  /** The base methodology's value. */
+  original: number;
+  /** Null when it cannot be computed. */
+  se: number | null;
+  se_cluster: number | null;
+  /** 95% interval; null without a standard error. */
+  ci: [number, number] | null;
+  ci_cluster: [number, number] | null;
+  /** The estimate is a boundary value. */
+  at_bound: boolean;
+}
+
+/** Section 4.4 `fit`. */
+export interface CalibrationFit {
+  requested: CalibrationLevel;
+  level: CalibrationLevel;
+  n: number;
+  events: number;
+  events_internal: number;
+  events_supplier: number;
+  design_effect: number;
+  effective_events: { overall: number; internal: number; supplier: number };
+  /** Log-likelihood of the original and of each level fitted. */
+  loglik: { original: number; intercept?: number; recalibrate?: number; refit?: number };
+  /** Each level fitted. */
+  levels: {
+    intercept?: { delta: CalibrationParam; loglik: number };
+    recalibrate?: { a: CalibrationParam; b: CalibrationParam; cov_ab: number; loglik: number };
+    refit?: {
+      intercept: CalibrationParam;
+      weights: (CalibrationParam & { factor: string })[];
+      coupling_scale: CalibrationParam & {
+        estimable: boolean;
+        n: number;
+        events: number;
+        unexplained_supplier_events: number;
+        self_consistent: boolean;
+      };
+      optimiser: {
+        objective: number;
+        projected_gradient: number;
+        loglik_internal: number;
+        tau: number;
+        iterations: number;
+      };
+      loglik: number;
+    };
+  };
+  /** The closed testing procedure (null when the level was not chosen by it). */
+  closed_test: {
+    design_effect: number;
+    alpha: number;
+    tests: {
+      against: string;
+      lr: number;
+      statistic: number;
+      df: number;
+      p_value: number;
+      significant: boolean;
+    }[];
+  } | null;
+}
+
+/** The metrics of one methodology on one set of observations (calibration-v1 section 4.2). */
+export interface CalibrationMetrics {
+  n: number;
+  events: number;
+  base_rate: number | null;
+  mean_predicted: number | null;
+  auc: { estimate: number | null; se: number | null; ci: [number, number] | null };
+  brier: { score: number; reference: number; skill: number | null } | null;
+  murphy: {
+    brier: number;
+    reliability: number;
+    resolution: number;
+    uncertainty: number;
+    within_bin_variance: number;
+    within_bin_covariance: number;
+  } | null;
+  /** Observed over expected events. */
+  oe: { observed: number; expected: number; ratio: number; ci: [number, number] | null } | null;
+  calibration_intercept: CalibrationParam | null;
+  calibration_slope: (CalibrationParam & { intercept: number }) | null;
+  ece: number | null;
+  reliability: {
+    bin: number;
+    p_min: number;
+    p_max: number;
+    n: number;
+    events: number;
+    mean_predicted: number;
+    observed: number;
+    observed_ci: [number, number] | null;
+  }[];
+  /** Per band (overall metrics only). */
+  bands?: {
+    band: string;
+    n: number;
+    events: number;
+    mean_predicted: number | null;
+    observed: number | null;
+    observed_ci: [number, number] | null;
+    relative_risk: number | null;
+    relative_risk_ci: [number, number] | null;
+    reference: boolean;
+    corrected: boolean;
+  }[];
 }
 
 /** The metrics of one methodology: overall and per component (section 4.2). */
 export interface CalibrationValidationBlock {
   methodology: string;
   label: string;
-  overall: Record<string, unknown>;
-  components: { internal: Record<string, unknown>; supply: Record<string, unknown> };
+  overall: CalibrationMetrics;
+  components: { internal: CalibrationMetrics; supply: CalibrationMetrics };
+}
+
+/** The prior anchor (β₀ᵃ, Wᵃ) of a fitted methodology (calibration-v1 section 3.4). */
+export interface PriorAnchor {
+  intercept: number;
+  /** > 0. */
+  weight_sum: number;
+}
+
+/** Logistic recalibration R(p) = logistic(a + b·logit p) of the reported probability. */
+export interface Recalibration {
+  /** a. */
+  intercept: number;
+  /** b (> 0). */
+  slope: number;
+}
+
+/** The provenance block `calibration` of a fitted methodology (calibration-v1 section 3.6). */
+export interface CalibrationProvenance {
+  /** `"calibration-v1"`. */
+  spec: string;
+  base_methodology: string;
+  /** `none`, `intercept`, `recalibrate` or `refit`. */
+  level: string;
+  /** `closed_test` or `config`. */
+  selected_by: string;
+  data_digest: string;
+  n: number;
+  events: number;
+  events_internal: number;
+  events_supplier: number;
+  /** Design effect of the fit (default 1 when read). */
+  design_effect?: number;
+  snapshots: IsoDate[];
+  observed_until: IsoDate;
+  horizon_days: number;
+  date: IsoDate;
+  parameters: {
+    name: string;
+    estimate: number;
+    original: number;
+    /** Null or absent when it cannot be computed. */
+    se?: number | null;
+    se_cluster?: number | null;
+    at_bound: boolean;
+  }[];
 }
 
 /** What `calibrate` and `evaluateCalibration` return. */

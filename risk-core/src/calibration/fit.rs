@@ -13,6 +13,7 @@ use crate::calibration::stats::{Z, invert, logit, loglik, sandwich_se, softplus}
 use crate::numeric::maths::logistic;
 
 /// A fitted parameter with its standard errors (section 3.1).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// Estimate.
@@ -493,6 +494,7 @@ pub(crate) trait SupplierProbabilities {
 }
 
 /// Result of the coupling-scale fit.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CouplingFit {
     /// ŝ with its standard errors.

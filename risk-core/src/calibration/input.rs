@@ -56,6 +56,7 @@ pub struct Incidents {
 }
 
 /// A warning about valid input (section 4.4 `design.warnings`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Warning {
@@ -66,6 +67,7 @@ pub struct Warning {
 }
 
 /// The level of fit (section 3).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {

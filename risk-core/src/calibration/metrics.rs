@@ -11,6 +11,7 @@ use crate::methodology::Methodology;
 const TIE: f64 = 1e-12;
 
 /// AUC with its DeLong standard error and interval.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Auc {
     /// The AUC (null without events or non-events).
@@ -22,6 +23,7 @@ pub struct Auc {
 }
 
 /// Brier score.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Brier {
     /// (1/n) Σ (p − y)².
@@ -33,6 +35,7 @@ pub struct Brier {
 }
 
 /// Murphy decomposition over the reliability bins.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Murphy {
     /// REL.
@@ -50,6 +53,7 @@ pub struct Murphy {
 }
 
 /// Observed over expected events.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedExpected {
     /// Events.
@@ -63,6 +67,7 @@ pub struct ObservedExpected {
 }
 
 /// The calibration slope and the intercept of that model.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Slope {
     /// b̂.
@@ -73,6 +78,7 @@ pub struct Slope {
 }
 
 /// One reliability bin.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bin {
     /// 1–10.
@@ -94,6 +100,7 @@ pub struct Bin {
 }
 
 /// One band's row.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BandRow {
     /// A–F.
@@ -119,6 +126,7 @@ pub struct BandRow {
 }
 
 /// The metrics of predictions against outcomes (section 4.1).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Observations.

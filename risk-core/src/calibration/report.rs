@@ -21,6 +21,7 @@ use crate::numeric::maths::logistic;
 use crate::rating::engine::combine;
 
 /// Section 4.4 `design`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Design {
     /// Snapshot dates given.
@@ -42,6 +43,7 @@ pub struct Design {
 }
 
 /// Effective events (events / D).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EffectiveEvents {
     /// y.
@@ -53,6 +55,7 @@ pub struct EffectiveEvents {
 }
 
 /// Log-likelihoods of y under each level's overall prediction.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Logliks {
     /// ℓ₀ (base).
@@ -69,6 +72,7 @@ pub struct Logliks {
 }
 
 /// Level `intercept`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InterceptLevel {
     /// δ̂.
@@ -78,6 +82,7 @@ pub struct InterceptLevel {
 }
 
 /// Level `recalibrate`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecalibrateLevel {
     /// â.
@@ -91,6 +96,7 @@ pub struct RecalibrateLevel {
 }
 
 /// A fitted weight.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeightParam {
     /// Factor id.
@@ -101,6 +107,7 @@ pub struct WeightParam {
 }
 
 /// Optimiser figures of the refit.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Optimiser {
     /// F(θ̂).
@@ -116,6 +123,7 @@ pub struct Optimiser {
 }
 
 /// Level `refit`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefitLevel {
     /// β̂₀.
@@ -131,6 +139,7 @@ pub struct RefitLevel {
 }
 
 /// The levels fitted.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Levels {
     /// 3.2.
@@ -145,6 +154,7 @@ pub struct Levels {
 }
 
 /// One step of the closed test.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClosedTestStep {
     /// `original`, `intercept` or `recalibrate`.
@@ -162,6 +172,7 @@ pub struct ClosedTestStep {
 }
 
 /// The closed test (3.7).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClosedTest {
     /// D.
@@ -173,6 +184,7 @@ pub struct ClosedTest {
 }
 
 /// Section 4.4 `fit`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitReport {
     /// The configured level.
@@ -200,6 +212,7 @@ pub struct FitReport {
 }
 
 /// Metrics blocks of one methodology.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Components {
     /// P_int against y_int.
@@ -209,6 +222,7 @@ pub struct Components {
 }
 
 /// The validation block of one methodology (4.2).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationBlock {
     /// Methodology id.
@@ -222,6 +236,7 @@ pub struct ValidationBlock {
 }
 
 /// `validation`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Validation {
     /// The base methodology.
@@ -231,6 +246,7 @@ pub struct Validation {
 }
 
 /// Training part of the backtest.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Train {
     /// Observations.
@@ -244,6 +260,7 @@ pub struct Train {
 }
 
 /// The out-of-time backtest (4.3).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backtest {
     /// The split date.
@@ -259,6 +276,7 @@ pub struct Backtest {
 }
 
 /// A weight in the methodology summary.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeightValue {
     /// Factor id.
@@ -268,6 +286,7 @@ pub struct WeightValue {
 }
 
 /// The fitted methodology's changed numbers (4.4 `methodology`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodologySummary {
     /// `<base>-fitted`.
@@ -287,6 +306,7 @@ pub struct MethodologySummary {
 }
 
 /// The report of calibration-v1 section 4.4.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CalibrationReport {
     /// `calibration-v1`.

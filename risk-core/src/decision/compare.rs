@@ -35,6 +35,7 @@ pub const SCORE_GROUPS: [&str; 9] = [
 ];
 
 /// Which methodology a side of the comparison is.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MethodologyRef {
@@ -47,6 +48,7 @@ pub struct MethodologyRef {
 }
 
 /// One group's share of an organisation's change.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupPart {
@@ -57,6 +59,7 @@ pub struct GroupPart {
 }
 
 /// How one organisation moves.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationChange {
@@ -78,6 +81,7 @@ pub struct OrganisationChange {
 }
 
 /// The methodology change notice for a portfolio.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MethodologyComparison {

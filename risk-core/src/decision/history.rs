@@ -10,6 +10,7 @@ use crate::rating::output::{Basis, DriverKind};
 use crate::rating::validate::Prepared;
 
 /// Ratings of every organisation at a list of dates.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct History {
@@ -26,6 +27,7 @@ pub struct History {
 }
 
 /// One organisation's ratings over time.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Series {
@@ -36,6 +38,7 @@ pub struct Series {
 }
 
 /// A rating at one date.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryPoint {
@@ -52,6 +55,7 @@ pub struct HistoryPoint {
 }
 
 /// What changed in one organisation's rating between two dates.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
@@ -86,6 +90,7 @@ pub struct Change {
 }
 
 /// One factor's part of a change.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FactorChange {
@@ -100,6 +105,7 @@ pub struct FactorChange {
 }
 
 /// An evidence item that entered, left or decayed.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceChange {

@@ -25,6 +25,7 @@ use crate::rating::validate::{MAX_COUNT, PAssessment, PMetric, Prepared, Prepare
 /// `{"action": "uphold_dispute", "finding": "F-17"}`, `{"action": "reject_dispute", "control":
 /// "B4.d"}` (a dispute action names its item exactly once, by `control`, `metric`, `finding` or
 /// `supplier`, as the other actions do).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
@@ -126,6 +127,7 @@ fn step_down(access: Access) -> Option<Access> {
 }
 
 /// The outcome of a what-if.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WhatIf {
@@ -150,6 +152,7 @@ pub struct WhatIf {
 }
 
 /// A change of one organisation's score.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreChange {
@@ -164,6 +167,7 @@ pub struct ScoreChange {
 }
 
 /// An improvement plan: the actions that raise the score most, one at a time.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
@@ -184,6 +188,7 @@ pub struct Plan {
 }
 
 /// One step of a plan.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanStep {

@@ -375,6 +375,7 @@ pub struct KevEntry {
 }
 
 /// What the KEV catalogue says about itself.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KevMeta {
     /// `catalogVersion`, e.g. `2025.08.25`.
@@ -541,6 +542,7 @@ fn kev_json_error(path: String, e: &serde_json::Error) -> FeedError {
 // EPSS
 
 /// One CVE's EPSS score.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EpssScore {
     /// Probability of exploitation activity in the next 30 days.
@@ -550,6 +552,7 @@ pub struct EpssScore {
 }
 
 /// What the EPSS file says about itself (its comment line).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EpssMeta {
     /// `model_version`, e.g. `v2025.03.14`; absent without a comment line.
@@ -733,6 +736,7 @@ fn probability(line: usize, field: &'static str, text: &str) -> Result<f64, Feed
 // Enrichment
 
 /// What [`enrich`] did.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnrichReport {
     /// Findings examined (every finding of every organisation).

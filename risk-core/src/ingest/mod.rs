@@ -123,6 +123,7 @@ fn default_assurance() -> Assurance {
 }
 
 /// What an ingest needs besides the inputs.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IngestOptions {
@@ -184,6 +185,7 @@ impl IngestOptions {
 
 /// Why a record was not used.
 #[non_exhaustive]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
@@ -226,6 +228,7 @@ impl SkipReason {
 }
 
 /// One problem with one record.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestProblem {
     /// The input's name.
@@ -246,6 +249,7 @@ pub struct IngestProblem {
 
 /// What an ingest read and what it made of it. `records_read` = `records_used` + the sum of
 /// `skipped`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestReport {
     /// Records read: OCSF events, Nessus ReportItems.
@@ -322,6 +326,7 @@ pub fn merge_evidence(base: &Portfolio, evidence: &Portfolio) -> Portfolio {
 }
 
 /// The format of an input.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {

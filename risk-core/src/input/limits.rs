@@ -8,6 +8,7 @@ use crate::error::{ErrorCode, InputError, Problems};
 use crate::input::document::Portfolio;
 
 /// Limits on the size of an input document.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {

@@ -37,6 +37,7 @@ use crate::methodology::Methodology;
 use crate::text::clip;
 
 /// The type of a column. Dates are text `YYYY-MM-DD`; enumerations are their snake_case names.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnType {
@@ -66,6 +67,7 @@ impl ColumnType {
 }
 
 /// One column of a table schema (serialised as `{name, type, required}`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct ColumnSpec {
     /// Column name.
@@ -78,6 +80,7 @@ pub struct ColumnSpec {
 }
 
 /// One table of the schema (serialised as `{name, columns}`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct TableSpec {
     /// Table name.

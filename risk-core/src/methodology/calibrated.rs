@@ -10,6 +10,7 @@ use crate::numeric::maths::{ln, ln1p, logistic};
 
 /// The prior anchor (β₀ᵃ, Wᵃ): section 4.1's prior mean is computed from it instead of the
 /// methodology's own intercept and weight sum (calibration-v1 section 3.4).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriorAnchor {
@@ -20,6 +21,7 @@ pub struct PriorAnchor {
 }
 
 /// Logistic recalibration R(p) = logistic(a + b·logit p) of the reported probability.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Recalibration {
@@ -43,6 +45,7 @@ impl Recalibration {
 }
 
 /// One fitted parameter as recorded in the provenance block.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProvenanceParameter {
@@ -63,6 +66,7 @@ pub struct ProvenanceParameter {
 }
 
 /// The provenance block `calibration` of a fitted methodology (calibration-v1 section 3.6).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CalibrationProvenance {

@@ -31,6 +31,7 @@ pub const DEFAULT_METHODOLOGY_JSON: &str = include_str!("../../data/nhs-caf-v1.j
 /// assert_eq!(m.id(), "nhs-caf-v1");
 /// assert_eq!(m.factors().len(), 14);
 /// ```
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "MethodologyDoc", into = "MethodologyDoc")]
 pub struct Methodology {
@@ -39,6 +40,7 @@ pub struct Methodology {
 }
 
 /// The serialised form of a methodology (the methodology file).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MethodologyDoc {
@@ -95,6 +97,7 @@ pub struct MethodologyDoc {
 }
 
 /// When an organisation's evidence is stale (section 11.2).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FreshnessParams {
@@ -112,6 +115,7 @@ impl Default for FreshnessParams {
 }
 
 /// One factor.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FactorDef {
@@ -124,6 +128,7 @@ pub struct FactorDef {
 }
 
 /// Control mapping and catalogue.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Controls {
@@ -141,6 +146,7 @@ pub struct Controls {
 }
 
 /// One contributing outcome in the catalogue.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueEntry {
@@ -151,6 +157,7 @@ pub struct CatalogueEntry {
 }
 
 /// The logistic link.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
@@ -161,6 +168,7 @@ pub struct Model {
 }
 
 /// Assessment evidence parameters.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentParams {
@@ -173,6 +181,7 @@ pub struct AssessmentParams {
 }
 
 /// Value of each outcome in [0, 1].
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeValues {
@@ -185,6 +194,7 @@ pub struct OutcomeValues {
 }
 
 /// Pseudo-count strength of each assurance level.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssuranceStrength {
@@ -197,6 +207,7 @@ pub struct AssuranceStrength {
 }
 
 /// A metric the methodology knows.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricDef {
@@ -211,6 +222,7 @@ pub struct MetricDef {
 }
 
 /// Finding evidence parameters.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingParams {
@@ -239,6 +251,7 @@ pub struct FindingParams {
 }
 
 /// A finding kind's factor and default severity.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingKindDef {
@@ -251,6 +264,7 @@ pub struct FindingKindDef {
 }
 
 /// Multiplier per asset criticality.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CriticalityWeights {
@@ -265,6 +279,7 @@ pub struct CriticalityWeights {
 }
 
 /// Remediation deadlines.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlaParams {
@@ -281,6 +296,7 @@ pub struct SlaParams {
 }
 
 /// Priors from attestations.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriorParams {
@@ -297,6 +313,7 @@ pub struct PriorParams {
 }
 
 /// Prior per DSPT status.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DsptPriors {
@@ -311,6 +328,7 @@ pub struct DsptPriors {
 }
 
 /// A prior probability and strength.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriorDef {
@@ -321,6 +339,7 @@ pub struct PriorDef {
 }
 
 /// Supply-chain parameters.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SupplyChainParams {
@@ -337,6 +356,7 @@ pub struct SupplyChainParams {
 }
 
 /// Base coupling per criticality.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CouplingBase {
@@ -351,6 +371,7 @@ pub struct CouplingBase {
 }
 
 /// Coupling multiplier per access.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessWeights {
@@ -365,6 +386,7 @@ pub struct AccessWeights {
 }
 
 /// The score scale.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreParams {
@@ -381,6 +403,7 @@ pub struct ScoreParams {
 }
 
 /// A band.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BandDef {
@@ -391,6 +414,7 @@ pub struct BandDef {
 }
 
 /// Driver reporting parameters.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DriverParams {

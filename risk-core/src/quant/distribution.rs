@@ -41,6 +41,7 @@ pub enum Support {
 /// assert_eq!(d.beta_shapes(), Some((1.8, 4.2)));
 /// assert!((d.mean(Support::NonNegative).unwrap() - 3.0).abs() < 1e-12);
 /// ```
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Distribution {

@@ -341,6 +341,7 @@ impl Simulation {
 }
 
 /// A quantile of annual loss.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quantile {
@@ -351,6 +352,7 @@ pub struct Quantile {
 }
 
 /// VaR and TVaR at one level.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskMeasure {
@@ -363,6 +365,7 @@ pub struct RiskMeasure {
 }
 
 /// P(loss > threshold).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exceedance {
@@ -373,6 +376,7 @@ pub struct Exceedance {
 }
 
 /// One point of a loss exceedance curve.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LecPoint {
@@ -383,6 +387,7 @@ pub struct LecPoint {
 }
 
 /// Summary of one loss distribution.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LossSummary {
@@ -407,6 +412,7 @@ pub struct LossSummary {
 }
 
 /// One scenario in the report.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioReport {
@@ -422,6 +428,7 @@ pub struct ScenarioReport {
 }
 
 /// One organisation in the report.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationReport {
@@ -436,6 +443,7 @@ pub struct OrganisationReport {
 }
 
 /// The simulation output document (JSON, snake_case).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationReport {

@@ -25,6 +25,7 @@ pub const MAX_EVENTS: u64 = 200_000_000;
 pub const MAX_LEC_POINTS: usize = 10_000;
 
 /// How a trial year's loss is formed.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -206,6 +207,7 @@ impl From<Frequency> for FrequencyDoc {
 /// without suppliers the fit recovers (η, sd_η) exactly (with suppliers, the supply-chain step
 /// makes it an approximation). Logits are clamped to ±27.6 (P in [1e-12, 1 − 1e-12]). When
 /// P_lo = P_hi the draw is the point P. The trial's rate is then λ = −ln(1 − P).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RatingLink {
@@ -245,6 +247,7 @@ impl RatingLink {
 }
 
 /// What the report lists for each loss distribution (total, scenarios, organisations).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportOptions {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::input::date::Date;
 
 /// The rating of a whole portfolio: the output document of section 6.1.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioRating {
@@ -73,6 +74,7 @@ impl Basis {
 }
 
 /// One organisation's rating.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rating {
@@ -117,6 +119,7 @@ pub struct Rating {
 }
 
 /// One factor of a rating.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FactorRating {
@@ -162,6 +165,7 @@ impl DriverKind {
 }
 
 /// An evidence item and what it does to the score.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Driver {
@@ -176,6 +180,7 @@ pub struct Driver {
 }
 
 /// Score distribution of a peer group.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PeerGroupStats {
@@ -196,6 +201,7 @@ pub struct PeerGroupStats {
 }
 
 /// How much of the portfolio depends on one supplier.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SupplierExposure {

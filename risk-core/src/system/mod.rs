@@ -64,6 +64,7 @@ pub const MAX_KS: usize = 64;
 pub const DEFAULT_ATTRIBUTED_SUPPLIERS: usize = 10;
 
 /// What to simulate and report.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SystemOptions {
@@ -99,6 +100,7 @@ impl Default for SystemOptions {
 }
 
 /// Loss per compromised member (money), by peer group.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LossOptions {
@@ -149,6 +151,7 @@ pub fn default_loss(peer_group: &str) -> Distribution {
 }
 
 /// The outcome of a system simulation.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SystemReport {
@@ -188,6 +191,7 @@ impl SystemReport {
 }
 
 /// How many members of one group are compromised together.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupRisk {
@@ -217,6 +221,7 @@ pub struct GroupRisk {
 }
 
 /// P(at least k members compromised).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tail {
@@ -236,6 +241,7 @@ pub struct Tail {
 }
 
 /// One supplier's part in a group's tail (trials with ≥ `attribution_k` members compromised).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attribution {
@@ -252,6 +258,7 @@ pub struct Attribution {
 }
 
 /// One organisation's simulated marginal.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationMarginal {
@@ -268,6 +275,7 @@ pub struct OrganisationMarginal {
 }
 
 /// A group's annual loss from its compromised members.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupLosses {
@@ -283,6 +291,7 @@ pub struct GroupLosses {
 }
 
 /// VaR and TVaR at one level.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LossMeasure {
