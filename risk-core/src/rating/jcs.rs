@@ -4,10 +4,11 @@
 //! serde_json drives the serialisation and this module is its [`Formatter`]: every byte goes
 //! through the formatter, so the formatter writes into its own buffer and ignores serde_json's
 //! writer. Arrays, strings and numbers are written in place. An object's members are written
-//! in the order they come (key then value, no separators). When the object ends, the members
-//! are put in JCS order in one copy: keys by their UTF-16 code units, the last of equal keys
-//! kept. Numbers are written as ECMAScript writes them (`ryu-js`); integers are first taken to
-//! `f64`, as JCS says. Strings keep serde_json's escapes, which are JCS's.
+//! in the order they come (`{k:v,k:v`). When the object ends, members already in JCS order need
+//! only the `}`; otherwise they are put in JCS order in one copy: keys by their UTF-16 code
+//! units, the last of equal keys kept. Numbers are written as ECMAScript writes them
+//! (`ryu-js`); integers are first taken to `f64`, as JCS says. Strings keep serde_json's
+//! escapes, which are JCS's.
 //!
 //! The output is byte for byte what `serde_jcs` writes; the test `jcs_equals_serde_jcs` checks
 //! it on documents, methodologies and generated values. This one exists because `serde_jcs`
@@ -19,11 +20,13 @@ use serde::Serialize;
 use serde_json::ser::{CharEscape, Formatter};
 
 /// One member of an object being written: where its key starts and ends, and where its value
-/// ends (it starts where the key ends), as offsets into the buffer.
+/// ends (it starts after the `:` that follows the key), as offsets into the buffer.
 #[derive(Clone, Copy)]
 struct Member {
     key: (usize, usize),
     end: usize,
+    /// The key has no escape and no non-ASCII byte: its bytes are its UTF-16 code units.
+    plain: bool,
 }
 
 /// The formatter: the output buffer, for each object being written where it starts and where
@@ -38,12 +41,16 @@ struct Jcs<'a> {
     scratch: Vec<u8>,
 }
 
+/// Whether JSON key text has no escape and no non-ASCII byte (computed once per key).
+fn plain(key: &[u8]) -> bool {
+    key.iter().all(|&c| c < 0x80 && c != b'\\')
+}
+
 /// Whether JSON key text `a` sorts before or with `b` by the UTF-16 code units of the strings
-/// they stand for.
-fn key_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let plain = |k: &[u8]| k.iter().all(|&c| c < 0x80 && c != b'\\');
+/// they stand for; `plain` says both are [`plain`].
+fn key_order(a: &[u8], b: &[u8], plain: bool) -> std::cmp::Ordering {
     // Without escapes or non-ASCII characters, bytes are code units (the quotes left out).
-    if plain(a) && plain(b) {
+    if plain {
         return a[1..a.len() - 1].cmp(&b[1..b.len() - 1]);
     }
     let text = |k: &[u8]| serde_json::from_slice::<String>(k).unwrap_or_default();
@@ -177,23 +184,34 @@ impl Formatter for Jcs<'_> {
 
     fn begin_object<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
         self.objects.push((self.out.len(), self.members.len()));
+        self.out.push(b'{');
         Ok(())
     }
 
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W, _: bool) -> io::Result<()> {
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        _: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        if !first {
+            self.out.push(b',');
+        }
         self.key_start = self.out.len();
         Ok(())
     }
 
     fn end_object_key<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        let key = (self.key_start, self.out.len());
         self.members.push(Member {
-            key: (self.key_start, self.out.len()),
+            key,
             end: self.out.len(),
+            plain: plain(&self.out[key.0..key.1]),
         });
         Ok(())
     }
 
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.out.push(b':');
         Ok(())
     }
 
@@ -214,26 +232,32 @@ impl Formatter for Jcs<'_> {
             .ok_or_else(|| io::Error::other("an object ended that never began"))?;
         let out = &*self.out;
         let members = &mut self.members[first..];
+        let key = |m: &Member| &out[m.key.0..m.key.1];
+        let order = |a: &Member, b: &Member| key_order(key(a), key(b), a.plain && b.plain);
+        // Members written in JCS order already (as `{k:v,k:v`) need only the closing brace.
+        if members.windows(2).all(|w| order(&w[0], &w[1]).is_lt()) {
+            self.members.truncate(first);
+            self.out.push(b'}');
+            return Ok(());
+        }
         // Stable: of equal keys, the last one written stays last and is the one kept.
-        members.sort_by(|a, b| key_order(&out[a.key.0..a.key.1], &out[b.key.0..b.key.1]));
+        members.sort_by(order);
         let scratch = &mut self.scratch;
         scratch.clear();
         scratch.push(b'{');
         let mut written = 0;
         for (i, m) in members.iter().enumerate() {
-            let key = &out[m.key.0..m.key.1];
             let duplicate = members
                 .get(i + 1)
-                .is_some_and(|next| key_order(key, &out[next.key.0..next.key.1]).is_eq());
+                .is_some_and(|next| order(m, next).is_eq());
             if duplicate {
                 continue;
             }
             if written > 0 {
                 scratch.push(b',');
             }
-            scratch.extend_from_slice(key);
-            scratch.push(b':');
-            scratch.extend_from_slice(&out[m.key.1..m.end]);
+            // The key, the `:` written after it, and the value.
+            scratch.extend_from_slice(&out[m.key.0..m.end]);
             written += 1;
         }
         scratch.push(b'}');
