@@ -393,7 +393,10 @@ pub struct KevMeta {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KevCatalog {
     meta: KevMeta,
-    entries: BTreeMap<String, KevEntry>,
+    /// The entries in the catalogue's own order (CISA lists the newest first).
+    listed: Vec<KevEntry>,
+    /// CVE id → its place in `listed`.
+    index: BTreeMap<String, usize>,
 }
 
 #[derive(Deserialize)]
@@ -432,7 +435,7 @@ impl KevCatalog {
         })?;
         de.end().map_err(|e| kev_json_error(String::new(), &e))?;
 
-        let mut entries = BTreeMap::new();
+        let mut listed = Vec::with_capacity(raw.vulnerabilities.len());
         let mut first_at = BTreeMap::new();
         for (i, v) in raw.vulnerabilities.into_iter().enumerate() {
             if !is_cve_id(&v.cve_id) {
@@ -454,22 +457,20 @@ impl KevCatalog {
                     },
                 ));
             }
-            entries.insert(
-                v.cve_id.clone(),
-                KevEntry {
-                    cve_id: v.cve_id,
-                    date_added: v.date_added,
-                },
-            );
+            listed.push(KevEntry {
+                cve_id: v.cve_id,
+                date_added: v.date_added,
+            });
         }
         Ok(KevCatalog {
             meta: KevMeta {
                 catalog_version: raw.catalog_version,
                 date_released: raw.date_released,
                 stated_count: raw.count,
-                entries: entries.len(),
+                entries: listed.len(),
             },
-            entries,
+            listed,
+            index: first_at,
         })
     }
 
@@ -489,27 +490,40 @@ impl KevCatalog {
 
     /// How many CVEs it lists.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.listed.len()
     }
 
     /// True when it lists none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.listed.is_empty()
     }
 
     /// True when it lists this CVE id (exact, upper-case form).
     pub fn contains(&self, cve: &str) -> bool {
-        self.entries.contains_key(cve)
+        self.index.contains_key(cve)
     }
 
     /// The entry for a CVE id.
     pub fn get(&self, cve: &str) -> Option<&KevEntry> {
-        self.entries.get(cve)
+        self.index.get(cve).map(|&i| &self.listed[i])
     }
 
     /// Every entry, by CVE id.
     pub fn entries(&self) -> impl Iterator<Item = &KevEntry> {
-        self.entries.values()
+        self.index.values().map(|&i| &self.listed[i])
+    }
+
+    /// Every entry in the catalogue's own order (CISA lists the newest first).
+    ///
+    /// ```
+    /// let kev = risk_core::feeds::KevCatalog::from_json(
+    ///     r#"{"vulnerabilities": [{"cveID": "CVE-2025-0002"}, {"cveID": "CVE-2024-0001"}]}"#,
+    /// ).unwrap();
+    /// let ids: Vec<&str> = kev.listed().iter().map(|e| e.cve_id.as_str()).collect();
+    /// assert_eq!(ids, ["CVE-2025-0002", "CVE-2024-0001"]);
+    /// ```
+    pub fn listed(&self) -> &[KevEntry] {
+        &self.listed
     }
 }
 

@@ -33,6 +33,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
+use crate::feeds::{KevCatalog, KevEntry};
 use crate::input::date::Date;
 use crate::input::document::{
     Access, Assessment, AssetCriticality, Assurance, Attestation, Criticality, Dependency,
@@ -234,54 +235,21 @@ fn apportion(total: u64, shares: &[u64; 6]) -> [u64; 6] {
 /// 2025.08.25; public domain), in the catalogue's own JSON format. See `risk-core/data/README.md`.
 pub const KEV_EXCERPT_JSON: &str = include_str!("../../data/kev-excerpt.json");
 
-/// A KEV catalogue (or an excerpt of one) as published by CISA.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KevCatalogue {
-    /// Catalogue title.
-    pub title: String,
-    /// Catalogue version, such as `2025.08.25`.
-    pub catalog_version: String,
-    /// When that version was released (an ISO date-time).
-    pub date_released: String,
-    /// Number of entries.
-    pub count: usize,
-    /// The entries, newest first.
-    pub vulnerabilities: Vec<KevEntry>,
-}
-
-/// One KEV catalogue entry (the fields the excerpt keeps).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KevEntry {
-    /// CVE id, such as `CVE-2024-3400`.
-    #[serde(rename = "cveID")]
-    pub cve_id: String,
-    /// Vendor or project.
-    pub vendor_project: String,
-    /// Product.
-    pub product: String,
-    /// Vulnerability name.
-    pub vulnerability_name: String,
-    /// When CISA added it to the catalogue.
-    pub date_added: Date,
-    /// `Known` or `Unknown`.
-    pub known_ransomware_campaign_use: String,
-}
-
-/// The embedded KEV excerpt, parsed once.
+/// The embedded KEV excerpt, parsed once by the feed reader ([`KevCatalog`]); the sample
+/// cites its entries in the catalogue's order.
 ///
 /// ```
 /// let kev = risk_core::sample::kev_catalogue();
-/// assert_eq!(kev.catalog_version, "2025.08.25");
-/// assert_eq!(kev.count, kev.vulnerabilities.len());
-/// assert!(kev.vulnerabilities.iter().any(|v| v.cve_id == "CVE-2024-3400"));
+/// assert_eq!(kev.meta().catalog_version.as_deref(), Some("2025.08.25"));
+/// assert_eq!(kev.meta().stated_count, Some(kev.len() as u64));
+/// assert!(kev.contains("CVE-2024-3400"));
 /// ```
-pub fn kev_catalogue() -> &'static KevCatalogue {
-    static KEV: OnceLock<KevCatalogue> = OnceLock::new();
+pub fn kev_catalogue() -> &'static KevCatalog {
+    static KEV: OnceLock<KevCatalog> = OnceLock::new();
     KEV.get_or_init(|| {
         // The file is part of the crate and checked by the tests; failing here is a build defect.
-        serde_json::from_str(KEV_EXCERPT_JSON).expect("embedded KEV excerpt is valid JSON")
+        KevCatalog::from_json(KEV_EXCERPT_JSON)
+            .expect("the embedded KEV excerpt is a valid catalogue")
     })
 }
 
@@ -1008,7 +976,7 @@ pub fn sample_portfolio(config: &SampleConfig) -> Portfolio {
             .iter()
             .map(|c| c.id.as_str())
             .collect(),
-        kev: &kev_catalogue().vulnerabilities,
+        kev: kev_catalogue().listed(),
         base: ChaCha8Rng::from_seed(seed),
     };
 
@@ -1514,10 +1482,13 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
                 let entry = rng.pick(ctx.kev);
                 f.cve = Some(entry.cve_id.clone());
                 f.kev = true;
-                // Scanners see a KEV-listed flaw from a little before its listing at the earliest.
-                let listed = shift(entry.date_added, -30);
-                if listed > earliest && listed <= ctx.as_of {
-                    earliest = listed;
+                // Scanners see a KEV-listed flaw from a little before its listing at the earliest
+                // (every entry of the excerpt has its date; the tests check it).
+                if let Some(added) = entry.date_added {
+                    let listed = shift(added, -30);
+                    if listed > earliest && listed <= ctx.as_of {
+                        earliest = listed;
+                    }
                 }
                 let how = scoring(rng, &[5, 65, 15, 15, 0]);
                 put_scoring(&mut f, rng, how, true);
