@@ -518,44 +518,13 @@ pub(crate) fn fit_on(
     };
 
     // The fitted methodology.
-    let (mut methodology, parameters) = fitted_methodology(
+    let (methodology, parameters) = fitted_methodology(
         base,
         level,
         intercept.as_ref(),
         recal.as_ref(),
         refit.as_ref(),
     )?;
-    let mut snaps: Vec<Date> = idx.iter().map(|&i| obs.snapshots[obs.snap[i]]).collect();
-    snaps.sort();
-    snaps.dedup();
-    let provenance = CalibrationProvenance {
-        spec: "calibration-v1".into(),
-        base_methodology: base.id().to_owned(),
-        level: level.as_str().to_owned(),
-        selected_by: if requested == Level::Auto {
-            "closed_test"
-        } else {
-            "config"
-        }
-        .into(),
-        data_digest: digest.to_owned(),
-        n,
-        events,
-        events_internal,
-        events_supplier,
-        design_effect: d_eff,
-        snapshots: snaps,
-        observed_until: obs.config.observed_until,
-        horizon_days: HORIZON_DAYS as u32,
-        date: obs.config.observed_until,
-        parameters,
-    };
-    let mut doc = methodology.doc().clone();
-    doc.calibration = Some(provenance);
-    methodology = Methodology::new(doc).map_err(|e| {
-        CalibrationError::fit("no_convergence", format!("invalid fitted methodology: {e}"))
-    })?;
-
     let report = FitReport {
         requested,
         level,
@@ -585,9 +554,50 @@ pub(crate) fn fit_on(
         },
         closed_test,
     };
+    let methodology = with_provenance(methodology, &report, (obs, idx, digest), parameters)?;
     Ok(FitOutcome {
         report,
         methodology,
+    })
+}
+
+/// The fitted methodology with its calibration provenance (the level, the data, the
+/// parameters fitted), checked again.
+fn with_provenance(
+    methodology: Methodology,
+    report: &FitReport,
+    (obs, idx, digest): (&Observations<'_>, &[usize], &str),
+    parameters: Vec<ProvenanceParameter>,
+) -> Result<Methodology, CalibrationError> {
+    let mut snaps: Vec<Date> = idx.iter().map(|&i| obs.snapshots[obs.snap[i]]).collect();
+    snaps.sort();
+    snaps.dedup();
+    let provenance = CalibrationProvenance {
+        spec: "calibration-v1".into(),
+        base_methodology: obs.prep.methodology.id().to_owned(),
+        level: report.level.as_str().to_owned(),
+        selected_by: if report.requested == Level::Auto {
+            "closed_test"
+        } else {
+            "config"
+        }
+        .into(),
+        data_digest: digest.to_owned(),
+        n: report.n,
+        events: report.events,
+        events_internal: report.events_internal,
+        events_supplier: report.events_supplier,
+        design_effect: report.design_effect,
+        snapshots: snaps,
+        observed_until: obs.config.observed_until,
+        horizon_days: HORIZON_DAYS as u32,
+        date: obs.config.observed_until,
+        parameters,
+    };
+    let mut doc = methodology.doc().clone();
+    doc.calibration = Some(provenance);
+    Methodology::new(doc).map_err(|e| {
+        CalibrationError::fit("no_convergence", format!("invalid fitted methodology: {e}"))
     })
 }
 
