@@ -624,8 +624,8 @@ fn fit_refit(
     let th = fit_refit_theta(
         &xs,
         k,
-        &y_int,
-        &clusters,
+        y_int,
+        clusters,
         base.doc().model.intercept,
         &w0,
         obs.config.tau,
@@ -690,7 +690,7 @@ fn fit_refit(
             rated[slot].p[obs.org[i]]
         })
         .collect();
-    let l3 = ll(&p3, &y);
+    let l3 = ll(&p3, y);
     let weights = base
         .factors()
         .iter()

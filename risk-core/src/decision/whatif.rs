@@ -244,7 +244,7 @@ impl Step<'_> {
                 ),
             ));
         };
-        org.assessments.retain(|x| &x.control != control);
+        org.assessments.retain(|x| x.control != control);
         org.assessments.push(PAssessment {
             control: control.to_owned(),
             factor,
@@ -260,7 +260,7 @@ impl Step<'_> {
     /// `resolve_finding`: an open finding resolved on `as_of`.
     fn resolve_finding(&self, org: &mut PreparedOrg, finding: &str) -> Result<(), InputError> {
         let (as_of, i) = (self.as_of, self.i);
-        let Some(f) = org.findings.iter_mut().find(|f| &f.id == finding) else {
+        let Some(f) = org.findings.iter_mut().find(|f| f.id == finding) else {
             return Err(action_error(
                 i,
                 "finding",
@@ -322,12 +322,12 @@ impl Step<'_> {
                 format!("successes ({successes}) exceed trials ({trials})"),
             ));
         }
-        org.metrics.retain(|x| &x.metric != metric);
+        org.metrics.retain(|x| x.metric != metric);
         org.metrics.push(PMetric {
             metric: metric.to_owned(),
             index,
-            successes: successes,
-            trials: trials,
+            successes,
+            trials,
             observed_on: as_of,
             dispute: None,
         });
@@ -339,7 +339,7 @@ impl Step<'_> {
     fn remove_dependency(&self, org: &mut PreparedOrg, supplier: &str) -> Result<(), InputError> {
         let i = self.i;
         let before = org.deps.len();
-        org.deps.retain(|d| &d.supplier_id != supplier);
+        org.deps.retain(|d| d.supplier_id != supplier);
         if org.deps.len() == before {
             return Err(action_error(
                 i,
@@ -364,7 +364,7 @@ impl Step<'_> {
     ) -> Result<(), InputError> {
         let (m, i) = (self.m, self.i);
         let mut found = false;
-        for d in org.deps.iter_mut().filter(|d| &d.supplier_id == supplier) {
+        for d in org.deps.iter_mut().filter(|d| d.supplier_id == supplier) {
             d.access = access;
             d.coupling = m.coupling(d.criticality, access);
             found = true;

@@ -750,6 +750,7 @@ const NHS_PLAN: Plan = Plan {
 
 fn plan(kind: Kind) -> Plan {
     match kind {
+        Kind::Supplier(tier, _) => supplier_plan(tier),
         Kind::Acute => Plan {
             quality: (350, 960),
             assessments: (30, 50),
@@ -824,7 +825,13 @@ fn plan(kind: Kind) -> Plan {
             audit: (10, 40),
             ..NHS_PLAN
         },
-        Kind::Supplier(Tier::Platform, _) => Plan {
+    }
+}
+
+/// The plan of a supplier of the given tier.
+fn supplier_plan(tier: Tier) -> Plan {
+    match tier {
+        Tier::Platform => Plan {
             quality: (720, 980),
             assessments: (12, 34),
             e_ids: (0, 1),
@@ -838,7 +845,7 @@ fn plan(kind: Kind) -> Plan {
             audit: (350, 300),
             ..NHS_PLAN
         },
-        Kind::Supplier(Tier::Regional, _) => Plan {
+        Tier::Regional => Plan {
             quality: (400, 930),
             evidence: 450,
             assessments: (0, 12),
@@ -853,7 +860,7 @@ fn plan(kind: Kind) -> Plan {
             audit: (150, 200),
             ..NHS_PLAN
         },
-        Kind::Supplier(Tier::Local, _) => Plan {
+        Tier::Local => Plan {
             quality: (150, 900),
             evidence: 120,
             assessments: (0, 0),
