@@ -911,11 +911,22 @@ mod tests {
         assert!((std_normal_upper_quantile(0.95) - n.inverse_cdf(0.95)).abs() < 1e-12);
     }
 
-    #[test]
-    fn bad_parameters_are_typed_errors_with_paths() {
-        use Distribution::*;
+    /// Each bad distribution of `cases` fails validation with `invalid_parameter` at the path of
+    /// its offending field.
+    fn assert_bad_parameters(cases: Vec<(Distribution, Support, &str)>) {
         let p = "scenarios[2].primary_loss";
-        let cases: Vec<(Distribution, Support, &str)> = vec![
+        for (d, s, field) in cases {
+            let e = d.validate(s, p).unwrap_err();
+            assert_eq!(e.code(), "invalid_parameter", "{d:?}");
+            assert_eq!(e.path(), format!("{p}.{field}"), "{d:?}: {e}");
+        }
+    }
+
+    /// PERT (Vose and pyfair): bounds out of order, outside the support, not finite; gamma.
+    #[test]
+    fn bad_pert_parameters_are_typed_errors_with_paths() {
+        use Distribution::*;
+        assert_bad_parameters(vec![
             (
                 Pert {
                     min: 5.0,
@@ -986,6 +997,14 @@ mod tests {
                 Support::NonNegative,
                 "mode",
             ),
+        ]);
+    }
+
+    /// Lognormal (by interval or by mu and sigma): bounds, confidence, sigma, a probability.
+    #[test]
+    fn bad_lognormal_parameters_are_typed_errors_with_paths() {
+        use Distribution::*;
+        assert_bad_parameters(vec![
             (
                 LognormalCi {
                     low: 0.0,
@@ -1038,6 +1057,14 @@ mod tests {
                 Support::NonNegative,
                 "mu",
             ),
+        ]);
+    }
+
+    /// Triangular, uniform, normal and constant.
+    #[test]
+    fn bad_other_parameters_are_typed_errors_with_paths() {
+        use Distribution::*;
+        assert_bad_parameters(vec![
             (
                 Triangular {
                     min: 0.0,
@@ -1068,12 +1095,7 @@ mod tests {
             ),
             (Constant { value: -1.0 }, Support::NonNegative, "value"),
             (Constant { value: 1.5 }, Support::UnitInterval, "value"),
-        ];
-        for (d, s, field) in cases {
-            let e = d.validate(s, p).unwrap_err();
-            assert_eq!(e.code(), "invalid_parameter", "{d:?}");
-            assert_eq!(e.path(), format!("{p}.{field}"), "{d:?}: {e}");
-        }
+        ]);
     }
 
     #[test]
