@@ -1505,42 +1505,9 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         dispute: None,
     };
     let mut earliest = shift(ctx.as_of, -729);
-    let put_scoring = |f: &mut Finding, rng: &mut Rng, how: Scoring, exploited: bool| match how {
-        Scoring::V30 => f.cvss = Some(cvss3(rng, 0, exploited)),
-        Scoring::V31 => f.cvss = Some(cvss3(rng, 1, exploited)),
-        Scoring::V40 => f.cvss = Some(cvss4(rng, exploited)),
-        Scoring::Score => {
-            f.cvss_score = Some(score_tenths(rng, if exploited { 72 } else { 20 }, 100))
-        }
-        Scoring::Default => {}
-    };
     match kind {
         FindingKind::Vulnerability => {
-            f.internet_facing = rng.chance(300);
-            if rng.chance(350) {
-                let entry = rng.pick(ctx.kev);
-                f.cve = Some(entry.cve_id.clone());
-                f.kev = true;
-                // Scanners see a KEV-listed flaw from a little before its listing at the earliest.
-                let listed = shift(entry.date_added, -30);
-                if listed > earliest && listed <= ctx.as_of {
-                    earliest = listed;
-                }
-                let how = scoring(rng, &[5, 65, 15, 15, 0]);
-                put_scoring(&mut f, rng, how, true);
-                if rng.chance(900) {
-                    f.epss = Some(f64::from(rng.between(200, 975)) / 1000.0);
-                }
-            } else {
-                if rng.chance(200) {
-                    f.cve = Some((*rng.pick(&OTHER_CVES)).to_owned());
-                }
-                let how = scoring(rng, &[5, 55, 20, 15, 5]);
-                put_scoring(&mut f, rng, how, false);
-                if rng.chance(700) {
-                    f.epss = Some(epss_low(rng));
-                }
-            }
+            vulnerability(ctx, rng, &mut f, &mut earliest);
         }
         FindingKind::Misconfiguration => {
             f.internet_facing = rng.chance(200);
@@ -1577,7 +1544,57 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         }
     }
 
-    // A few findings are first seen after as_of (left out at as_of, counted in later ratings).
+    sighting(ctx, rng, q, &mut f, earliest);
+    f
+}
+
+/// The CVSS of a finding: a v3.0, v3.1 or v4.0 vector, a bare score or none (the kind's
+/// default); an exploited flaw scores high.
+fn put_scoring(f: &mut Finding, rng: &mut Rng, how: Scoring, exploited: bool) {
+    match how {
+        Scoring::V30 => f.cvss = Some(cvss3(rng, 0, exploited)),
+        Scoring::V31 => f.cvss = Some(cvss3(rng, 1, exploited)),
+        Scoring::V40 => f.cvss = Some(cvss4(rng, exploited)),
+        Scoring::Score => {
+            f.cvss_score = Some(score_tenths(rng, if exploited { 72 } else { 20 }, 100))
+        }
+        Scoring::Default => {}
+    }
+}
+
+/// A vulnerability: a KEV-listed CVE (seen from a little before its listing, so no earlier
+/// than `earliest`) or another, its scoring and EPSS.
+fn vulnerability(ctx: &Ctx, rng: &mut Rng, f: &mut Finding, earliest: &mut Date) {
+    f.internet_facing = rng.chance(300);
+    if rng.chance(350) {
+        let entry = rng.pick(ctx.kev);
+        f.cve = Some(entry.cve_id.clone());
+        f.kev = true;
+        // Scanners see a KEV-listed flaw from a little before its listing at the earliest.
+        let listed = shift(entry.date_added, -30);
+        if listed > *earliest && listed <= ctx.as_of {
+            *earliest = listed;
+        }
+        let how = scoring(rng, &[5, 65, 15, 15, 0]);
+        put_scoring(f, rng, how, true);
+        if rng.chance(900) {
+            f.epss = Some(f64::from(rng.between(200, 975)) / 1000.0);
+        }
+    } else {
+        if rng.chance(200) {
+            f.cve = Some((*rng.pick(&OTHER_CVES)).to_owned());
+        }
+        let how = scoring(rng, &[5, 55, 20, 15, 5]);
+        put_scoring(f, rng, how, false);
+        if rng.chance(700) {
+            f.epss = Some(epss_low(rng));
+        }
+    }
+}
+
+/// When the finding was first seen (from `earliest`; a few after as_of, left out at as_of and
+/// counted in later ratings) and, sooner for a better organisation (`q`), when resolved.
+fn sighting(ctx: &Ctx, rng: &mut Rng, q: u32, f: &mut Finding, earliest: Date) {
     let span = ctx.as_of.days_since(earliest).max(0) as u32;
     f.first_seen = if rng.chance(20) {
         shift(ctx.as_of, i64::from(rng.between(1, 45)))
@@ -1585,7 +1602,7 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         shift(ctx.as_of, -i64::from(rng.below(span + 1)))
     };
     if f.first_seen > ctx.as_of {
-        return f;
+        return;
     }
     let age = ctx.as_of.days_since(f.first_seen);
     let resolve = match age {
@@ -1605,7 +1622,6 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
             f.resolved_on = Some(resolved_on);
         }
     }
-    f
 }
 
 /// Collects an organisation's dependencies: no self-dependency, each supplier once.
