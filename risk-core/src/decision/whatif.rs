@@ -6,11 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorCode, InputError};
 use crate::input::date::Date;
 use crate::input::document::{Access, Assurance, Criticality, Outcome};
 use crate::methodology::Methodology;
 use crate::methodology::check::is_control_id;
+use crate::problem::{ErrorCode, InputError};
 use crate::rating::engine::{
     beliefs, combine, fixed_point_with, internal, score, sort_desc_with_ties, supply_probability,
 };

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorCode, InputError, Problems};
 use crate::input::document::{Organisation, Portfolio};
+use crate::problem::{ErrorCode, InputError, Problems};
 
 /// Limits on the size of an input document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,12 +28,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde::de::DeserializeOwned;
 use serde::de::value::{Error as DeError, StrDeserializer};
 
-use crate::error::{ErrorCode, InputError, Problem};
 use crate::input::date::Date;
 use crate::input::document::{
     Assessment, Attestation, Dependency, Finding, MetricObservation, Organisation, Portfolio,
 };
 use crate::methodology::Methodology;
+use crate::problem::{ErrorCode, InputError, Problem};
 use crate::text::clip;
 
 /// The type of a column. Dates are text `YYYY-MM-DD`; enumerations are their snake_case names.
@@ -438,7 +438,7 @@ fn check_table<'a>(name: &str, table: &'a Table, problems: &mut Problems) -> Opt
     }
     for c in spec.columns {
         if c.required && !cols.contains_key(c.name) {
-            let missing = crate::error::TableProblem::MissingColumn {
+            let missing = crate::problem::TableProblem::MissingColumn {
                 table: spec.name,
                 column: c.name,
             };

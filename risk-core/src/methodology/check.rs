@@ -2,11 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::MethodologyProblem;
 use crate::input::document::FindingKind;
 use crate::methodology::{
     FindingParams, Index, MethodologyDoc, PriorParams, ScoreParams, SlaParams, SupplyChainParams,
 };
+use crate::problem::MethodologyProblem;
 
 struct Checker<'a> {
     problems: &'a mut Vec<MethodologyProblem>,

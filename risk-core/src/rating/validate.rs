@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use crate::error::{ErrorCode, InputError, Problems};
 use crate::input::date::Date;
 use crate::input::document::{
     Access, AssetCriticality, Assurance, Criticality, FindingKind, Organisation, Outcome, Portfolio,
@@ -13,6 +12,7 @@ use crate::input::document::{
 use crate::input::limits::Limits;
 use crate::methodology::Methodology;
 use crate::methodology::check::is_control_id;
+use crate::problem::{ErrorCode, InputError, Problems};
 use crate::rating::disputes::{PDispute, check as check_dispute};
 
 /// 2^53: the largest count accepted (every such integer is exact in an f64).

@@ -1953,9 +1953,9 @@ impl SampleConfig {
     /// ```
     ///
     /// # Errors
-    /// [`crate::InputError`] for malformed JSON, an unknown field or a wrong type, or a size
+    /// [`crate::error::InputError`] for malformed JSON, an unknown field or a wrong type, or a size
     /// over the limit.
-    pub fn from_json(text: &str) -> Result<Self, crate::InputError> {
+    pub fn from_json(text: &str) -> Result<Self, crate::problem::InputError> {
         let options: SampleOptions = crate::input::parse::from_json_text(text)?;
         let default = SampleConfig::default();
         let config = SampleConfig {
@@ -1968,15 +1968,15 @@ impl SampleConfig {
     }
 
     /// Check the size against the default document limits (a sample must be a document the
-    /// other functions accept): [`crate::ErrorCode::LimitExceeded`] at `organisations`.
+    /// other functions accept): [`crate::error::ErrorCode::LimitExceeded`] at `organisations`.
     ///
     /// # Errors
     /// More organisations than [`crate::Limits::default`] allows.
-    pub fn check(&self) -> Result<(), crate::InputError> {
+    pub fn check(&self) -> Result<(), crate::problem::InputError> {
         let max = crate::Limits::default().max_organisations;
         if self.organisations > max {
-            return Err(crate::InputError::single(
-                crate::ErrorCode::LimitExceeded,
+            return Err(crate::problem::InputError::single(
+                crate::problem::ErrorCode::LimitExceeded,
                 "organisations",
                 format!(
                     "a sample of {} organisations is over the limit of {max}",
@@ -1992,7 +1992,9 @@ impl SampleConfig {
 ///
 /// # Errors
 /// As [`SampleConfig::check`].
-pub fn checked_sample_portfolio(config: &SampleConfig) -> Result<Portfolio, crate::InputError> {
+pub fn checked_sample_portfolio(
+    config: &SampleConfig,
+) -> Result<Portfolio, crate::problem::InputError> {
     config.check()?;
     Ok(sample_portfolio(config))
 }

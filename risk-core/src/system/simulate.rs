@@ -11,7 +11,7 @@ use super::{
     LossOptions, MAX_KS, MAX_TRIALS, MAX_WORK, OrganisationMarginal, SystemError, SystemOptions,
     SystemReport, Tail, default_loss,
 };
-use crate::error::{ErrorCode, InputError};
+use crate::problem::{ErrorCode, InputError};
 use crate::quant::Losses;
 use crate::quant::distribution::{Sampler, Support};
 use crate::quant::random::Gen;
