@@ -31,19 +31,19 @@ pub enum Error {
     Feed(#[from] crate::feeds::FeedError),
     /// A loss-simulation input was rejected ([`crate::quant`]).
     #[error(transparent)]
-    Simulation(#[from] crate::quant::QuantError),
+    Simulation(#[from] crate::quant::error::QuantError),
     /// Per-organisation results that do not fit the graph ([`crate::rating::split`]).
     #[error(transparent)]
     Split(#[from] crate::rating::split::SplitError),
     /// A telemetry export was refused as a whole ([`crate::ingest`]).
     #[error(transparent)]
-    Ingest(#[from] crate::ingest::IngestError),
+    Ingest(#[from] crate::ingest::error::IngestError),
     /// A system-simulation request was rejected ([`crate::system`]).
     #[error(transparent)]
-    System(#[from] crate::system::SystemError),
+    System(#[from] crate::system::error::SystemError),
     /// A calibration input was rejected or a fit failed ([`crate::calibration`]).
     #[error(transparent)]
-    Calibration(#[from] crate::calibration::CalibrationError),
+    Calibration(#[from] crate::calibration::error::CalibrationError),
 }
 
 impl Error {
@@ -112,7 +112,7 @@ impl Error {
     pub fn problems(&self) -> Vec<ErrorProblem> {
         match self {
             Error::Input(e) => input_problems(e),
-            Error::Simulation(crate::quant::QuantError::Input(e)) => input_problems(e),
+            Error::Simulation(crate::quant::error::QuantError::Input(e)) => input_problems(e),
             Error::Methodology(e) => e
                 .problems()
                 .iter()
@@ -137,7 +137,9 @@ impl Error {
     /// How many further problems were found but not listed in [`Error::problems`].
     pub fn omitted(&self) -> usize {
         match self {
-            Error::Input(e) | Error::Simulation(crate::quant::QuantError::Input(e)) => e.omitted(),
+            Error::Input(e) | Error::Simulation(crate::quant::error::QuantError::Input(e)) => {
+                e.omitted()
+            }
             _ => 0,
         }
     }
@@ -186,10 +188,10 @@ pub fn error_codes() -> Vec<&'static str> {
     let mut codes: Vec<&'static str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     codes.push(INVALID_METHODOLOGY);
     codes.extend_from_slice(crate::feeds::FeedErrorKind::CODES);
-    codes.extend_from_slice(crate::quant::QuantError::CODES);
+    codes.extend_from_slice(crate::quant::error::QuantError::CODES);
     codes.extend_from_slice(crate::rating::split::SplitError::CODES);
-    codes.extend_from_slice(crate::ingest::IngestErrorKind::CODES);
-    codes.extend_from_slice(crate::system::SystemError::CODES);
+    codes.extend_from_slice(crate::ingest::error::IngestErrorKind::CODES);
+    codes.extend_from_slice(crate::system::error::SystemError::CODES);
     codes.extend_from_slice(crate::calibration::error::CATEGORIES);
     codes.push(INTERNAL_ERROR);
     codes.sort_unstable();

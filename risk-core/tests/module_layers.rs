@@ -10,8 +10,13 @@
 //! `crate::problem`, never through `crate::error` or the crate root: were `feeds` to import
 //! `crate::error::InputError`, the loop error → feeds → error would be back.
 //!
+//! And the umbrella is on no import loop, file by file: it names each module's error where it
+//! is defined (`crate::ingest::error::IngestError`, not the re-export in `ingest/mod.rs`, which
+//! returns `crate::Error` from its entry points), and none of those files leads back to it.
+//!
 //! The check reads the source: `crate::` paths (and `use crate::{...}` groups) outside comments.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -183,6 +188,81 @@ fn modules_take_the_ground_floor_from_the_ground_floor() {
         "these take the ground floor through the umbrella `error` (or the crate root), which \
          imports every module's error: an import loop. Use `crate::problem::…`:\n{}",
         bad.join("\n")
+    );
+}
+
+/// The file a `crate::` path leads to: that of its longest prefix that is a module file
+/// (`a/b.rs` or `a/b/mod.rs`); `crate::Error` (a crate-root re-export) is the umbrella's; other
+/// crate-root paths lead to `lib.rs`.
+fn file_of(path: &[String], files: &BTreeSet<String>) -> String {
+    if path.first().is_some_and(|p| p == "Error") {
+        return "error.rs".into();
+    }
+    let mut best = "lib.rs".to_owned();
+    for k in 1..=path.len() {
+        let module = path[..k].join("/");
+        for candidate in [format!("{module}.rs"), format!("{module}/mod.rs")] {
+            if files.contains(&candidate) {
+                best = candidate;
+            }
+        }
+    }
+    best
+}
+
+#[test]
+fn no_import_loop_runs_through_the_umbrella() {
+    let mut paths = Vec::new();
+    rust_files(&src(), &mut paths);
+    let mut sources = BTreeMap::new();
+    for path in &paths {
+        let rel = path.strip_prefix(src()).expect("under src");
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        sources.insert(
+            rel,
+            code_of(&fs::read_to_string(path).expect("a source file")),
+        );
+    }
+    let files: BTreeSet<String> = sources.keys().cloned().collect();
+    // File → the files it names (the crate root left out: it re-exports everything).
+    let graph: BTreeMap<&str, BTreeSet<String>> = sources
+        .iter()
+        .map(|(file, code)| {
+            let deps = crate_paths(code)
+                .iter()
+                .map(|p| file_of(p, &files))
+                .filter(|f| f != file && f != "lib.rs")
+                .collect();
+            (file.as_str(), deps)
+        })
+        .collect();
+    // Walk from the umbrella; a way back to it is a loop.
+    let mut way: BTreeMap<String, String> = BTreeMap::new();
+    let mut todo = vec!["error.rs".to_owned()];
+    while let Some(file) = todo.pop() {
+        for dep in graph.get(file.as_str()).into_iter().flatten() {
+            if dep == "error.rs" {
+                let mut lp = vec![dep.clone(), file.clone()];
+                let mut at = file.clone();
+                while let Some(from) = way.get(&at) {
+                    lp.push(from.clone());
+                    at = from.clone();
+                }
+                lp.reverse();
+                panic!(
+                    "an import loop runs through the umbrella: {}",
+                    lp.join(" → ")
+                );
+            }
+            if !way.contains_key(dep) {
+                way.insert(dep.clone(), file.clone());
+                todo.push(dep.clone());
+            }
+        }
+    }
+    assert!(
+        way.contains_key("problem.rs"),
+        "the walk did not reach the ground floor"
     );
 }
 
