@@ -92,7 +92,19 @@ fn main() -> ExitCode {
         println!("{}", report.to_json());
         return ExitCode::SUCCESS;
     }
-    let k = options.attribution_k;
+    print_summary(&report, options.attribution_k, rate_time, elapsed);
+    ExitCode::SUCCESS
+}
+
+/// The human-readable summary: the groups most at risk of `k` or more members compromised in a
+/// year and the suppliers behind them, the whole portfolio, the largest gaps between the
+/// simulated and the rated probabilities.
+fn print_summary(
+    report: &risk_core::system::SystemReport,
+    k: u32,
+    rate_time: std::time::Duration,
+    elapsed: std::time::Duration,
+) {
     println!(
         "{} organisations, {} groups, {} trials (seed {}): rated in {:.2} s, simulated in {:.2} s",
         report.organisations.len(),
@@ -159,5 +171,4 @@ fn main() -> ExitCode {
             o.id, o.simulated, o.se, o.rated, o.difference
         );
     }
-    ExitCode::SUCCESS
 }

@@ -176,9 +176,18 @@ fn check_prepared(prepared: &Prepared, actions: Option<&[u8]>) -> PortfolioRatin
         return rating;
     };
     let id = first.id.clone();
-    let tie = prepared.methodology().doc().tie_tolerance;
 
-    // What-if: the given actions, or else the first few plan candidates.
+    check_what_if(prepared, first, actions);
+    check_plan(prepared, first);
+    check_history(prepared, &rating, &id);
+    rating
+}
+
+/// What-if on the first organisation: the given actions, or else the first few plan
+/// candidates.
+fn check_what_if(prepared: &Prepared, first: &Rating, actions: Option<&[u8]>) {
+    let id = first.id.clone();
+    let tie = prepared.methodology().doc().tie_tolerance;
     let given = actions.map(|bytes| core::str::from_utf8(bytes).map(parse_actions));
     let actions: Vec<Action> = match given {
         Some(Ok(Ok(a))) => a,
@@ -229,11 +238,14 @@ fn check_prepared(prepared: &Prepared, actions: Option<&[u8]>) -> PortfolioRatin
             );
         }
     }
+}
 
-    // Plan: consistent with the rating and with what-if of each step alone.
-    let plan = prepared
-        .plan(&id, 3)
-        .expect("the first organisation exists");
+/// Plan on the first organisation: consistent with the rating and with what-if of each step
+/// alone.
+fn check_plan(prepared: &Prepared, first: &Rating) {
+    let id = &first.id;
+    let tie = prepared.methodology().doc().tie_tolerance;
+    let plan = prepared.plan(id, 3).expect("the first organisation exists");
     finite("plan score", plan.score);
     finite("plan score_with_all", plan.score_with_all);
     assert!(
@@ -263,7 +275,7 @@ fn check_prepared(prepared: &Prepared, actions: Option<&[u8]>) -> PortfolioRatin
             );
         }
         let w = prepared
-            .what_if(&id, std::slice::from_ref(&s.action))
+            .what_if(id, std::slice::from_ref(&s.action))
             .expect("a plan step is a valid action");
         assert!(
             (w.delta - s.gain).abs() <= POINTS_TOLERANCE,
@@ -273,8 +285,11 @@ fn check_prepared(prepared: &Prepared, actions: Option<&[u8]>) -> PortfolioRatin
             s.action
         );
     }
+}
 
-    // History: at as_of it is the rating; every point within the bounds.
+/// History: at as_of it is the rating; every point within the bounds; the change of the
+/// first organisation (`id`) over the dates is finite.
+fn check_history(prepared: &Prepared, rating: &PortfolioRating, id: &str) {
     let as_of = prepared.as_of();
     let dates: Vec<Date> = [-365, 0, 30]
         .into_iter()
@@ -304,7 +319,7 @@ fn check_prepared(prepared: &Prepared, actions: Option<&[u8]>) -> PortfolioRatin
     }
     if let (Some(&from), Some(&to)) = (dates.first(), dates.last()) {
         let c = prepared
-            .change(&id, from, to)
+            .change(id, from, to)
             .expect("the first organisation exists");
         for x in [
             c.score_from,
@@ -319,7 +334,6 @@ fn check_prepared(prepared: &Prepared, actions: Option<&[u8]>) -> PortfolioRatin
             finite(&format!("change of factor {}", f.id), f.points);
         }
     }
-    rating
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod input;
 pub mod methodology;
 mod numeric;
+mod problem;
 pub mod quant;
 pub mod rating;
 #[cfg(feature = "sample")]

@@ -307,6 +307,14 @@ fn wrong_type() {
             json!(1),
             "organisations[0].attestation.dspt_status",
         ),
+    ];
+    assert_wrong_types(cases);
+}
+
+/// Counts, flags, probabilities, scores, text and lists given as another JSON type.
+#[test]
+fn wrong_type_of_a_value() {
+    let cases: Vec<(Vec<Step>, Value, &str)> = vec![
         (
             steps(&ORG0, &[K("metrics"), I(0), K("successes")]),
             json!("4210"),
@@ -388,6 +396,12 @@ fn wrong_type() {
             "organisations[0].attestation.incident_probability",
         ),
     ];
+    assert_wrong_types(cases);
+}
+
+/// Each document (the full document with one value replaced) is rejected with `wrong_type` at
+/// the path given.
+fn assert_wrong_types(cases: Vec<(Vec<Step>, Value, &str)>) {
     for (at_steps, value, path) in cases {
         let mut doc = full_doc();
         set(&mut doc, &at_steps, value);

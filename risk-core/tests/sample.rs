@@ -440,7 +440,14 @@ fn sizes_follow_the_mix() {
 #[test]
 fn default_sample_has_the_promised_shape() {
     let p = default_sample();
-    let acute = by_group(&p, "acute");
+    acute_trusts_have_the_promised_shape(&p);
+    small_organisations_and_suppliers_have_the_promised_shape(&p);
+}
+
+/// Acute trusts: item counts, every finding kind, EPR and network suppliers, superseded and
+/// aged assessments, DSPT E outcomes, repeated metrics, and every case of finding.
+fn acute_trusts_have_the_promised_shape(p: &Portfolio) {
+    let acute = by_group(p, "acute");
     assert!(!acute.is_empty());
     for o in &acute {
         let distinct_metrics: BTreeSet<&str> =
@@ -528,6 +535,12 @@ fn default_sample_has_the_promised_shape() {
         o.metrics.iter().any(|m| !seen.insert(&m.metric))
     }));
 
+    acute_findings_cover_every_case(p, &acute);
+}
+
+/// The acute trusts' findings: every CVSS version and fallback, KEV, EPSS, exposure, future,
+/// open, fixed fast and late, every asset criticality.
+fn acute_findings_cover_every_case(p: &Portfolio, acute: &[&Organisation]) {
     let findings: Vec<_> = acute.iter().flat_map(|o| &o.findings).collect();
     let count = |f: &dyn Fn(&&risk_core::Finding) -> bool| findings.iter().filter(|x| f(x)).count();
     let vector = |p: &'static str| {
@@ -557,11 +570,15 @@ fn default_sample_has_the_promised_shape() {
     let criticalities: BTreeSet<AssetCriticality> =
         findings.iter().map(|f| f.asset_criticality).collect();
     assert_eq!(criticalities.len(), 4);
+}
 
+/// GP practices and care providers hold few items (many care providers only an attestation);
+/// suppliers: some with evidence, many attestation-only, a spread of attestations.
+fn small_organisations_and_suppliers_have_the_promised_shape(p: &Portfolio) {
     // GP practices and care providers hold few items; many care providers only an attestation.
-    for o in by_group(&p, "gp_practice")
+    for o in by_group(p, "gp_practice")
         .iter()
-        .chain(&by_group(&p, "care_provider"))
+        .chain(&by_group(p, "care_provider"))
     {
         assert!(
             o.assessments.len() <= 8 && o.findings.len() <= 4 && o.dependencies.len() <= 4,
@@ -569,7 +586,7 @@ fn default_sample_has_the_promised_shape() {
             o.id
         );
     }
-    let care = by_group(&p, "care_provider");
+    let care = by_group(p, "care_provider");
     let attestation_only = care
         .iter()
         .filter(|o| !has_evidence(o) && o.dependencies.is_empty() && o.attestation.is_some())
@@ -581,7 +598,7 @@ fn default_sample_has_the_promised_shape() {
     );
 
     // Suppliers: some with evidence, many attestation-only, a spread of attestations.
-    let suppliers = by_group(&p, "supplier");
+    let suppliers = by_group(p, "supplier");
     let with_evidence = suppliers.iter().filter(|o| has_evidence(o)).count();
     let only = suppliers
         .iter()

@@ -293,38 +293,120 @@ pub(crate) fn fit_refit_theta(
             "the refit needs at least one internal event and one observation without",
         ));
     }
+    let pr = Penalised {
+        xs,
+        k,
+        y,
+        w0,
+        inv_t2: 1.0 / (tau * tau),
+    };
     let dim = k + 1;
-    let inv_t2 = 1.0 / (tau * tau);
-    let eta_of = |th: &[f64], i: usize| -> f64 {
-        // β₀ + Σ_k w_k x_k, in factor order (as the engine sums η).
+    let mut th: Vec<f64> = std::iter::once(beta0)
+        .chain(w0.iter().map(|w| w.max(0.0)))
+        .collect();
+    let mut f_cur = pr.objective(&th);
+    let mut converged = false;
+    let mut iterations = 0;
+    let mut pg = f64::INFINITY;
+    for it in 0..300 {
+        iterations = it;
+        let (g, h) = pr.grad_hess(&th);
+        pg = proj_grad(&th, &g);
+        if pg <= 1e-8 {
+            converged = true;
+            break;
+        }
+        if !pr.newton_step(&mut th, &mut f_cur, &g, &h) {
+            break;
+        }
+    }
+    if !converged {
+        return Err(CalibrationError::fit(
+            "no_convergence",
+            format!("the refit did not converge (projected gradient {pg:e})"),
+        ));
+    }
+    let mut at_bound = vec![false; dim];
+    for a in 1..dim {
+        if th[a] <= 1e-10 {
+            th[a] = 0.0;
+            at_bound[a] = true;
+        }
+    }
+    let (g, h) = pr.grad_hess(&th);
+    let projected_gradient = proj_grad(&th, &g);
+    let jinv = invert(&h).unwrap_or(vec![vec![f64::NAN; dim]; dim]);
+    let (u, ll) = pr.cluster_scores(&th, clusters);
+    let se_cl = sandwich_se(&jinv, &u);
+    let params = (0..dim)
+        .map(|a| {
+            let orig = if a == 0 { beta0 } else { w0[a - 1] };
+            let mut p = Param::new(th[a], orig, jinv[a][a].sqrt(), se_cl[a], a > 0);
+            p.at_bound = at_bound[a];
+            p
+        })
+        .collect();
+    Ok(RefitTheta {
+        objective: pr.objective(&th),
+        theta: th,
+        params,
+        projected_gradient,
+        loglik_internal: ll,
+        iterations,
+    })
+}
+
+/// The penalised objective F of section 3.4: the internal events' negative log-likelihood under
+/// η = β₀ + Σ_k w_k x_k, plus a Gaussian penalty (sd τ) pulling each weight to its base value.
+struct Penalised<'a> {
+    /// n × k (row-major) of x_k = 1 − μ_k.
+    xs: &'a [f64],
+    k: usize,
+    y: &'a [bool],
+    /// The base weights.
+    w0: &'a [f64],
+    /// 1/τ².
+    inv_t2: f64,
+}
+
+impl Penalised<'_> {
+    /// β₀ + Σ_k w_k x_k of observation `i`, in factor order (as the engine sums η).
+    #[inline]
+    fn eta(&self, th: &[f64], i: usize) -> f64 {
+        let k = self.k;
         let mut eta = th[0];
-        let row = &xs[i * k..(i + 1) * k];
+        let row = &self.xs[i * k..(i + 1) * k];
         for f in 0..k {
             eta += th[f + 1] * row[f];
         }
         eta
-    };
-    // Compensated (Neumaier) sums: with hundreds of thousands of observations a plain sum's
-    // rounding would be of the order of the 1e-8 convergence tolerance.
-    let objective = |th: &[f64]| -> f64 {
+    }
+
+    /// F(θ). Compensated (Neumaier) sums: with hundreds of thousands of observations a plain
+    /// sum's rounding would be of the order of the 1e-8 convergence tolerance.
+    fn objective(&self, th: &[f64]) -> f64 {
         let mut acc = Neumaier::default();
-        for (i, yi) in y.iter().enumerate() {
-            let eta = eta_of(th, i);
+        for (i, yi) in self.y.iter().enumerate() {
+            let eta = self.eta(th, i);
             acc.add(softplus(eta) - if *yi { eta } else { 0.0 });
         }
         let mut s = acc.value();
-        for f in 0..k {
-            let d = th[f + 1] - w0[f];
-            s += d * d * inv_t2 / 2.0;
+        for f in 0..self.k {
+            let d = th[f + 1] - self.w0[f];
+            s += d * d * self.inv_t2 / 2.0;
         }
         s
-    };
-    let grad_hess = |th: &[f64]| -> (Vec<f64>, Vec<Vec<f64>>) {
+    }
+
+    /// The gradient and Hessian of F at θ.
+    fn grad_hess(&self, th: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let (k, xs, inv_t2) = (self.k, self.xs, self.inv_t2);
+        let dim = k + 1;
         let mut gacc = vec![Neumaier::default(); dim];
         let mut h = vec![vec![0.0; dim]; dim];
         let mut xt = vec![0.0; dim];
-        for (i, yi) in y.iter().enumerate() {
-            let p = logistic(eta_of(th, i));
+        for (i, yi) in self.y.iter().enumerate() {
+            let p = logistic(self.eta(th, i));
             let r = p - f64::from(u8::from(*yi));
             let w = p * (1.0 - p);
             xt[0] = 1.0;
@@ -344,38 +426,16 @@ pub(crate) fn fit_refit_theta(
         }
         let mut g: Vec<f64> = gacc.iter().map(Neumaier::value).collect();
         for f in 0..k {
-            g[f + 1] += (th[f + 1] - w0[f]) * inv_t2;
+            g[f + 1] += (th[f + 1] - self.w0[f]) * inv_t2;
             h[f + 1][f + 1] += inv_t2;
         }
         (g, h)
-    };
-    let proj_grad = |th: &[f64], g: &[f64]| -> f64 {
-        let mut m = g[0].abs();
-        for f in 1..dim {
-            let v = if th[f] > 0.0 {
-                g[f].abs()
-            } else {
-                (-g[f]).max(0.0)
-            };
-            m = m.max(v);
-        }
-        m
-    };
-    let mut th: Vec<f64> = std::iter::once(beta0)
-        .chain(w0.iter().map(|w| w.max(0.0)))
-        .collect();
-    let mut f_cur = objective(&th);
-    let mut converged = false;
-    let mut iterations = 0;
-    let mut pg = f64::INFINITY;
-    for it in 0..300 {
-        iterations = it;
-        let (g, h) = grad_hess(&th);
-        pg = proj_grad(&th, &g);
-        if pg <= 1e-8 {
-            converged = true;
-            break;
-        }
+    }
+
+    /// One projected Newton step from `th` (gradient `g`, Hessian `h`) with a halving line
+    /// search; false when no step decreases F (the iteration stops).
+    fn newton_step(&self, th: &mut Vec<f64>, f_cur: &mut f64, g: &[f64], h: &[Vec<f64>]) -> bool {
+        let dim = self.k + 1;
         // ε-active set (Bertsekas): bound variables pushed outwards are held.
         let eps = {
             let mut s: f64 = 0.0;
@@ -394,7 +454,7 @@ pub(crate) fn fit_refit_theta(
             .collect();
         let gf: Vec<f64> = free.iter().map(|&a| -g[a]).collect();
         let Some(df) = crate::calibration::stats::solve(&hf, &gf) else {
-            break;
+            return false;
         };
         let mut d = vec![0.0; dim];
         for (j, &a) in free.iter().enumerate() {
@@ -406,7 +466,6 @@ pub(crate) fn fit_refit_theta(
             }
         }
         let mut t = 1.0;
-        let mut accepted = false;
         for _ in 0..60 {
             let cand: Vec<f64> = (0..dim)
                 .map(|a| {
@@ -414,66 +473,51 @@ pub(crate) fn fit_refit_theta(
                     if a == 0 { v } else { v.max(0.0) }
                 })
                 .collect();
-            let f_new = objective(&cand);
-            if f_new <= f_cur + 1e-13 * f_cur.abs().max(1.0) {
-                th = cand;
-                f_cur = f_new;
-                accepted = true;
-                break;
+            let f_new = self.objective(&cand);
+            if f_new <= *f_cur + 1e-13 * f_cur.abs().max(1.0) {
+                *th = cand;
+                *f_cur = f_new;
+                return true;
             }
             t *= 0.5;
         }
-        if !accepted {
-            break;
+        false
+    }
+
+    /// The score contributions summed per cluster (for the sandwich standard errors) and the
+    /// internal log-likelihood at θ.
+    fn cluster_scores(&self, th: &[f64], clusters: &[usize]) -> (Vec<Vec<f64>>, f64) {
+        let k = self.k;
+        let (g_n, rank) = cluster_ranks(clusters);
+        let mut u = vec![vec![0.0; k + 1]; g_n];
+        let mut ll = 0.0;
+        for (i, yi) in self.y.iter().enumerate() {
+            let eta = self.eta(th, i);
+            let p = logistic(eta);
+            let r = f64::from(u8::from(*yi)) - p;
+            let ug = &mut u[rank[i]];
+            ug[0] += r;
+            for f in 0..k {
+                ug[f + 1] += r * self.xs[i * k + f];
+            }
+            ll += if *yi { eta } else { 0.0 } - softplus(eta);
         }
+        (u, ll)
     }
-    if !converged {
-        return Err(CalibrationError::fit(
-            "no_convergence",
-            format!("the refit did not converge (projected gradient {pg:e})"),
-        ));
+}
+
+/// The largest projected gradient component (β₀ free, the weights bounded below by 0).
+fn proj_grad(th: &[f64], g: &[f64]) -> f64 {
+    let mut m = g[0].abs();
+    for f in 1..th.len() {
+        let v = if th[f] > 0.0 {
+            g[f].abs()
+        } else {
+            (-g[f]).max(0.0)
+        };
+        m = m.max(v);
     }
-    let mut at_bound = vec![false; dim];
-    for a in 1..dim {
-        if th[a] <= 1e-10 {
-            th[a] = 0.0;
-            at_bound[a] = true;
-        }
-    }
-    let (g, h) = grad_hess(&th);
-    let projected_gradient = proj_grad(&th, &g);
-    let jinv = invert(&h).unwrap_or(vec![vec![f64::NAN; dim]; dim]);
-    let (g_n, rank) = cluster_ranks(clusters);
-    let mut u = vec![vec![0.0; dim]; g_n];
-    let mut ll = 0.0;
-    for (i, yi) in y.iter().enumerate() {
-        let eta = eta_of(&th, i);
-        let p = logistic(eta);
-        let r = f64::from(u8::from(*yi)) - p;
-        let ug = &mut u[rank[i]];
-        ug[0] += r;
-        for f in 0..k {
-            ug[f + 1] += r * xs[i * k + f];
-        }
-        ll += if *yi { eta } else { 0.0 } - softplus(eta);
-    }
-    let se_cl = sandwich_se(&jinv, &u);
-    let params = (0..dim)
-        .map(|a| {
-            let orig = if a == 0 { beta0 } else { w0[a - 1] };
-            let mut p = Param::new(th[a], orig, jinv[a][a].sqrt(), se_cl[a], a > 0);
-            p.at_bound = at_bound[a];
-            p
-        })
-        .collect();
-    Ok(RefitTheta {
-        objective: objective(&th),
-        theta: th,
-        params,
-        projected_gradient,
-        loglik_internal: ll,
-        iterations,
-    })
+    m
 }
 
 /// One supplier edge of an observation, for the coupling fit.

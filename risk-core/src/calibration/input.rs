@@ -570,90 +570,131 @@ fn config_from_value(v: &JVal) -> Result<CalibrationConfig, CalibrationError> {
             "peer_groups",
         ],
     )?;
-    let snaps_v = required(&r, f, "", "snapshots")?;
-    let snapshots = match snaps_v {
-        JVal::Arr(items) => {
-            if items.is_empty() {
-                return Err(r.err(
-                    "invalid_snapshots",
-                    "snapshots",
-                    "at least one snapshot date is needed",
-                ));
-            }
-            let mut dates: Vec<Date> = Vec::with_capacity(items.len());
-            for (j, it) in items.iter().enumerate() {
-                let p = format!("snapshots[{j}]");
-                if *it == JVal::Null {
-                    return Err(r.err("invalid_type", &p, "expected a date string, found null"));
-                }
-                let d = r.date(it, &p)?;
-                if dates.contains(&d) {
-                    return Err(r.err(
-                        "duplicate_snapshot",
-                        &p,
-                        format!("snapshot {d} is listed twice"),
-                    ));
-                }
-                dates.push(d);
-            }
-            Snapshots::List(dates)
+    let snapshots = snapshots(&r, required(&r, f, "", "snapshots")?)?;
+    let observed_until = r.date(required(&r, f, "", "observed_until")?, "observed_until")?;
+    let level = level(&r, f)?;
+    let tau = match get(f, "tau") {
+        None => 0.5,
+        Some(v) => number(&r, v, "tau")?,
+    };
+    let alpha = match get(f, "alpha") {
+        None => 0.05,
+        Some(v) => number(&r, v, "alpha")?,
+    };
+    let split = match get(f, "split") {
+        None => None,
+        Some(v) => Some(r.date(v, "split")?),
+    };
+    let peer_groups = peer_groups(&r, f)?;
+    if tau <= 0.0 {
+        return Err(r.err("invalid_parameter", "tau", "must be > 0"));
+    }
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(r.err("invalid_parameter", "alpha", "must be in (0, 1)"));
+    }
+    Ok(CalibrationConfig {
+        snapshots,
+        observed_until,
+        level,
+        tau,
+        alpha,
+        split,
+        peer_groups,
+    })
+}
+
+/// `snapshots`: a list of distinct dates, or `{start, end, every_months}`.
+fn snapshots(r: &Reader, snaps_v: &JVal) -> Result<Snapshots, CalibrationError> {
+    match snaps_v {
+        JVal::Arr(items) => snapshot_list(r, items),
+        JVal::Obj(_) => snapshot_range(r, snaps_v),
+        other => Err(r.err(
+            "invalid_type",
+            "snapshots",
+            format!(
+                "expected a list of dates or {{start, end, every_months}}, found {}",
+                other.type_name()
+            ),
+        )),
+    }
+}
+
+/// `snapshots` as a list: at least one date, none twice.
+fn snapshot_list(r: &Reader, items: &[JVal]) -> Result<Snapshots, CalibrationError> {
+    if items.is_empty() {
+        return Err(r.err(
+            "invalid_snapshots",
+            "snapshots",
+            "at least one snapshot date is needed",
+        ));
+    }
+    let mut dates: Vec<Date> = Vec::with_capacity(items.len());
+    for (j, it) in items.iter().enumerate() {
+        let p = format!("snapshots[{j}]");
+        if *it == JVal::Null {
+            return Err(r.err("invalid_type", &p, "expected a date string, found null"));
         }
-        JVal::Obj(_) => {
-            let g = r.object(snaps_v, "snapshots", &["start", "end", "every_months"])?;
-            for (k, val) in g {
-                if *val == JVal::Null {
-                    continue;
-                }
-                let p = format!("snapshots.{k}");
-                match k.as_str() {
-                    "every_months" => {
-                        if !matches!(val, JVal::Int(_)) {
-                            return Err(r.err(
-                                "invalid_type",
-                                &p,
-                                format!("expected a JSON integer, found {}", val.type_name()),
-                            ));
-                        }
-                    }
-                    _ => {
-                        r.string(val, &p)?;
-                    }
-                }
-            }
-            let start = r.date(required(&r, g, "snapshots", "start")?, "snapshots.start")?;
-            let end = r.date(required(&r, g, "snapshots", "end")?, "snapshots.end")?;
-            let JVal::Int(every) = required(&r, g, "snapshots", "every_months")? else {
-                unreachable!("checked above")
-            };
-            if *every < 1 {
-                return Err(r.err(
-                    "invalid_snapshots",
-                    "snapshots.every_months",
-                    "must be at least 1",
-                ));
-            }
-            if end < start {
-                return Err(r.err("invalid_snapshots", "snapshots.end", "end is before start"));
-            }
-            Snapshots::Every {
-                start,
-                end,
-                every_months: u32::try_from(*every).unwrap_or(u32::MAX),
-            }
-        }
-        other => {
+        let d = r.date(it, &p)?;
+        if dates.contains(&d) {
             return Err(r.err(
-                "invalid_type",
-                "snapshots",
-                format!(
-                    "expected a list of dates or {{start, end, every_months}}, found {}",
-                    other.type_name()
-                ),
+                "duplicate_snapshot",
+                &p,
+                format!("snapshot {d} is listed twice"),
             ));
         }
+        dates.push(d);
+    }
+    Ok(Snapshots::List(dates))
+}
+
+/// `snapshots` as `{start, end, every_months}`.
+fn snapshot_range(r: &Reader, snaps_v: &JVal) -> Result<Snapshots, CalibrationError> {
+    let g = r.object(snaps_v, "snapshots", &["start", "end", "every_months"])?;
+    for (k, val) in g {
+        if *val == JVal::Null {
+            continue;
+        }
+        let p = format!("snapshots.{k}");
+        match k.as_str() {
+            "every_months" => {
+                if !matches!(val, JVal::Int(_)) {
+                    return Err(r.err(
+                        "invalid_type",
+                        &p,
+                        format!("expected a JSON integer, found {}", val.type_name()),
+                    ));
+                }
+            }
+            _ => {
+                r.string(val, &p)?;
+            }
+        }
+    }
+    let start = r.date(required(r, g, "snapshots", "start")?, "snapshots.start")?;
+    let end = r.date(required(r, g, "snapshots", "end")?, "snapshots.end")?;
+    let JVal::Int(every) = required(r, g, "snapshots", "every_months")? else {
+        unreachable!("checked above")
     };
-    let observed_until = r.date(required(&r, f, "", "observed_until")?, "observed_until")?;
-    let level = match get(f, "level") {
+    if *every < 1 {
+        return Err(r.err(
+            "invalid_snapshots",
+            "snapshots.every_months",
+            "must be at least 1",
+        ));
+    }
+    if end < start {
+        return Err(r.err("invalid_snapshots", "snapshots.end", "end is before start"));
+    }
+    Ok(Snapshots::Every {
+        start,
+        end,
+        every_months: u32::try_from(*every).unwrap_or(u32::MAX),
+    })
+}
+
+/// `level` (default `auto`).
+fn level(r: &Reader, f: &[(String, JVal)]) -> Result<Level, CalibrationError> {
+    Ok(match get(f, "level") {
         None => Level::Auto,
         Some(v) => match r.string(v, "level")?.as_str() {
             "intercept" => Level::Intercept,
@@ -671,20 +712,12 @@ fn config_from_value(v: &JVal) -> Result<CalibrationConfig, CalibrationError> {
                 ));
             }
         },
-    };
-    let tau = match get(f, "tau") {
-        None => 0.5,
-        Some(v) => number(&r, v, "tau")?,
-    };
-    let alpha = match get(f, "alpha") {
-        None => 0.05,
-        Some(v) => number(&r, v, "alpha")?,
-    };
-    let split = match get(f, "split") {
-        None => None,
-        Some(v) => Some(r.date(v, "split")?),
-    };
-    let peer_groups = match get(f, "peer_groups") {
+    })
+}
+
+/// `peer_groups`: absent, or a non-empty list of names.
+fn peer_groups(r: &Reader, f: &[(String, JVal)]) -> Result<Option<Vec<String>>, CalibrationError> {
+    Ok(match get(f, "peer_groups") {
         None => None,
         Some(JVal::Arr(items)) if !items.is_empty() => {
             let mut out = Vec::with_capacity(items.len());
@@ -706,21 +739,6 @@ fn config_from_value(v: &JVal) -> Result<CalibrationConfig, CalibrationError> {
                 ),
             ));
         }
-    };
-    if tau <= 0.0 {
-        return Err(r.err("invalid_parameter", "tau", "must be > 0"));
-    }
-    if !(alpha > 0.0 && alpha < 1.0) {
-        return Err(r.err("invalid_parameter", "alpha", "must be in (0, 1)"));
-    }
-    Ok(CalibrationConfig {
-        snapshots,
-        observed_until,
-        level,
-        tau,
-        alpha,
-        split,
-        peer_groups,
     })
 }
 

@@ -281,7 +281,57 @@ pub(crate) fn metrics(
         reference: b_ref,
         skill: (b_ref > 0.0).then(|| 1.0 - b / b_ref),
     };
-    // Bins.
+    let (murphy, ece, reliability) = binned(p, y, ybar, b_ref);
+    let e = events as f64;
+    let ratio = e / psum;
+    let oe = ObservedExpected {
+        observed: e,
+        expected: psum,
+        ratio,
+        ci: (events > 0).then(|| {
+            let h = Z / e.sqrt();
+            [
+                ratio * crate::numeric::maths::exp(-h),
+                ratio * crate::numeric::maths::exp(h),
+            ]
+        }),
+    };
+    let x: Vec<f64> = p.iter().map(|&pi| logit(pi)).collect();
+    let (ci, cs) = if events == 0 || events == n {
+        (None, None)
+    } else {
+        let ci = fit_intercept_core(&x, y, clusters).ok().map(|f| f.param);
+        let cs = fit_recalibrate_core(&x, y, clusters, false)
+            .ok()
+            .map(|f| Slope {
+                slope: f.b,
+                intercept: f.a.estimate,
+            });
+        (ci, cs)
+    };
+    Metrics {
+        n,
+        events,
+        base_rate: Some(ybar),
+        mean_predicted: Some(pbar),
+        auc: auc(p, y),
+        brier: Some(brier),
+        murphy: Some(murphy),
+        ece: Some(ece),
+        oe: Some(oe),
+        calibration_intercept: ci,
+        calibration_slope: cs,
+        reliability,
+        bands: band_rows,
+    }
+}
+
+/// The reliability table of the ten bins of [`bins`], the Murphy decomposition of the Brier
+/// score over them (`ybar` the base rate, `b_ref` the uncertainty) and the expected calibration
+/// error.
+fn binned(p: &[f64], y: &[bool], ybar: f64, b_ref: f64) -> (Murphy, f64, Vec<Bin>) {
+    let nf = p.len() as f64;
+    let yf = |v: bool| if v { 1.0 } else { 0.0 };
     let bin = bins(p);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); 10];
     for (i, &bi) in bin.iter().enumerate() {
@@ -330,48 +380,7 @@ pub(crate) fn metrics(
         within_bin_covariance: wbc,
         brier: rel - res + b_ref + wbv - wbc,
     };
-    let e = events as f64;
-    let ratio = e / psum;
-    let oe = ObservedExpected {
-        observed: e,
-        expected: psum,
-        ratio,
-        ci: (events > 0).then(|| {
-            let h = Z / e.sqrt();
-            [
-                ratio * crate::numeric::maths::exp(-h),
-                ratio * crate::numeric::maths::exp(h),
-            ]
-        }),
-    };
-    let x: Vec<f64> = p.iter().map(|&pi| logit(pi)).collect();
-    let (ci, cs) = if events == 0 || events == n {
-        (None, None)
-    } else {
-        let ci = fit_intercept_core(&x, y, clusters).ok().map(|f| f.param);
-        let cs = fit_recalibrate_core(&x, y, clusters, false)
-            .ok()
-            .map(|f| Slope {
-                slope: f.b,
-                intercept: f.a.estimate,
-            });
-        (ci, cs)
-    };
-    Metrics {
-        n,
-        events,
-        base_rate: Some(ybar),
-        mean_predicted: Some(pbar),
-        auc: auc(p, y),
-        brier: Some(brier),
-        murphy: Some(murphy),
-        ece: Some(ece),
-        oe: Some(oe),
-        calibration_intercept: ci,
-        calibration_slope: cs,
-        reliability,
-        bands: band_rows,
-    }
+    (murphy, ece, reliability)
 }
 
 /// The band table (item 10). `p` are reported probabilities of methodology `m`.

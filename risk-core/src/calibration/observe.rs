@@ -66,6 +66,62 @@ pub(crate) fn rate_snapshots(prep: &Prepared, dates: &[Date]) -> Vec<SnapRating>
         .collect()
 }
 
+/// The material incidents of the population's organisations, by organisation and origin.
+struct IncidentDates {
+    /// Per organisation (index): the dates of its internal / supplier incidents, ascending.
+    internal: Vec<Vec<Date>>,
+    supplier: Vec<Vec<Date>>,
+    /// Material incidents, and those in some observation window.
+    material: usize,
+    material_in_window: usize,
+}
+
+/// The material incident dates per organisation of the population (`in_pop` of its peer
+/// group) and origin.
+fn incident_dates(
+    prep: &Prepared,
+    incidents: &Incidents,
+    snapshots: &[Date],
+    in_pop: &dyn Fn(&str) -> bool,
+) -> IncidentDates {
+    let horizon_end = |t: Date| t.add_days(HORIZON_DAYS).unwrap_or(Date::MAX);
+    let mut int_dates: Vec<Vec<Date>> = vec![Vec::new(); prep.orgs.len()];
+    let mut sup_dates: Vec<Vec<Date>> = vec![Vec::new(); prep.orgs.len()];
+    let mut material = 0;
+    let mut material_in_window = 0;
+    for inc in &incidents.incidents {
+        if !inc.material {
+            continue;
+        }
+        material += 1;
+        let Some(&o) = prep.by_id.get(&inc.organisation) else {
+            continue;
+        };
+        if !in_pop(&prep.orgs[o].peer_group) {
+            continue;
+        }
+        if snapshots
+            .iter()
+            .any(|&t| t < inc.occurred_on && inc.occurred_on <= horizon_end(t))
+        {
+            material_in_window += 1;
+        }
+        match inc.origin {
+            Origin::Internal => int_dates[o].push(inc.occurred_on),
+            Origin::Supplier => sup_dates[o].push(inc.occurred_on),
+        }
+    }
+    for v in int_dates.iter_mut().chain(sup_dates.iter_mut()) {
+        v.sort();
+    }
+    IncidentDates {
+        internal: int_dates,
+        supplier: sup_dates,
+        material,
+        material_in_window,
+    }
+}
+
 /// One observation: (organisation id, snapshot, y, y_int, y_sup, P, P_int, P_supply).
 pub type Row<'a> = (&'a str, Date, bool, bool, bool, f64, f64, f64);
 
@@ -133,36 +189,12 @@ impl<'a> Observations<'a> {
             .collect();
         pop.sort_by(|a, b| prep.orgs[*a].id.as_bytes().cmp(prep.orgs[*b].id.as_bytes()));
         let population = pop.len();
-        // Material incident dates per organisation and origin.
-        let mut int_dates: Vec<Vec<Date>> = vec![Vec::new(); prep.orgs.len()];
-        let mut sup_dates: Vec<Vec<Date>> = vec![Vec::new(); prep.orgs.len()];
-        let mut material = 0;
-        let mut material_in_window = 0;
-        for inc in &incidents.incidents {
-            if !inc.material {
-                continue;
-            }
-            material += 1;
-            let Some(&o) = prep.by_id.get(&inc.organisation) else {
-                continue;
-            };
-            if !in_pop(&prep.orgs[o].peer_group) {
-                continue;
-            }
-            if snapshots
-                .iter()
-                .any(|&t| t < inc.occurred_on && inc.occurred_on <= horizon_end(t))
-            {
-                material_in_window += 1;
-            }
-            match inc.origin {
-                Origin::Internal => int_dates[o].push(inc.occurred_on),
-                Origin::Supplier => sup_dates[o].push(inc.occurred_on),
-            }
-        }
-        for v in int_dates.iter_mut().chain(sup_dates.iter_mut()) {
-            v.sort();
-        }
+        let IncidentDates {
+            internal: int_dates,
+            supplier: sup_dates,
+            material,
+            material_in_window,
+        } = incident_dates(&prep, incidents, &snapshots, &in_pop);
         let hit = |dates: &[Date], t: Date| {
             let i = dates.partition_point(|&d| d <= t);
             i < dates.len() && dates[i] <= horizon_end(t)

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibration::error::CalibrationError;
 use crate::calibration::fit::{
-    CouplingData, CouplingFit, Param, SupplierProbabilities, fit_coupling, fit_intercept_core,
-    fit_recalibrate_core, fit_refit_theta, ll, logits,
+    CouplingData, CouplingFit, InterceptFit, Param, RecalFit, SupplierProbabilities, fit_coupling,
+    fit_intercept_core, fit_recalibrate_core, fit_refit_theta, ll, logits,
 };
 use crate::calibration::input::{Level, Warning};
 use crate::calibration::metrics::{Metrics, metrics};
@@ -514,227 +514,37 @@ pub(crate) fn fit_on(
     } else {
         None
     };
-    let mut refit: Option<(RefitLevel, Methodology, Vec<f64>)> = None;
-    if want(Level::Refit) {
-        let k = base.factors().len();
-        let mut xs = Vec::with_capacity(n * k);
-        for &i in idx {
-            let r = &obs.base[obs.snap[i]];
-            let o = obs.org[i];
-            xs.extend(r.mu[o * k..(o + 1) * k].iter().map(|mu| 1.0 - mu));
-        }
-        let w0: Vec<f64> = base.factors().iter().map(|f| f.weight).collect();
-        let th = fit_refit_theta(
-            &xs,
-            k,
-            &y_int,
-            &clusters,
-            base.doc().model.intercept,
-            &w0,
-            obs.config.tau,
-        )?;
-        // Coupling scale: suppliers' P_int under θ̂ at every slot used, from cached means.
-        let mut slots: Vec<usize> = idx.iter().map(|&i| obs.snap[i]).collect();
-        slots.sort_unstable();
-        slots.dedup();
-        let n_orgs = obs.prep.orgs.len();
-        let p_int_slots: Vec<Vec<f64>> = slots
-            .iter()
-            .map(|&j| {
-                let r = &obs.base[j];
-                (0..n_orgs)
-                    .map(|o| {
-                        let mut eta = th.theta[0];
-                        for f in 0..k {
-                            eta += th.theta[f + 1] * (1.0 - r.mu[o * k + f]);
-                        }
-                        logistic(eta)
-                    })
-                    .collect()
-            })
-            .collect();
-        let edges: Vec<Vec<crate::calibration::fit::EdgeObs>> =
-            (0..n_orgs).map(|o| obs.edges(o)).collect();
-        let world = World {
-            obs,
-            p_int: p_int_slots,
-            edges,
-        };
-        let mut unexplained = 0;
-        let mut cobs = Vec::new();
-        for (pos, &i) in idx.iter().enumerate() {
-            let o = obs.org[i];
-            if world.edges[o].is_empty() {
-                unexplained += usize::from(y_sup[pos]);
-                continue;
-            }
-            let slot = slots.binary_search(&obs.snap[i]).unwrap_or(0);
-            cobs.push((slot, world.edges[o].as_slice(), y_sup[pos], obs.cluster[i]));
-        }
-        let data = CouplingData {
-            obs: cobs,
-            cap: base.doc().supply_chain.max_coupling,
-        };
-        let coupling = fit_coupling(&data, &world, unexplained)?;
-        let m3 = refit_methodology(base, &th.theta, coupling.param.estimate)?;
-        // ℓ₃: the refit methodology as the product rates it at each snapshot.
-        let prep3 = crate::rating::validate::validate(obs.portfolio, &m3).map_err(|e| {
-            CalibrationError::fit(
-                "no_convergence",
-                format!("fitted methodology rejected: {e}"),
-            )
-        })?;
-        let dates: Vec<Date> = slots.iter().map(|&j| obs.snapshots[j]).collect();
-        let rated = rate_snapshots(&prep3, &dates);
-        let p3: Vec<f64> = idx
-            .iter()
-            .map(|&i| {
-                let slot = slots.binary_search(&obs.snap[i]).unwrap_or(0);
-                rated[slot].p[obs.org[i]]
-            })
-            .collect();
-        let l3 = ll(&p3, &y);
-        let weights = base
-            .factors()
-            .iter()
-            .zip(&th.params[1..])
-            .map(|(f, p)| WeightParam {
-                factor: f.id.clone(),
-                param: p.clone(),
-            })
-            .collect();
-        refit = Some((
-            RefitLevel {
-                intercept: th.params[0].clone(),
-                weights,
-                coupling_scale: coupling,
-                optimiser: Optimiser {
-                    objective: th.objective,
-                    projected_gradient: th.projected_gradient,
-                    loglik_internal: th.loglik_internal,
-                    tau: obs.config.tau,
-                    iterations: th.iterations,
-                },
-                loglik: l3,
-            },
-            m3,
-            th.theta,
-        ));
-    }
+    let refit = if want(Level::Refit) {
+        Some(fit_refit(obs, idx, &y, (&y_int, &y_sup), &clusters)?)
+    } else {
+        None
+    };
 
     // Choose the level.
+    let loglik = Logliks {
+        original: l0,
+        intercept: intercept.as_ref().map(|f| f.loglik),
+        recalibrate: recal.as_ref().map(|f| f.loglik),
+        refit: refit.as_ref().map(|f| f.0.loglik),
+    };
     let mut closed_test = None;
     let level = match requested {
         Level::Auto => {
-            let l1 = intercept.as_ref().map(|f| f.loglik).unwrap_or(f64::NAN);
-            let l2 = recal.as_ref().map(|f| f.loglik).unwrap_or(f64::NAN);
-            let l3 = refit.as_ref().map(|f| f.0.loglik).unwrap_or(f64::NAN);
-            let alpha = obs.config.alpha;
-            let tests: Vec<ClosedTestStep> = [
-                ("original", l0, 16),
-                ("intercept", l1, 15),
-                ("recalibrate", l2, 14),
-            ]
-            .iter()
-            .map(|&(against, l, df)| {
-                let lr = 2.0 * (l3 - l);
-                let statistic = lr / d_eff;
-                let p_value = chi2_sf(statistic, df);
-                ClosedTestStep {
-                    against: against.to_owned(),
-                    lr,
-                    statistic,
-                    df,
-                    p_value,
-                    significant: p_value < alpha,
-                }
-            })
-            .collect();
-            let level = if !tests[0].significant {
-                Level::None
-            } else if !tests[1].significant {
-                Level::Intercept
-            } else if !tests[2].significant {
-                Level::Recalibrate
-            } else {
-                Level::Refit
-            };
-            closed_test = Some(ClosedTest {
-                design_effect: d_eff,
-                alpha,
-                tests,
-            });
+            let (level, test) = choose_level(&loglik, d_eff, obs.config.alpha);
+            closed_test = Some(test);
             level
         }
         l => l,
     };
 
     // The fitted methodology.
-    let mut parameters = Vec::new();
-    let mut methodology = match level {
-        Level::Intercept => {
-            let f = intercept.as_ref().expect("fitted");
-            parameters.push(prov_param("recalibration.intercept", &f.param));
-            with_changes(base, |d| {
-                d.recalibration = Some(Recalibration {
-                    intercept: f.param.estimate,
-                    slope: 1.0,
-                })
-            })?
-        }
-        Level::Recalibrate => {
-            let f = recal.as_ref().expect("fitted");
-            parameters.push(prov_param("recalibration.intercept", &f.a));
-            parameters.push(prov_param("recalibration.slope", &f.b));
-            with_changes(base, |d| {
-                d.recalibration = Some(Recalibration {
-                    intercept: f.a.estimate,
-                    slope: f.b.estimate,
-                })
-            })?
-        }
-        Level::Refit => {
-            let (r, m, _) = refit.as_ref().expect("fitted");
-            parameters.push(prov_param("intercept", &r.intercept));
-            for w in &r.weights {
-                parameters.push(prov_param(&format!("weight.{}", w.factor), &w.param));
-            }
-            parameters.push(prov_param("coupling_scale", &r.coupling_scale.param));
-            m.clone()
-        }
-        _ => with_changes(base, |_| {})?,
-    };
-    let mut snaps: Vec<Date> = idx.iter().map(|&i| obs.snapshots[obs.snap[i]]).collect();
-    snaps.sort();
-    snaps.dedup();
-    let provenance = CalibrationProvenance {
-        spec: "calibration-v1".into(),
-        base_methodology: base.id().to_owned(),
-        level: level.as_str().to_owned(),
-        selected_by: if requested == Level::Auto {
-            "closed_test"
-        } else {
-            "config"
-        }
-        .into(),
-        data_digest: digest.to_owned(),
-        n,
-        events,
-        events_internal,
-        events_supplier,
-        design_effect: d_eff,
-        snapshots: snaps,
-        observed_until: obs.config.observed_until,
-        horizon_days: HORIZON_DAYS as u32,
-        date: obs.config.observed_until,
-        parameters,
-    };
-    let mut doc = methodology.doc().clone();
-    doc.calibration = Some(provenance);
-    methodology = Methodology::new(doc).map_err(|e| {
-        CalibrationError::fit("no_convergence", format!("invalid fitted methodology: {e}"))
-    })?;
-
+    let (methodology, parameters) = fitted_methodology(
+        base,
+        level,
+        intercept.as_ref(),
+        recal.as_ref(),
+        refit.as_ref(),
+    )?;
     let report = FitReport {
         requested,
         level,
@@ -748,12 +558,7 @@ pub(crate) fn fit_on(
             internal: events_internal as f64 / d_eff,
             supplier: events_supplier as f64 / d_eff,
         },
-        loglik: Logliks {
-            original: l0,
-            intercept: intercept.as_ref().map(|f| f.loglik),
-            recalibrate: recal.as_ref().map(|f| f.loglik),
-            refit: refit.as_ref().map(|f| f.0.loglik),
-        },
+        loglik,
         levels: Levels {
             intercept: intercept.map(|f| InterceptLevel {
                 delta: f.param,
@@ -769,10 +574,258 @@ pub(crate) fn fit_on(
         },
         closed_test,
     };
+    let methodology = with_provenance(methodology, &report, (obs, idx, digest), parameters)?;
     Ok(FitOutcome {
         report,
         methodology,
     })
+}
+
+/// The fitted methodology with its calibration provenance (the level, the data, the
+/// parameters fitted), checked again.
+fn with_provenance(
+    methodology: Methodology,
+    report: &FitReport,
+    (obs, idx, digest): (&Observations<'_>, &[usize], &str),
+    parameters: Vec<ProvenanceParameter>,
+) -> Result<Methodology, CalibrationError> {
+    let mut snaps: Vec<Date> = idx.iter().map(|&i| obs.snapshots[obs.snap[i]]).collect();
+    snaps.sort();
+    snaps.dedup();
+    let provenance = CalibrationProvenance {
+        spec: "calibration-v1".into(),
+        base_methodology: obs.prep.methodology.id().to_owned(),
+        level: report.level.as_str().to_owned(),
+        selected_by: if report.requested == Level::Auto {
+            "closed_test"
+        } else {
+            "config"
+        }
+        .into(),
+        data_digest: digest.to_owned(),
+        n: report.n,
+        events: report.events,
+        events_internal: report.events_internal,
+        events_supplier: report.events_supplier,
+        design_effect: report.design_effect,
+        snapshots: snaps,
+        observed_until: obs.config.observed_until,
+        horizon_days: HORIZON_DAYS as u32,
+        date: obs.config.observed_until,
+        parameters,
+    };
+    let mut doc = methodology.doc().clone();
+    doc.calibration = Some(provenance);
+    Methodology::new(doc).map_err(|e| {
+        CalibrationError::fit("no_convergence", format!("invalid fitted methodology: {e}"))
+    })
+}
+
+/// The refit level (calibration-v1 level 3): θ̂ by penalised maximum likelihood on the internal
+/// events, the coupling scale on the supplier events, and the refit methodology rated at each
+/// snapshot for ℓ₃. Returns the level, the refit methodology and θ̂.
+fn fit_refit(
+    obs: &Observations<'_>,
+    idx: &[usize],
+    y: &[bool],
+    (y_int, y_sup): (&[bool], &[bool]),
+    clusters: &[usize],
+) -> Result<(RefitLevel, Methodology, Vec<f64>), CalibrationError> {
+    let base = &obs.prep.methodology;
+    let n = idx.len();
+    let k = base.factors().len();
+    let mut xs = Vec::with_capacity(n * k);
+    for &i in idx {
+        let r = &obs.base[obs.snap[i]];
+        let o = obs.org[i];
+        xs.extend(r.mu[o * k..(o + 1) * k].iter().map(|mu| 1.0 - mu));
+    }
+    let w0: Vec<f64> = base.factors().iter().map(|f| f.weight).collect();
+    let th = fit_refit_theta(
+        &xs,
+        k,
+        y_int,
+        clusters,
+        base.doc().model.intercept,
+        &w0,
+        obs.config.tau,
+    )?;
+    // Coupling scale: suppliers' P_int under θ̂ at every slot used, from cached means.
+    let mut slots: Vec<usize> = idx.iter().map(|&i| obs.snap[i]).collect();
+    slots.sort_unstable();
+    slots.dedup();
+    let n_orgs = obs.prep.orgs.len();
+    let p_int_slots: Vec<Vec<f64>> = slots
+        .iter()
+        .map(|&j| {
+            let r = &obs.base[j];
+            (0..n_orgs)
+                .map(|o| {
+                    let mut eta = th.theta[0];
+                    for f in 0..k {
+                        eta += th.theta[f + 1] * (1.0 - r.mu[o * k + f]);
+                    }
+                    logistic(eta)
+                })
+                .collect()
+        })
+        .collect();
+    let edges: Vec<Vec<crate::calibration::fit::EdgeObs>> =
+        (0..n_orgs).map(|o| obs.edges(o)).collect();
+    let world = World {
+        obs,
+        p_int: p_int_slots,
+        edges,
+    };
+    let mut unexplained = 0;
+    let mut cobs = Vec::new();
+    for (pos, &i) in idx.iter().enumerate() {
+        let o = obs.org[i];
+        if world.edges[o].is_empty() {
+            unexplained += usize::from(y_sup[pos]);
+            continue;
+        }
+        let slot = slots.binary_search(&obs.snap[i]).unwrap_or(0);
+        cobs.push((slot, world.edges[o].as_slice(), y_sup[pos], obs.cluster[i]));
+    }
+    let data = CouplingData {
+        obs: cobs,
+        cap: base.doc().supply_chain.max_coupling,
+    };
+    let coupling = fit_coupling(&data, &world, unexplained)?;
+    let m3 = refit_methodology(base, &th.theta, coupling.param.estimate)?;
+    // ℓ₃: the refit methodology as the product rates it at each snapshot.
+    let prep3 = crate::rating::validate::validate(obs.portfolio, &m3).map_err(|e| {
+        CalibrationError::fit(
+            "no_convergence",
+            format!("fitted methodology rejected: {e}"),
+        )
+    })?;
+    let dates: Vec<Date> = slots.iter().map(|&j| obs.snapshots[j]).collect();
+    let rated = rate_snapshots(&prep3, &dates);
+    let p3: Vec<f64> = idx
+        .iter()
+        .map(|&i| {
+            let slot = slots.binary_search(&obs.snap[i]).unwrap_or(0);
+            rated[slot].p[obs.org[i]]
+        })
+        .collect();
+    let l3 = ll(&p3, y);
+    let weights = base
+        .factors()
+        .iter()
+        .zip(&th.params[1..])
+        .map(|(f, p)| WeightParam {
+            factor: f.id.clone(),
+            param: p.clone(),
+        })
+        .collect();
+    Ok((
+        RefitLevel {
+            intercept: th.params[0].clone(),
+            weights,
+            coupling_scale: coupling,
+            optimiser: Optimiser {
+                objective: th.objective,
+                projected_gradient: th.projected_gradient,
+                loglik_internal: th.loglik_internal,
+                tau: obs.config.tau,
+                iterations: th.iterations,
+            },
+            loglik: l3,
+        },
+        m3,
+        th.theta,
+    ))
+}
+
+/// The closed test (calibration-v1): refit against each simpler level by likelihood ratio,
+/// scaled by the design effect; the level chosen is the simplest the refit does not beat.
+fn choose_level(lg: &Logliks, d_eff: f64, alpha: f64) -> (Level, ClosedTest) {
+    let l0 = lg.original;
+    let l1 = lg.intercept.unwrap_or(f64::NAN);
+    let l2 = lg.recalibrate.unwrap_or(f64::NAN);
+    let l3 = lg.refit.unwrap_or(f64::NAN);
+    let tests: Vec<ClosedTestStep> = [
+        ("original", l0, 16),
+        ("intercept", l1, 15),
+        ("recalibrate", l2, 14),
+    ]
+    .iter()
+    .map(|&(against, l, df)| {
+        let lr = 2.0 * (l3 - l);
+        let statistic = lr / d_eff;
+        let p_value = chi2_sf(statistic, df);
+        ClosedTestStep {
+            against: against.to_owned(),
+            lr,
+            statistic,
+            df,
+            p_value,
+            significant: p_value < alpha,
+        }
+    })
+    .collect();
+    let level = if !tests[0].significant {
+        Level::None
+    } else if !tests[1].significant {
+        Level::Intercept
+    } else if !tests[2].significant {
+        Level::Recalibrate
+    } else {
+        Level::Refit
+    };
+    let test = ClosedTest {
+        design_effect: d_eff,
+        alpha,
+        tests,
+    };
+    (level, test)
+}
+
+/// The base methodology with the chosen level's parameters, and their provenance.
+fn fitted_methodology(
+    base: &Methodology,
+    level: Level,
+    intercept: Option<&InterceptFit>,
+    recal: Option<&RecalFit>,
+    refit: Option<&(RefitLevel, Methodology, Vec<f64>)>,
+) -> Result<(Methodology, Vec<ProvenanceParameter>), CalibrationError> {
+    let mut parameters = Vec::new();
+    let methodology = match level {
+        Level::Intercept => {
+            let f = intercept.expect("fitted");
+            parameters.push(prov_param("recalibration.intercept", &f.param));
+            with_changes(base, |d| {
+                d.recalibration = Some(Recalibration {
+                    intercept: f.param.estimate,
+                    slope: 1.0,
+                })
+            })?
+        }
+        Level::Recalibrate => {
+            let f = recal.expect("fitted");
+            parameters.push(prov_param("recalibration.intercept", &f.a));
+            parameters.push(prov_param("recalibration.slope", &f.b));
+            with_changes(base, |d| {
+                d.recalibration = Some(Recalibration {
+                    intercept: f.a.estimate,
+                    slope: f.b.estimate,
+                })
+            })?
+        }
+        Level::Refit => {
+            let (r, m, _) = refit.expect("fitted");
+            parameters.push(prov_param("intercept", &r.intercept));
+            for w in &r.weights {
+                parameters.push(prov_param(&format!("weight.{}", w.factor), &w.param));
+            }
+            parameters.push(prov_param("coupling_scale", &r.coupling_scale.param));
+            m.clone()
+        }
+        _ => with_changes(base, |_| {})?,
+    };
+    Ok((methodology, parameters))
 }
 
 /// The validation block of predictions (p, p_int, p_sup) of methodology `m` on `idx`.

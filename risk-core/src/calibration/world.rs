@@ -14,12 +14,13 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::input::{CalibrationConfig, Incident, Incidents, Level, Origin, Snapshots};
-use crate::calibration::observe::{HORIZON_DAYS, rate_snapshots};
+use crate::calibration::observe::{HORIZON_DAYS, SnapRating, rate_snapshots};
 use crate::input::date::Date;
 use crate::input::document::Portfolio;
 use crate::methodology::Methodology;
 use crate::methodology::calibrated::{PriorAnchor, Recalibration};
 use crate::numeric::maths::{exp, ln1p};
+use crate::rating::validate::PreparedOrg;
 use crate::sample::{SampleConfig, sample_portfolio};
 
 /// Which kind of truth a world is drawn from.
@@ -338,7 +339,6 @@ pub fn simulate_world(config: &WorldConfig) -> World {
     cuts.sort();
     cuts.dedup();
     let segments: Vec<(Date, Date)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-    let hazard = |p: f64| -ln1p(-p);
     let mut incidents = Vec::new();
     let mut infeasible = 0;
     let mut streams = 0;
@@ -346,49 +346,7 @@ pub fn simulate_world(config: &WorldConfig) -> World {
         let mut rng = ChaCha8Rng::seed_from_u64(
             config.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (o as u64 + 1),
         );
-        // Per stream: hazard per window.
-        let mut stream_h: Vec<(Option<usize>, Vec<f64>)> = Vec::new();
-        let h_int: Vec<f64> = rated.iter().map(|r| hazard(r.p_int[o])).collect();
-        let h_edges: Vec<Vec<f64>> = org
-            .deps
-            .iter()
-            .map(|d| {
-                rated
-                    .iter()
-                    .map(|r| hazard(d.coupling * r.p[d.supplier]))
-                    .collect()
-            })
-            .collect();
-        match &recal {
-            None => {
-                stream_h.push((None, h_int));
-                for (e, h) in h_edges.into_iter().enumerate() {
-                    stream_h.push((Some(e), h));
-                }
-            }
-            Some(r) => {
-                // Share the recalibrated hazard out in proportion to the base model's.
-                let total: Vec<f64> = (0..snaps.len())
-                    .map(|j| h_int[j] + h_edges.iter().map(|h| h[j]).sum::<f64>())
-                    .collect();
-                let target: Vec<f64> = rated.iter().map(|rr| hazard(r.apply(rr.p[o]))).collect();
-                let scale = |h: &[f64]| -> Vec<f64> {
-                    (0..snaps.len())
-                        .map(|j| {
-                            if total[j] > 0.0 {
-                                target[j] * h[j] / total[j]
-                            } else {
-                                0.0
-                            }
-                        })
-                        .collect()
-                };
-                stream_h.push((None, scale(&h_int)));
-                for (e, h) in h_edges.iter().enumerate() {
-                    stream_h.push((Some(e), scale(h)));
-                }
-            }
-        }
+        let stream_h = stream_hazards(org, o, &rated, recal.as_ref());
         let mut count = 0;
         for (edge, h) in stream_h {
             streams += 1;
@@ -434,4 +392,60 @@ pub fn simulate_world(config: &WorldConfig) -> World {
         infeasible_streams: infeasible,
         streams,
     }
+}
+
+/// The incident hazard of each stream of organisation `o` in each snapshot window: its own
+/// (internal) stream, then one per supplier edge; with a recalibration in the truth, its
+/// recalibrated hazard shared out in proportion to the base model's.
+fn stream_hazards(
+    org: &PreparedOrg,
+    o: usize,
+    rated: &[SnapRating],
+    recal: Option<&Recalibration>,
+) -> Vec<(Option<usize>, Vec<f64>)> {
+    let n_snaps = rated.len();
+    let hazard = |p: f64| -ln1p(-p);
+    let mut stream_h: Vec<(Option<usize>, Vec<f64>)> = Vec::new();
+    let h_int: Vec<f64> = rated.iter().map(|r| hazard(r.p_int[o])).collect();
+    let h_edges: Vec<Vec<f64>> = org
+        .deps
+        .iter()
+        .map(|d| {
+            rated
+                .iter()
+                .map(|r| hazard(d.coupling * r.p[d.supplier]))
+                .collect()
+        })
+        .collect();
+    match recal {
+        None => {
+            stream_h.push((None, h_int));
+            for (e, h) in h_edges.into_iter().enumerate() {
+                stream_h.push((Some(e), h));
+            }
+        }
+        Some(r) => {
+            // Share the recalibrated hazard out in proportion to the base model's.
+            let total: Vec<f64> = (0..n_snaps)
+                .map(|j| h_int[j] + h_edges.iter().map(|h| h[j]).sum::<f64>())
+                .collect();
+            let target: Vec<f64> = rated.iter().map(|rr| hazard(r.apply(rr.p[o]))).collect();
+            let scale = |h: &[f64]| -> Vec<f64> {
+                (0..n_snaps)
+                    .map(|j| {
+                        if total[j] > 0.0 {
+                            target[j] * h[j] / total[j]
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect()
+            };
+            stream_h.push((None, scale(&h_int)));
+            for (e, h) in h_edges.iter().enumerate() {
+                stream_h.push((Some(e), scale(h)));
+            }
+        }
+    }
+    stream_h
 }

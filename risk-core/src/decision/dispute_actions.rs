@@ -1,8 +1,8 @@
 //! The what-if actions `uphold_dispute` and `reject_dispute` (methodology section 10.4).
 
-use crate::error::{ErrorCode, InputError};
 use crate::input::date::Date;
 use crate::input::dispute::DisputeStatus;
+use crate::problem::{ErrorCode, InputError};
 use crate::rating::disputes::{PDispute, at};
 use crate::rating::validate::PreparedOrg;
 

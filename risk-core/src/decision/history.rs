@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorCode, InputError};
 use crate::input::date::Date;
 use crate::numeric::maths::logistic;
+use crate::problem::{ErrorCode, InputError};
 use crate::rating::engine::{Beliefs, beliefs, combine, internal, score};
 use crate::rating::output::{Basis, DriverKind};
 use crate::rating::validate::Prepared;

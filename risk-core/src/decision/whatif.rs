@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorCode, InputError};
+use crate::input::date::Date;
 use crate::input::document::{Access, Assurance, Criticality, Outcome};
+use crate::methodology::Methodology;
 use crate::methodology::check::is_control_id;
+use crate::problem::{ErrorCode, InputError};
 use crate::rating::engine::{
     beliefs, combine, fixed_point_with, internal, score, sort_desc_with_ties, supply_probability,
 };
@@ -210,6 +212,184 @@ fn action_error(i: usize, field: &str, code: ErrorCode, message: String) -> Inpu
     InputError::single(code, format!("actions[{i}].{field}"), message)
 }
 
+/// One action being applied: the methodology, the date it takes effect (`as_of`) and its index
+/// in the list (for error paths).
+struct Step<'a> {
+    m: &'a Methodology,
+    as_of: Date,
+    i: usize,
+}
+
+impl Step<'_> {
+    /// `set_assessment`: the control's assessment replaced by one dated `as_of`.
+    fn set_assessment(
+        &self,
+        org: &mut PreparedOrg,
+        control: &str,
+        outcome: Outcome,
+        assurance: Assurance,
+    ) -> Result<(), InputError> {
+        let (m, as_of, i) = (self.m, self.as_of, self.i);
+        if !is_control_id(control) {
+            return Err(action_error(
+                i,
+                "control",
+                ErrorCode::InvalidControl,
+                format!("`{}` is not a control id such as B4.d", shown(control)),
+            ));
+        }
+        let Some(factor) = m.control_factor(control) else {
+            return Err(action_error(
+                i,
+                "control",
+                ErrorCode::UnmappedControl,
+                format!(
+                    "the methodology maps no factor to the principle of `{}`",
+                    shown(control)
+                ),
+            ));
+        };
+        org.assessments.retain(|x| x.control != control);
+        org.assessments.push(PAssessment {
+            control: control.to_owned(),
+            factor,
+            outcome,
+            assurance,
+            assessed_on: as_of,
+            dispute: None,
+        });
+        crate::rating::validate::sort_assessments(&mut org.assessments);
+        Ok(())
+    }
+
+    /// `resolve_finding`: an open finding resolved on `as_of`.
+    fn resolve_finding(&self, org: &mut PreparedOrg, finding: &str) -> Result<(), InputError> {
+        let (as_of, i) = (self.as_of, self.i);
+        let Some(f) = org.findings.iter_mut().find(|f| f.id == finding) else {
+            return Err(action_error(
+                i,
+                "finding",
+                ErrorCode::InvalidAction,
+                format!(
+                    "organisation `{}` has no finding `{}`",
+                    shown(&org.id),
+                    shown(finding)
+                ),
+            ));
+        };
+        let open = f.first_seen <= as_of && f.resolved_on.is_none_or(|r| r > as_of);
+        if open {
+            f.resolved_on = Some(as_of);
+        }
+        Ok(())
+    }
+
+    /// `set_metric`: the metric's observations replaced by one dated `as_of`.
+    fn set_metric(
+        &self,
+        org: &mut PreparedOrg,
+        metric: &str,
+        successes: u64,
+        trials: u64,
+    ) -> Result<(), InputError> {
+        let (m, as_of, i) = (self.m, self.as_of, self.i);
+        let Some(index) = m.metric_index(metric) else {
+            return Err(action_error(
+                i,
+                "metric",
+                ErrorCode::UnknownMetric,
+                format!("unknown metric `{}`", shown(metric)),
+            ));
+        };
+        for (name, v) in [("successes", successes), ("trials", trials)] {
+            if v > MAX_COUNT {
+                return Err(action_error(
+                    i,
+                    name,
+                    ErrorCode::InvalidCount,
+                    format!("{v} is larger than 2^53"),
+                ));
+            }
+        }
+        if trials < 1 {
+            return Err(action_error(
+                i,
+                "trials",
+                ErrorCode::InvalidTrials,
+                "trials must be at least 1".into(),
+            ));
+        }
+        if successes > trials {
+            return Err(action_error(
+                i,
+                "successes",
+                ErrorCode::SuccessesExceedTrials,
+                format!("successes ({successes}) exceed trials ({trials})"),
+            ));
+        }
+        org.metrics.retain(|x| x.metric != metric);
+        org.metrics.push(PMetric {
+            metric: metric.to_owned(),
+            index,
+            successes,
+            trials,
+            observed_on: as_of,
+            dispute: None,
+        });
+        crate::rating::validate::sort_metrics(&mut org.metrics);
+        Ok(())
+    }
+
+    /// `remove_dependency`.
+    fn remove_dependency(&self, org: &mut PreparedOrg, supplier: &str) -> Result<(), InputError> {
+        let i = self.i;
+        let before = org.deps.len();
+        org.deps.retain(|d| d.supplier_id != supplier);
+        if org.deps.len() == before {
+            return Err(action_error(
+                i,
+                "supplier",
+                ErrorCode::InvalidAction,
+                format!(
+                    "organisation `{}` does not depend on `{}`",
+                    shown(&org.id),
+                    shown(supplier)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `set_dependency_access`: the access (and so the coupling) of a dependency changed.
+    fn set_dependency_access(
+        &self,
+        org: &mut PreparedOrg,
+        supplier: &str,
+        access: Access,
+    ) -> Result<(), InputError> {
+        let (m, i) = (self.m, self.i);
+        let mut found = false;
+        for d in org.deps.iter_mut().filter(|d| d.supplier_id == supplier) {
+            d.access = access;
+            d.coupling = m.coupling(d.criticality, access);
+            found = true;
+        }
+        if !found {
+            return Err(action_error(
+                i,
+                "supplier",
+                ErrorCode::InvalidAction,
+                format!(
+                    "organisation `{}` does not depend on `{}`",
+                    shown(&org.id),
+                    shown(supplier)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Prepared {
     fn org_index(&self, organisation: &str) -> Result<usize, InputError> {
         self.index_of(organisation).ok_or_else(|| {
@@ -227,117 +407,27 @@ impl Prepared {
         let as_of = self.as_of;
         let mut org = self.orgs[o].clone();
         for (i, a) in actions.iter().enumerate() {
+            let step = Step { m, as_of, i };
+            let org = &mut org;
             match a {
                 Action::SetAssessment {
                     control,
                     outcome,
                     assurance,
-                } => {
-                    if !is_control_id(control) {
-                        return Err(action_error(
-                            i,
-                            "control",
-                            ErrorCode::InvalidControl,
-                            format!("`{}` is not a control id such as B4.d", shown(control)),
-                        ));
-                    }
-                    let Some(factor) = m.control_factor(control) else {
-                        return Err(action_error(
-                            i,
-                            "control",
-                            ErrorCode::UnmappedControl,
-                            format!(
-                                "the methodology maps no factor to the principle of `{}`",
-                                shown(control)
-                            ),
-                        ));
-                    };
-                    org.assessments.retain(|x| &x.control != control);
-                    org.assessments.push(PAssessment {
-                        control: control.clone(),
-                        factor,
-                        outcome: *outcome,
-                        assurance: *assurance,
-                        assessed_on: as_of,
-                        dispute: None,
-                    });
-                    crate::rating::validate::sort_assessments(&mut org.assessments);
-                }
-                Action::ResolveFinding { finding } => {
-                    let Some(f) = org.findings.iter_mut().find(|f| &f.id == finding) else {
-                        return Err(action_error(
-                            i,
-                            "finding",
-                            ErrorCode::InvalidAction,
-                            format!(
-                                "organisation `{}` has no finding `{}`",
-                                shown(&org.id),
-                                shown(finding)
-                            ),
-                        ));
-                    };
-                    let open = f.first_seen <= as_of && f.resolved_on.is_none_or(|r| r > as_of);
-                    if open {
-                        f.resolved_on = Some(as_of);
-                    }
-                }
+                } => step.set_assessment(org, control, *outcome, *assurance)?,
+                Action::ResolveFinding { finding } => step.resolve_finding(org, finding)?,
                 Action::SetMetric {
                     metric,
                     successes,
                     trials,
-                } => {
-                    let Some(index) = m.metric_index(metric) else {
-                        return Err(action_error(
-                            i,
-                            "metric",
-                            ErrorCode::UnknownMetric,
-                            format!("unknown metric `{}`", shown(metric)),
-                        ));
-                    };
-                    for (name, v) in [("successes", *successes), ("trials", *trials)] {
-                        if v > MAX_COUNT {
-                            return Err(action_error(
-                                i,
-                                name,
-                                ErrorCode::InvalidCount,
-                                format!("{v} is larger than 2^53"),
-                            ));
-                        }
-                    }
-                    if *trials < 1 {
-                        return Err(action_error(
-                            i,
-                            "trials",
-                            ErrorCode::InvalidTrials,
-                            "trials must be at least 1".into(),
-                        ));
-                    }
-                    if successes > trials {
-                        return Err(action_error(
-                            i,
-                            "successes",
-                            ErrorCode::SuccessesExceedTrials,
-                            format!("successes ({successes}) exceed trials ({trials})"),
-                        ));
-                    }
-                    org.metrics.retain(|x| &x.metric != metric);
-                    org.metrics.push(PMetric {
-                        metric: metric.clone(),
-                        index,
-                        successes: *successes,
-                        trials: *trials,
-                        observed_on: as_of,
-                        dispute: None,
-                    });
-                    crate::rating::validate::sort_metrics(&mut org.metrics);
-                }
+                } => step.set_metric(org, metric, *successes, *trials)?,
                 Action::UpholdDispute {
                     control,
                     metric,
                     finding,
                     supplier,
                 } => crate::decision::dispute_actions::settle(
-                    &mut org,
+                    org,
                     i,
                     [control, metric, finding, supplier],
                     crate::DisputeStatus::Upheld,
@@ -349,47 +439,15 @@ impl Prepared {
                     finding,
                     supplier,
                 } => crate::decision::dispute_actions::settle(
-                    &mut org,
+                    org,
                     i,
                     [control, metric, finding, supplier],
                     crate::DisputeStatus::Rejected,
                     as_of,
                 )?,
-                Action::RemoveDependency { supplier } => {
-                    let before = org.deps.len();
-                    org.deps.retain(|d| &d.supplier_id != supplier);
-                    if org.deps.len() == before {
-                        return Err(action_error(
-                            i,
-                            "supplier",
-                            ErrorCode::InvalidAction,
-                            format!(
-                                "organisation `{}` does not depend on `{}`",
-                                shown(&org.id),
-                                shown(supplier)
-                            ),
-                        ));
-                    }
-                }
+                Action::RemoveDependency { supplier } => step.remove_dependency(org, supplier)?,
                 Action::SetDependencyAccess { supplier, access } => {
-                    let mut found = false;
-                    for d in org.deps.iter_mut().filter(|d| &d.supplier_id == supplier) {
-                        d.access = *access;
-                        d.coupling = m.coupling(d.criticality, *access);
-                        found = true;
-                    }
-                    if !found {
-                        return Err(action_error(
-                            i,
-                            "supplier",
-                            ErrorCode::InvalidAction,
-                            format!(
-                                "organisation `{}` does not depend on `{}`",
-                                shown(&org.id),
-                                shown(supplier)
-                            ),
-                        ));
-                    }
+                    step.set_dependency_access(org, supplier, *access)?
                 }
             }
         }

@@ -367,175 +367,14 @@ impl State {
         for (org_id, m) in vulns {
             let OrgVulns { table, mut rows } = m;
             drop(table);
-            fn key((d, v): &(Box<str>, Vuln)) -> (&str, &str) {
-                (v.asset(), &d[v.key_at..])
-            }
-            // The rows stay where they are: their indices are sorted (by the first bytes of the
-            // asset, which order as the asset does, then by the whole key), each group merged
-            // into its first row (the head).
-            let mut order: Vec<(u128, usize)> = rows
-                .iter()
-                .enumerate()
-                .map(|(i, (_, v))| (prefix(v.asset()), i))
-                .collect();
-            order.sort_unstable_by(|&(pa, a), &(pb, b)| {
-                pa.cmp(&pb).then_with(|| {
-                    let (a, b) = (&rows[a], &rows[b]);
-                    key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0))
-                })
-            });
-            let mut heads: Vec<(u128, usize)> = Vec::with_capacity(rows.len());
-            for (pi, i) in order {
-                let Some(&(ph, h)) = heads.last() else {
-                    heads.push((pi, i));
-                    continue;
-                };
-                if ph != pi || key(&rows[h]) != key(&rows[i]) {
-                    heads.push((pi, i));
-                    continue;
-                }
-                let (g, v) = two_mut(&mut rows, h, i);
-                let (g, v) = (&mut g.1, &mut v.1);
-                let first_seen = g.first_seen.min(v.first_seen);
-                let resolved_on = match (g.resolved_on, v.resolved_on) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    _ => None,
-                };
-                let kev = g.kev || v.kev;
-                let epss = match (g.epss, v.epss) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    (a, b) => a.or(b),
-                };
-                let internet_facing = g.internet_facing || v.internet_facing;
-                let criticality = g.criticality.max(v.criticality);
-                if v.time > g.time {
-                    g.time = v.time;
-                    g.has_cve = v.has_cve;
-                    g.cvss = v.cvss.take();
-                    g.cvss_score = v.cvss_score;
-                }
-                g.first_seen = first_seen;
-                g.resolved_on = resolved_on;
-                g.kev = kev;
-                g.epss = epss;
-                g.internet_facing = internet_facing;
-                g.criticality = criticality;
-                // Two finding uids for one (asset, CVE): one finding.
-                report.findings_collapsed += 1;
-            }
+            let heads = merge_reports(&mut rows, &mut report);
             let o = orgs
                 .entry(org_id.clone())
                 .or_insert_with(|| Organisation::new(&org_id));
-            o.findings.reserve_exact(heads.len());
-            for (_, h) in heads {
-                let (d, v) = &mut rows[h];
-                let d = std::mem::take(d);
-                // A resolution date before the first sighting cannot be: the finding was
-                // resolved when first reported (the report saw it already fixed).
-                let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
-                // The dedup key `uid U+001F key` becomes the CVE id in place.
-                let cve = v.has_cve.then(|| {
-                    let mut cve = String::from(d);
-                    cve.drain(..v.key_at);
-                    cve
-                });
-                o.findings.push(Finding {
-                    dispute: None,
-                    source: None,
-                    id: std::mem::take(&mut v.id),
-                    kind: FindingKind::Vulnerability,
-                    cve,
-                    cvss: v.cvss.take().map(|c| String::from(&*c)),
-                    cvss_score: v.cvss_score,
-                    epss: v.epss,
-                    kev: v.kev,
-                    internet_facing: v.internet_facing,
-                    asset_criticality: v.criticality,
-                    first_seen: v.first_seen,
-                    resolved_on,
-                });
-                report.findings += 1;
-            }
+            push_findings(o, &mut rows, heads, &mut report);
         }
-
-        // Metrics from device inventories.
-        #[derive(Default)]
-        struct Counts {
-            latest: i64,
-            devices: u64,
-            managed: u64,
-            edr_eligible: u64,
-            edr: u64,
-            iot: u64,
-            segmented: u64,
-        }
-        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-        for ((org_id, _), d) in devices {
-            let c = counts.entry(org_id).or_insert_with(|| Counts {
-                latest: i64::MIN,
-                ..Counts::default()
-            });
-            c.latest = c.latest.max(d.time);
-            c.devices += 1;
-            c.managed += u64::from(d.managed);
-            c.edr_eligible += u64::from(d.edr_eligible);
-            c.edr += u64::from(d.edr_eligible && d.has_edr);
-            c.iot += u64::from(d.iot);
-            c.segmented += u64::from(d.iot && d.segmented);
-        }
-        for (org_id, c) in counts {
-            let Some(observed_on) = date_from_millis(c.latest) else {
-                continue;
-            };
-            let o = orgs
-                .entry(org_id.clone())
-                .or_insert_with(|| Organisation::new(&org_id));
-            let mut push = |metric: &str, successes: u64, trials: u64| {
-                if trials > 0 {
-                    o.metrics.push(MetricObservation {
-                        dispute: None,
-                        source: None,
-                        metric: metric.to_owned(),
-                        successes,
-                        trials,
-                        observed_on,
-                    });
-                    report.metrics += 1;
-                }
-            };
-            push("asset_inventory_coverage", c.managed, c.devices);
-            push("edr_coverage", c.edr, c.edr_eligible);
-            if options.segmented_networks.is_empty() {
-                if c.iot > 0 {
-                    report.notes.push(format!(
-                        "{org_id}: {} IoT/medical devices in the inventory but no segmented \
-                         networks given, so no iomt_segmentation metric",
-                        c.iot
-                    ));
-                }
-            } else {
-                push("iomt_segmentation", c.segmented, c.iot);
-            }
-        }
-
-        // Assessments from compliance checks.
-        for ((org_id, _), c) in checks {
-            let Some(assessed_on) = date_from_millis(c.time) else {
-                continue;
-            };
-            let o = orgs
-                .entry(org_id.clone())
-                .or_insert_with(|| Organisation::new(&org_id));
-            o.assessments.push(Assessment {
-                dispute: None,
-                control: c.control,
-                outcome: c.outcome,
-                assurance: options.compliance_assurance,
-                assessed_on,
-                source: Some(format!("OCSF compliance finding {}", c.uid)),
-            });
-            report.assessments += 1;
-        }
+        device_metrics(devices, &options, &mut orgs, &mut report);
+        compliance_assessments(checks, &options, &mut orgs, &mut report);
 
         Ingested {
             portfolio: Portfolio {
@@ -544,6 +383,209 @@ impl State {
             },
             report,
         }
+    }
+}
+
+/// An organisation's finding rows sorted by (asset, key, dedup key), each group of one (asset,
+/// key) merged into its first row, the head; returns the heads in order. The rows stay where
+/// they are: their indices are sorted (by the first bytes of the asset, which order as the
+/// asset does, then by the whole key).
+fn merge_reports(rows: &mut [(Box<str>, Vuln)], report: &mut IngestReport) -> Vec<(u128, usize)> {
+    fn key((d, v): &(Box<str>, Vuln)) -> (&str, &str) {
+        (v.asset(), &d[v.key_at..])
+    }
+    let mut order: Vec<(u128, usize)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| (prefix(v.asset()), i))
+        .collect();
+    order.sort_unstable_by(|&(pa, a), &(pb, b)| {
+        pa.cmp(&pb).then_with(|| {
+            let (a, b) = (&rows[a], &rows[b]);
+            key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0))
+        })
+    });
+    let mut heads: Vec<(u128, usize)> = Vec::with_capacity(rows.len());
+    for (pi, i) in order {
+        let Some(&(ph, h)) = heads.last() else {
+            heads.push((pi, i));
+            continue;
+        };
+        if ph != pi || key(&rows[h]) != key(&rows[i]) {
+            heads.push((pi, i));
+            continue;
+        }
+        let (g, v) = two_mut(rows, h, i);
+        merge_into(&mut g.1, &mut v.1);
+        // Two finding uids for one (asset, CVE): one finding.
+        report.findings_collapsed += 1;
+    }
+    heads
+}
+
+/// Merge report `v` of a finding into `g`, the earlier in dedup-key order: the earliest first
+/// sighting, the latest resolution (if both are resolved), any KEV or exposure, the highest
+/// EPSS and criticality, and the CVSS of the latest report.
+#[inline]
+fn merge_into(g: &mut Vuln, v: &mut Vuln) {
+    let first_seen = g.first_seen.min(v.first_seen);
+    let resolved_on = match (g.resolved_on, v.resolved_on) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        _ => None,
+    };
+    let kev = g.kev || v.kev;
+    let epss = match (g.epss, v.epss) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let internet_facing = g.internet_facing || v.internet_facing;
+    let criticality = g.criticality.max(v.criticality);
+    if v.time > g.time {
+        g.time = v.time;
+        g.has_cve = v.has_cve;
+        g.cvss = v.cvss.take();
+        g.cvss_score = v.cvss_score;
+    }
+    g.first_seen = first_seen;
+    g.resolved_on = resolved_on;
+    g.kev = kev;
+    g.epss = epss;
+    g.internet_facing = internet_facing;
+    g.criticality = criticality;
+}
+
+/// The findings of the head rows, in order, into `o`.
+fn push_findings(
+    o: &mut Organisation,
+    rows: &mut [(Box<str>, Vuln)],
+    heads: Vec<(u128, usize)>,
+    report: &mut IngestReport,
+) {
+    o.findings.reserve_exact(heads.len());
+    for (_, h) in heads {
+        let (d, v) = &mut rows[h];
+        let d = std::mem::take(d);
+        // A resolution date before the first sighting cannot be: the finding was
+        // resolved when first reported (the report saw it already fixed).
+        let resolved_on = v.resolved_on.map(|r| r.max(v.first_seen));
+        // The dedup key `uid U+001F key` becomes the CVE id in place.
+        let cve = v.has_cve.then(|| {
+            let mut cve = String::from(d);
+            cve.drain(..v.key_at);
+            cve
+        });
+        o.findings.push(Finding {
+            dispute: None,
+            source: None,
+            id: std::mem::take(&mut v.id),
+            kind: FindingKind::Vulnerability,
+            cve,
+            cvss: v.cvss.take().map(|c| String::from(&*c)),
+            cvss_score: v.cvss_score,
+            epss: v.epss,
+            kev: v.kev,
+            internet_facing: v.internet_facing,
+            asset_criticality: v.criticality,
+            first_seen: v.first_seen,
+            resolved_on,
+        });
+        report.findings += 1;
+    }
+}
+
+/// Metrics from device inventories: asset inventory, EDR and (with segmented networks given)
+/// IoMT segmentation coverage, observed on each organisation's latest inventory.
+fn device_metrics(
+    devices: BTreeMap<(String, String), Device>,
+    options: &IngestOptions,
+    orgs: &mut BTreeMap<String, Organisation>,
+    report: &mut IngestReport,
+) {
+    // Metrics from device inventories.
+    #[derive(Default)]
+    struct Counts {
+        latest: i64,
+        devices: u64,
+        managed: u64,
+        edr_eligible: u64,
+        edr: u64,
+        iot: u64,
+        segmented: u64,
+    }
+    let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+    for ((org_id, _), d) in devices {
+        let c = counts.entry(org_id).or_insert_with(|| Counts {
+            latest: i64::MIN,
+            ..Counts::default()
+        });
+        c.latest = c.latest.max(d.time);
+        c.devices += 1;
+        c.managed += u64::from(d.managed);
+        c.edr_eligible += u64::from(d.edr_eligible);
+        c.edr += u64::from(d.edr_eligible && d.has_edr);
+        c.iot += u64::from(d.iot);
+        c.segmented += u64::from(d.iot && d.segmented);
+    }
+    for (org_id, c) in counts {
+        let Some(observed_on) = date_from_millis(c.latest) else {
+            continue;
+        };
+        let o = orgs
+            .entry(org_id.clone())
+            .or_insert_with(|| Organisation::new(&org_id));
+        let mut push = |metric: &str, successes: u64, trials: u64| {
+            if trials > 0 {
+                o.metrics.push(MetricObservation {
+                    dispute: None,
+                    source: None,
+                    metric: metric.to_owned(),
+                    successes,
+                    trials,
+                    observed_on,
+                });
+                report.metrics += 1;
+            }
+        };
+        push("asset_inventory_coverage", c.managed, c.devices);
+        push("edr_coverage", c.edr, c.edr_eligible);
+        if options.segmented_networks.is_empty() {
+            if c.iot > 0 {
+                report.notes.push(format!(
+                    "{org_id}: {} IoT/medical devices in the inventory but no segmented \
+                     networks given, so no iomt_segmentation metric",
+                    c.iot
+                ));
+            }
+        } else {
+            push("iomt_segmentation", c.segmented, c.iot);
+        }
+    }
+}
+
+/// Assessments from compliance checks, at the assurance the options give.
+fn compliance_assessments(
+    checks: BTreeMap<(String, String), Check>,
+    options: &IngestOptions,
+    orgs: &mut BTreeMap<String, Organisation>,
+    report: &mut IngestReport,
+) {
+    // Assessments from compliance checks.
+    for ((org_id, _), c) in checks {
+        let Some(assessed_on) = date_from_millis(c.time) else {
+            continue;
+        };
+        let o = orgs
+            .entry(org_id.clone())
+            .or_insert_with(|| Organisation::new(&org_id));
+        o.assessments.push(Assessment {
+            dispute: None,
+            control: c.control,
+            outcome: c.outcome,
+            assurance: options.compliance_assurance,
+            assessed_on,
+            source: Some(format!("OCSF compliance finding {}", c.uid)),
+        });
+        report.assessments += 1;
     }
 }
 

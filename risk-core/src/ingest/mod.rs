@@ -34,7 +34,7 @@
 //! ```
 
 mod collect;
-mod error;
+pub(crate) mod error;
 pub mod nessus;
 pub mod ocsf;
 mod records;

@@ -802,6 +802,64 @@ fn event<'a>(state: &mut State, mut f: impl Fields<'a>, p: P, at: At<'_>) -> Res
             "missing field `metadata`",
         )
     })?;
+    let version = schema_version(&metadata, class, p)?;
+
+    // Time and window.
+    let time: i64 = f
+        .time(p)?
+        .ok_or_else(|| bad(p.at("time"), "missing_field", "missing field `time`"))?;
+    let date = date_from_millis(time).ok_or_else(|| {
+        bad(
+            p.at("time"),
+            "invalid_date",
+            format!("{time} ms is outside the years 1 to 9999"),
+        )
+    })?;
+    if state.outside_window(date) {
+        return Ok(Outcome2::Skip(SkipReason::OutsideWindow));
+    }
+
+    let device: Option<DeviceObj<'a>> = f.device(p)?;
+    if let Some(d) = &device
+        && d.agent_list.is_some()
+    {
+        check_since(version, "device.agent_list", || p.at("device.agent_list"))?;
+    }
+    let cloud: Option<Cloud<'a>> = f.cloud(p)?;
+
+    let ev = Common {
+        p,
+        at,
+        version,
+        time,
+        date,
+        metadata,
+        cloud,
+        device,
+    };
+    match class {
+        2002 => vulnerability_finding(state, &mut f, &ev),
+        2003 => compliance_finding(state, &mut f, &ev),
+        _ => device_inventory(state, &ev),
+    }
+}
+
+/// What every supported class reads before its own fields: the record's place, the schema
+/// version, the event time and the objects an organisation is attributed from.
+struct Common<'a, 'x> {
+    p: P,
+    at: At<'x>,
+    version: (u32, u32),
+    /// `time`, ms since the epoch, and its date.
+    time: i64,
+    date: crate::Date,
+    metadata: Metadata<'a>,
+    cloud: Option<Cloud<'a>>,
+    device: Option<DeviceObj<'a>>,
+}
+
+/// The event's `metadata.version`, checked: 1.x, and new enough for `class`.
+fn schema_version(metadata: &Metadata<'_>, class: i64, p: P) -> Result<(u32, u32), Bad> {
     let version_text = s(&metadata.version).ok_or_else(|| {
         bad(
             p.at("metadata.version"),
@@ -835,147 +893,132 @@ fn event<'a>(state: &mut State, mut f: impl Fields<'a>, p: P, at: At<'_>) -> Res
         _ => "class 5001 (Device Inventory Info)",
     };
     check_since(version, class_name, || p.at("class_uid"))?;
+    Ok(version)
+}
 
-    // Time and window.
-    let time: i64 = f
-        .time(p)?
-        .ok_or_else(|| bad(p.at("time"), "missing_field", "missing field `time`"))?;
-    let date = date_from_millis(time).ok_or_else(|| {
+/// A Compliance Finding (class 2003) of a CAF or DSPT control: the control's outcome.
+fn compliance_finding<'a>(
+    state: &mut State,
+    f: &mut impl Fields<'a>,
+    ev: &Common<'a, '_>,
+) -> Result<Outcome2, Bad> {
+    let Common { p, at, time, .. } = *ev;
+    let (metadata, cloud, device) = (&ev.metadata, &ev.cloud, &ev.device);
+    let max_str = state.options.limits.max_string_bytes;
+    let fi = finding_info(f, p)?;
+    let uid = finding_uid(&fi, p, max_str)?;
+    let c: Compliance<'a> = f.compliance(p)?.ok_or_else(|| {
         bad(
-            p.at("time"),
-            "invalid_date",
-            format!("{time} ms is outside the years 1 to 9999"),
+            p.at("compliance"),
+            "missing_field",
+            "missing field `compliance`",
         )
     })?;
-    if state.outside_window(date) {
-        return Ok(Outcome2::Skip(SkipReason::OutsideWindow));
+    let is_caf = c.standards.iter().flatten().any(|s| {
+        let up = s.to_ascii_uppercase();
+        up.contains("CAF") || up.contains("DSPT")
+    });
+    if !is_caf {
+        return Ok(Outcome2::Skip(SkipReason::NotCafControl));
     }
-
-    let max_str = state.options.limits.max_string_bytes;
-    let device: Option<DeviceObj<'a>> = f.device(p)?;
-    if let Some(d) = &device
-        && d.agent_list.is_some()
+    let control = s(&c.control).map(str::trim).ok_or_else(|| {
+        bad(
+            p.at("compliance.control"),
+            "missing_field",
+            "missing field `control`",
+        )
+    })?;
+    let cb = control.as_bytes();
+    if !(cb.len() == 4
+        && cb[0].is_ascii_uppercase()
+        && cb[1].is_ascii_digit()
+        && cb[2] == b'.'
+        && cb[3].is_ascii_lowercase())
     {
-        check_since(version, "device.agent_list", || p.at("device.agent_list"))?;
+        return Err(bad(
+            p.at("compliance.control"),
+            "invalid_control",
+            format!(
+                "`{}` is not a CAF control id such as B4.d",
+                crate::text::clip(control, 40)
+            ),
+        ));
     }
-    let cloud: Option<Cloud<'a>> = f.cloud(p)?;
+    let outcome = match c.status_id {
+        Some(1) => Outcome::Achieved,
+        Some(2) => Outcome::PartiallyAchieved,
+        Some(3) => Outcome::NotAchieved,
+        other => {
+            return Err(bad(
+                p.at("compliance.status_id"),
+                "unknown_value",
+                format!(
+                    "compliance status_id {} is not 1 (Pass), 2 (Warning) or 3 (Fail)",
+                    other.map_or("absent".to_owned(), |v| v.to_string())
+                ),
+            ));
+        }
+    };
+    let Some(org) = attribute(state, metadata, cloud, device).map(str::to_owned) else {
+        return unattributable(state, at, p, metadata, cloud, device);
+    };
+    let new = state.add_check(
+        &org,
+        Check {
+            time,
+            control: control.to_owned(),
+            outcome,
+            uid: uid.to_owned(),
+        },
+    );
+    Ok(Outcome2::Used(new))
+}
 
-    match class {
-        2002 => vulnerability_finding(
-            state, &mut f, p, version, time, date, &metadata, &cloud, &device, at,
-        ),
-        2003 => {
-            let fi = finding_info(&mut f, p)?;
-            let uid = finding_uid(&fi, p, max_str)?;
-            let c: Compliance<'a> = f.compliance(p)?.ok_or_else(|| {
-                bad(
-                    p.at("compliance"),
-                    "missing_field",
-                    "missing field `compliance`",
-                )
-            })?;
-            let is_caf = c.standards.iter().flatten().any(|s| {
-                let up = s.to_ascii_uppercase();
-                up.contains("CAF") || up.contains("DSPT")
-            });
-            if !is_caf {
-                return Ok(Outcome2::Skip(SkipReason::NotCafControl));
-            }
-            let control = s(&c.control).map(str::trim).ok_or_else(|| {
-                bad(
-                    p.at("compliance.control"),
-                    "missing_field",
-                    "missing field `control`",
-                )
-            })?;
-            let cb = control.as_bytes();
-            if !(cb.len() == 4
-                && cb[0].is_ascii_uppercase()
-                && cb[1].is_ascii_digit()
-                && cb[2] == b'.'
-                && cb[3].is_ascii_lowercase())
-            {
-                return Err(bad(
-                    p.at("compliance.control"),
-                    "invalid_control",
-                    format!(
-                        "`{}` is not a CAF control id such as B4.d",
-                        crate::text::clip(control, 40)
-                    ),
-                ));
-            }
-            let outcome = match c.status_id {
-                Some(1) => Outcome::Achieved,
-                Some(2) => Outcome::PartiallyAchieved,
-                Some(3) => Outcome::NotAchieved,
-                other => {
-                    return Err(bad(
-                        p.at("compliance.status_id"),
-                        "unknown_value",
-                        format!(
-                            "compliance status_id {} is not 1 (Pass), 2 (Warning) or 3 (Fail)",
-                            other.map_or("absent".to_owned(), |v| v.to_string())
-                        ),
-                    ));
-                }
-            };
-            let Some(org) = attribute(state, &metadata, &cloud, &device).map(str::to_owned) else {
-                return unattributable(state, at, p, &metadata, &cloud, &device);
-            };
-            let new = state.add_check(
-                &org,
-                Check {
-                    time,
-                    control: control.to_owned(),
-                    outcome,
-                    uid: uid.to_owned(),
-                },
-            );
-            Ok(Outcome2::Used(new))
-        }
-        _ => {
-            let d = device
-                .as_ref()
-                .ok_or_else(|| bad(p.at("device"), "missing_field", "missing field `device`"))?;
-            let key = [&d.uid, &d.hostname, &d.name, &d.ip]
-                .into_iter()
-                .flatten()
-                .map(|s| s.trim())
-                .find(|s| !s.is_empty())
-                .ok_or_else(|| {
-                    bad(
-                        p.at("device"),
-                        "missing_field",
-                        "the device has no uid, hostname, name or ip to count it by",
-                    )
-                })?;
-            if key.len() > max_str {
-                return Err(bad(
-                    p.at("device"),
-                    "limit_exceeded",
-                    format!("the device key is longer than {max_str} bytes"),
-                ));
-            }
-            let segs = &state.options.segmented_networks;
-            let segmented = [&d.vlan_uid, &d.subnet_uid, &d.zone]
-                .into_iter()
-                .flatten()
-                .any(|s| segs.iter().any(|g| *g == **s));
-            let dev = Device {
-                time,
-                managed: d.is_managed == Some(true),
-                edr_eligible: matches!(d.type_id, Some(1 | 2 | 3 | 6)),
-                has_edr: d.agent_list.iter().flatten().any(|a| a.type_id == Some(1)),
-                iot: d.type_id == Some(7),
-                segmented,
-            };
-            let Some(org) = attribute(state, &metadata, &cloud, &device).map(str::to_owned) else {
-                return unattributable(state, at, p, &metadata, &cloud, &device);
-            };
-            let new = state.add_device(&org, key, dev);
-            Ok(Outcome2::Used(new))
-        }
+/// A Device Inventory Info event (class 5001): the device, counted by its first key.
+fn device_inventory(state: &mut State, ev: &Common<'_, '_>) -> Result<Outcome2, Bad> {
+    let Common { p, at, time, .. } = *ev;
+    let (metadata, cloud, device) = (&ev.metadata, &ev.cloud, &ev.device);
+    let max_str = state.options.limits.max_string_bytes;
+    let d = device
+        .as_ref()
+        .ok_or_else(|| bad(p.at("device"), "missing_field", "missing field `device`"))?;
+    let key = [&d.uid, &d.hostname, &d.name, &d.ip]
+        .into_iter()
+        .flatten()
+        .map(|s| s.trim())
+        .find(|s| !s.is_empty())
+        .ok_or_else(|| {
+            bad(
+                p.at("device"),
+                "missing_field",
+                "the device has no uid, hostname, name or ip to count it by",
+            )
+        })?;
+    if key.len() > max_str {
+        return Err(bad(
+            p.at("device"),
+            "limit_exceeded",
+            format!("the device key is longer than {max_str} bytes"),
+        ));
     }
+    let segs = &state.options.segmented_networks;
+    let segmented = [&d.vlan_uid, &d.subnet_uid, &d.zone]
+        .into_iter()
+        .flatten()
+        .any(|s| segs.iter().any(|g| *g == **s));
+    let dev = Device {
+        time,
+        managed: d.is_managed == Some(true),
+        edr_eligible: matches!(d.type_id, Some(1 | 2 | 3 | 6)),
+        has_edr: d.agent_list.iter().flatten().any(|a| a.type_id == Some(1)),
+        iot: d.type_id == Some(7),
+        segmented,
+    };
+    let Some(org) = attribute(state, metadata, cloud, device).map(str::to_owned) else {
+        return unattributable(state, at, p, metadata, cloud, device);
+    };
+    let new = state.add_device(&org, key, dev);
+    Ok(Outcome2::Used(new))
 }
 
 fn unattributable(
@@ -1101,19 +1144,21 @@ fn upper(s: &str) -> Cow<'_, str> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A Vulnerability Finding (class 2002): one finding per vulnerability it lists, on the
+/// affected asset.
 fn vulnerability_finding<'a>(
     state: &mut State,
     f: &mut impl Fields<'a>,
-    p: P,
-    version: (u32, u32),
-    time: i64,
-    date: crate::Date,
-    metadata: &Metadata<'a>,
-    cloud: &Option<Cloud<'a>>,
-    device: &Option<DeviceObj<'a>>,
-    at: At<'_>,
+    ev: &Common<'a, '_>,
 ) -> Result<Outcome2, Bad> {
+    let Common {
+        p,
+        at,
+        version,
+        time,
+        date,
+        ..
+    } = *ev;
     let max_str = state.options.limits.max_string_bytes;
     let fi = finding_info(f, p)?;
     let uid = finding_uid(&fi, p, max_str)?;
@@ -1131,7 +1176,90 @@ fn vulnerability_finding<'a>(
     let n_resources = resources.len();
     let all_res = || resources.iter().chain(resource.as_ref());
 
-    // Asset.
+    let asset = affected_asset(&ev.device, all_res(), p, max_str)?;
+
+    // Exposure and criticality.
+    let internet_facing = all_res().any(|r| {
+        r.labels.iter().flatten().any(|l| {
+            l.eq_ignore_ascii_case("internet-facing") || l.eq_ignore_ascii_case("internet_facing")
+        })
+    });
+    let criticality = criticality(state, all_res(), n_resources, p, at);
+    let (first_seen, resolved_on) = finding_dates(f, &fi, p, date)?;
+
+    let vulns: Vec<Vulnerability<'a>> = f.vulnerabilities(p)?.ok_or_else(|| {
+        bad(
+            p.at("vulnerabilities"),
+            "missing_field",
+            "missing field `vulnerabilities`",
+        )
+    })?;
+    if vulns.is_empty() {
+        return Err(bad(
+            p.at("vulnerabilities"),
+            "missing_field",
+            "`vulnerabilities` is empty: a Vulnerability Finding reports at least one",
+        ));
+    }
+    // The vulnerabilities read (an event usually has one: no list for it).
+    let mut first: Option<OneVuln<'_>> = None;
+    let mut more: Vec<OneVuln<'_>> = Vec::new();
+    for (i, v) in vulns.iter().enumerate() {
+        let one = one_vulnerability(state, v, (i, p), version, max_str)?;
+        if first.is_none() {
+            first = Some(one);
+        } else {
+            more.push(one);
+        }
+    }
+    // The organisation, copied into a buffer kept from event to event.
+    let mut org = std::mem::take(&mut state.org_scratch);
+    match attribute(state, &ev.metadata, &ev.cloud, &ev.device) {
+        Some(o) => {
+            org.clear();
+            org.push_str(o);
+        }
+        None => {
+            state.org_scratch = org;
+            return unattributable(state, at, p, &ev.metadata, &ev.cloud, &ev.device);
+        }
+    }
+    let mut any_new = false;
+    for v in first.iter().chain(&more) {
+        let key = v.cve.as_deref().unwrap_or(uid);
+        any_new |= state.add_vuln(
+            &org,
+            (uid, key),
+            VulnIn {
+                time,
+                asset,
+                key,
+                has_cve: v.cve.is_some(),
+                cvss: v.cvss.as_ref(),
+                cvss_score: v.cvss_score,
+                epss: v.epss,
+                kev: v.kev,
+                internet_facing,
+                criticality,
+                first_seen,
+                resolved_on,
+            },
+        );
+    }
+    state.org_scratch = org;
+    Ok(Outcome2::Used(any_new))
+}
+
+/// The affected asset: the first non-blank device uid/hostname/name/ip, else resource
+/// uid/hostname/name.
+#[inline]
+fn affected_asset<'r, 'a: 'r>(
+    device: &'r Option<DeviceObj<'a>>,
+    resources: impl Iterator<Item = &'r Resource<'a>> + Clone,
+    p: P,
+    max_str: usize,
+) -> Result<&'r str, Bad> {
+    let all_res = || resources.clone();
     let asset = device
         .iter()
         .flat_map(|d| [&d.uid, &d.hostname, &d.name, &d.ip])
@@ -1153,15 +1281,21 @@ fn vulnerability_finding<'a>(
             format!("the asset id is longer than {max_str} bytes"),
         ));
     }
+    Ok(asset)
+}
 
-    // Exposure and criticality.
-    let internet_facing = all_res().any(|r| {
-        r.labels.iter().flatten().any(|l| {
-            l.eq_ignore_ascii_case("internet-facing") || l.eq_ignore_ascii_case("internet_facing")
-        })
-    });
+/// The first resource criticality given (`resources[i]`, then `resource`); an unknown one is
+/// reported and read as medium, the default.
+#[inline]
+fn criticality<'r, 'a: 'r>(
+    state: &mut State,
+    resources: impl Iterator<Item = &'r Resource<'a>>,
+    n_resources: usize,
+    p: P,
+    at: At<'_>,
+) -> AssetCriticality {
     let mut criticality = AssetCriticality::Medium;
-    if let Some((i, c)) = all_res()
+    if let Some((i, c)) = resources
         .enumerate()
         .find_map(|(i, r)| s(&r.criticality).map(|c| (i, c)))
     {
@@ -1194,8 +1328,18 @@ fn vulnerability_finding<'a>(
             AssetCriticality::Medium
         };
     }
+    criticality
+}
 
-    // Times and status.
+/// First seen (never after the event's `date`) and, for a closed finding (status 4), the date
+/// it was resolved.
+#[inline]
+fn finding_dates<'a>(
+    f: &mut impl Fields<'a>,
+    fi: &FindingInfo<'_>,
+    p: P,
+    date: crate::Date,
+) -> Result<(crate::Date, Option<crate::Date>), Bad> {
     // A finding cannot have been first seen after the event that reports it: a later
     // `first_seen_time` (a clock or vendor error) is read as the event's own date.
     let first_seen = match fi.first_seen_time.or(fi.created_time) {
@@ -1211,200 +1355,167 @@ fn vulnerability_finding<'a>(
     } else {
         None
     };
+    Ok((first_seen, resolved_on))
+}
 
-    let vulns: Vec<Vulnerability<'a>> = f.vulnerabilities(p)?.ok_or_else(|| {
-        bad(
-            p.at("vulnerabilities"),
-            "missing_field",
-            "missing field `vulnerabilities`",
-        )
-    })?;
-    if vulns.is_empty() {
-        return Err(bad(
-            p.at("vulnerabilities"),
-            "missing_field",
-            "`vulnerabilities` is empty: a Vulnerability Finding reports at least one",
-        ));
-    }
+/// `vulnerabilities[i]` of the record at `p`: its CVE id, CVSS, EPSS and whether it is
+/// known exploited.
+#[inline]
+fn one_vulnerability<'v>(
+    state: &mut State,
+    v: &'v Vulnerability<'_>,
+    (i, p): (usize, P),
+    version: (u32, u32),
+    max_str: usize,
+) -> Result<OneVuln<'v>, Bad> {
     let vp = |i: usize| format!("{}[{i}]", p.at("vulnerabilities"));
-    // The vulnerabilities read (an event usually has one: no list for it).
-    let mut first: Option<OneVuln<'_>> = None;
-    let mut more: Vec<OneVuln<'_>> = Vec::new();
-    for (i, v) in vulns.iter().enumerate() {
-        let cve: Option<Cow<'_, str>> = match v.cve.as_ref().and_then(|c| s(&c.uid)) {
-            Some(id) => {
-                let up = upper(id.trim());
-                if !is_cve_id(&up) {
+    let cve: Option<Cow<'_, str>> = match v.cve.as_ref().and_then(|c| s(&c.uid)) {
+        Some(id) => {
+            let up = upper(id.trim());
+            if !is_cve_id(&up) {
+                return Err(bad(
+                    format!("{}.cve.uid", vp(i)),
+                    "invalid_cve",
+                    format!(
+                        "`{}` is not a CVE id CVE-YYYY-NNNN",
+                        crate::text::clip(id, 40)
+                    ),
+                ));
+            }
+            Some(up)
+        }
+        None => None,
+    };
+    let mut cvss = None;
+    let mut cvss_score = None;
+    let mut epss = None;
+    let mut kev_ref = v.references.iter().flatten().any(|r| is_kev_url(r));
+    if let Some(c) = &v.cve {
+        if c.references.is_some() {
+            check_since(version, "vulnerabilities[].cve.references", || vp(i))?;
+        }
+        kev_ref |= c.references.iter().flatten().any(|r| is_kev_url(r));
+        (cvss, cvss_score) = best_cvss(state, c, (i, p), max_str)?;
+        if let Some(e) = &c.epss {
+            epss = epss_score(e, (i, p), version)?;
+        }
+    }
+    let kev = kev_ref
+        || cve
+            .as_deref()
+            .is_some_and(|c| state.options.kev.as_ref().is_some_and(|k| k.contains(c)));
+    Ok(OneVuln {
+        cve,
+        cvss,
+        cvss_score,
+        epss,
+        kev,
+    })
+}
+
+/// The newest CVSS version of `vulnerabilities[i].cve` with a vector, checked and shared; else
+/// a v3/v4 base score.
+#[inline]
+fn best_cvss(
+    state: &mut State,
+    c: &Cve<'_>,
+    (i, p): (usize, P),
+    max_str: usize,
+) -> Result<(Option<std::sync::Arc<str>>, Option<f64>), Bad> {
+    let vp = |i: usize| format!("{}[{i}]", p.at("vulnerabilities"));
+    let mut cvss = None;
+    let mut cvss_score = None;
+    // The newest CVSS version with a vector; else a v3/v4 base score.
+    let rank = |ver: &str| match ver.trim() {
+        "4.0" | "4" => Some(3),
+        "3.1" => Some(2),
+        "3.0" | "3" => Some(1),
+        _ => None,
+    };
+    let mut best: Option<(u8, usize)> = None;
+    for (j, sc) in c.cvss.iter().flatten().enumerate() {
+        let ver = s(&sc.version)
+            .or_else(|| {
+                s(&sc.vector_string)
+                    .and_then(|v| v.strip_prefix("CVSS:"))
+                    .and_then(|v| v.split('/').next())
+            })
+            .unwrap_or("");
+        if let Some(r) = rank(ver)
+            && best.is_none_or(|(b, _)| r > b)
+        {
+            best = Some((r, j));
+        }
+    }
+    if let Some((_, j)) = best {
+        let sc = &c.cvss.as_ref().expect("index from this list")[j];
+        let sp = || format!("{}.cve.cvss[{j}]", vp(i));
+        match s(&sc.vector_string) {
+            Some(vec) => {
+                let vec = vec.trim();
+                let full = if vec.starts_with("CVSS:") {
+                    Cow::Borrowed(vec)
+                } else {
+                    let ver = s(&sc.version).unwrap_or("").trim();
+                    Cow::Owned(format!("CVSS:{ver}/{vec}"))
+                };
+                if full.len() > max_str {
                     return Err(bad(
-                        format!("{}.cve.uid", vp(i)),
-                        "invalid_cve",
-                        format!(
-                            "`{}` is not a CVE id CVE-YYYY-NNNN",
-                            crate::text::clip(id, 40)
-                        ),
+                        format!("{}.vector_string", sp()),
+                        "limit_exceeded",
+                        format!("the CVSS vector is longer than {max_str} bytes"),
                     ));
                 }
-                Some(up)
-            }
-            None => None,
-        };
-        let mut cvss = None;
-        let mut cvss_score = None;
-        let mut epss = None;
-        let mut kev_ref = v.references.iter().flatten().any(|r| is_kev_url(r));
-        if let Some(c) = &v.cve {
-            if c.references.is_some() {
-                check_since(version, "vulnerabilities[].cve.references", || vp(i))?;
-            }
-            kev_ref |= c.references.iter().flatten().any(|r| is_kev_url(r));
-            // The newest CVSS version with a vector; else a v3/v4 base score.
-            let rank = |ver: &str| match ver.trim() {
-                "4.0" | "4" => Some(3),
-                "3.1" => Some(2),
-                "3.0" | "3" => Some(1),
-                _ => None,
-            };
-            let mut best: Option<(u8, usize)> = None;
-            for (j, sc) in c.cvss.iter().flatten().enumerate() {
-                let ver = s(&sc.version)
-                    .or_else(|| {
-                        s(&sc.vector_string)
-                            .and_then(|v| v.strip_prefix("CVSS:"))
-                            .and_then(|v| v.split('/').next())
-                    })
-                    .unwrap_or("");
-                if let Some(r) = rank(ver)
-                    && best.is_none_or(|(b, _)| r > b)
-                {
-                    best = Some((r, j));
+                match state.check_cvss(&full) {
+                    Ok(shared) => cvss = Some(shared),
+                    Err(e) => {
+                        return Err(bad(format!("{}.vector_string", sp()), "invalid_cvss", e));
+                    }
                 }
             }
-            if let Some((_, j)) = best {
-                let sc = &c.cvss.as_ref().expect("index from this list")[j];
-                let sp = || format!("{}.cve.cvss[{j}]", vp(i));
-                match s(&sc.vector_string) {
-                    Some(vec) => {
-                        let vec = vec.trim();
-                        let full = if vec.starts_with("CVSS:") {
-                            Cow::Borrowed(vec)
-                        } else {
-                            let ver = s(&sc.version).unwrap_or("").trim();
-                            Cow::Owned(format!("CVSS:{ver}/{vec}"))
-                        };
-                        if full.len() > max_str {
-                            return Err(bad(
-                                format!("{}.vector_string", sp()),
-                                "limit_exceeded",
-                                format!("the CVSS vector is longer than {max_str} bytes"),
-                            ));
-                        }
-                        match state.check_cvss(&full) {
-                            Ok(shared) => cvss = Some(shared),
-                            Err(e) => {
-                                return Err(bad(
-                                    format!("{}.vector_string", sp()),
-                                    "invalid_cvss",
-                                    e,
-                                ));
-                            }
-                        }
-                    }
-                    None => match sc.base_score {
-                        Some(b) if b.is_finite() && (0.0..=10.0).contains(&b) => {
-                            cvss_score = Some(b)
-                        }
-                        Some(b) => {
-                            return Err(bad(
-                                format!("{}.base_score", sp()),
-                                "invalid_cvss_score",
-                                format!("{b} is not a CVSS score in [0, 10]"),
-                            ));
-                        }
-                        None => {}
-                    },
+            None => match sc.base_score {
+                Some(b) if b.is_finite() && (0.0..=10.0).contains(&b) => cvss_score = Some(b),
+                Some(b) => {
+                    return Err(bad(
+                        format!("{}.base_score", sp()),
+                        "invalid_cvss_score",
+                        format!("{b} is not a CVSS score in [0, 10]"),
+                    ));
                 }
-            }
-            if let Some(e) = &c.epss {
-                check_since(version, "vulnerabilities[].cve.epss", || vp(i))?;
-                let ep = || format!("{}.cve.epss.score", vp(i));
-                let value = match &e.score {
-                    Some(NumberOrString::Number(x)) => Some(*x),
-                    Some(NumberOrString::String(sv)) => {
-                        Some(sv.trim().parse::<f64>().map_err(|_| {
-                            bad(
-                                ep(),
-                                "invalid_probability",
-                                format!("`{}` is not a number", crate::text::clip(sv, 40)),
-                            )
-                        })?)
-                    }
-                    None => None,
-                };
-                if let Some(x) = value {
-                    if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
-                        return Err(bad(
-                            ep(),
-                            "invalid_probability",
-                            format!("{x} is not a probability in [0, 1]"),
-                        ));
-                    }
-                    epss = Some(x);
-                }
-            }
-        }
-        let kev = kev_ref
-            || cve
-                .as_deref()
-                .is_some_and(|c| state.options.kev.as_ref().is_some_and(|k| k.contains(c)));
-        let one = OneVuln {
-            cve,
-            cvss,
-            cvss_score,
-            epss,
-            kev,
-        };
-        if first.is_none() {
-            first = Some(one);
-        } else {
-            more.push(one);
-        }
-    }
-    // The organisation, copied into a buffer kept from event to event.
-    let mut org = std::mem::take(&mut state.org_scratch);
-    match attribute(state, metadata, cloud, device) {
-        Some(o) => {
-            org.clear();
-            org.push_str(o);
-        }
-        None => {
-            state.org_scratch = org;
-            return unattributable(state, at, p, metadata, cloud, device);
-        }
-    }
-    let mut any_new = false;
-    for v in first.iter().chain(&more) {
-        let key = v.cve.as_deref().unwrap_or(uid);
-        any_new |= state.add_vuln(
-            &org,
-            (uid, key),
-            VulnIn {
-                time,
-                asset,
-                key,
-                has_cve: v.cve.is_some(),
-                cvss: v.cvss.as_ref(),
-                cvss_score: v.cvss_score,
-                epss: v.epss,
-                kev: v.kev,
-                internet_facing,
-                criticality,
-                first_seen,
-                resolved_on,
+                None => {}
             },
-        );
+        }
     }
-    state.org_scratch = org;
-    Ok(Outcome2::Used(any_new))
+    Ok((cvss, cvss_score))
+}
+
+/// The EPSS score of `vulnerabilities[i].cve`, a probability (a number or a numeric string).
+#[inline]
+fn epss_score(e: &Epss<'_>, (i, p): (usize, P), version: (u32, u32)) -> Result<Option<f64>, Bad> {
+    let vp = |i: usize| format!("{}[{i}]", p.at("vulnerabilities"));
+    check_since(version, "vulnerabilities[].cve.epss", || vp(i))?;
+    let ep = || format!("{}.cve.epss.score", vp(i));
+    let value = match &e.score {
+        Some(NumberOrString::Number(x)) => Some(*x),
+        Some(NumberOrString::String(sv)) => Some(sv.trim().parse::<f64>().map_err(|_| {
+            bad(
+                ep(),
+                "invalid_probability",
+                format!("`{}` is not a number", crate::text::clip(sv, 40)),
+            )
+        })?),
+        None => None,
+    };
+    if let Some(x) = value {
+        if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+            return Err(bad(
+                ep(),
+                "invalid_probability",
+                format!("{x} is not a probability in [0, 1]"),
+            ));
+        }
+    }
+    Ok(value)
 }
 
 fn is_kev_url(s: &str) -> bool {

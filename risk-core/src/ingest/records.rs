@@ -366,24 +366,33 @@ impl<'s, R: BufRead> JsonRecords<'s, R> {
             self.buf.extend_from_slice(&chunk[..i]);
             self.reader.consume(i);
             self.line += lines;
-            if let Some(b) = bad_start {
-                return Err(self.err(
-                    IngestErrorKind::MalformedJson,
-                    format!(
-                        "unexpected `{}` where an event should start",
-                        char::from(b).escape_default()
-                    ),
-                ));
-            }
-            if too_deep {
-                let max = self.max_depth;
-                return Err(self.err(
-                    IngestErrorKind::LimitExceeded,
-                    format!("an event is nested deeper than the limit of {max}"),
-                ));
+            if bad_start.is_some() || too_deep {
+                return Err(self.scan_error(bad_start));
             }
             if done {
                 return Ok(());
+            }
+        }
+    }
+
+    /// Why [`Self::scan_value`] stopped: at `bad_start`, a delimiter where an event should
+    /// start, or else at nesting deeper than the limit.
+    #[cold]
+    fn scan_error(&self, bad_start: Option<u8>) -> IngestError {
+        match bad_start {
+            Some(b) => self.err(
+                IngestErrorKind::MalformedJson,
+                format!(
+                    "unexpected `{}` where an event should start",
+                    char::from(b).escape_default()
+                ),
+            ),
+            None => {
+                let max = self.max_depth;
+                self.err(
+                    IngestErrorKind::LimitExceeded,
+                    format!("an event is nested deeper than the limit of {max}"),
+                )
             }
         }
     }

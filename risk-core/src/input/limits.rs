@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorCode, InputError, Problems};
-use crate::input::document::Portfolio;
+use crate::input::document::{Organisation, Portfolio};
+use crate::problem::{ErrorCode, InputError, Problems};
 
 /// Limits on the size of an input document.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -215,80 +215,7 @@ impl Limits {
         let mut edges = 0usize;
         let max_s = self.max_string_bytes;
         for (i, o) in p.organisations.iter().enumerate() {
-            let mut string = |path: &dyn Fn() -> String, s: &str| {
-                if s.len() > max_s {
-                    problems.push(ErrorCode::LimitExceeded, path, || {
-                        format!("a string of {} bytes, over the limit of {max_s}", s.len())
-                    });
-                }
-            };
-            string(&|| format!("organisations[{i}].id"), &o.id);
-            if let Some(n) = &o.name {
-                string(&|| format!("organisations[{i}].name"), n);
-            }
-            string(&|| format!("organisations[{i}].peer_group"), &o.peer_group);
-            for (j, a) in o.assessments.iter().enumerate() {
-                string(
-                    &|| format!("organisations[{i}].assessments[{j}].control"),
-                    &a.control,
-                );
-                if let Some(s) = &a.source {
-                    string(&|| format!("organisations[{i}].assessments[{j}].source"), s);
-                }
-                dispute_strings(
-                    &mut string,
-                    &|| format!("organisations[{i}].assessments[{j}]"),
-                    &a.dispute,
-                );
-            }
-            for (j, m) in o.metrics.iter().enumerate() {
-                string(
-                    &|| format!("organisations[{i}].metrics[{j}].metric"),
-                    &m.metric,
-                );
-                if let Some(s) = &m.source {
-                    string(&|| format!("organisations[{i}].metrics[{j}].source"), s);
-                }
-                dispute_strings(
-                    &mut string,
-                    &|| format!("organisations[{i}].metrics[{j}]"),
-                    &m.dispute,
-                );
-            }
-            for (j, f) in o.findings.iter().enumerate() {
-                string(&|| format!("organisations[{i}].findings[{j}].id"), &f.id);
-                if let Some(s) = &f.cve {
-                    string(&|| format!("organisations[{i}].findings[{j}].cve"), s);
-                }
-                if let Some(s) = &f.cvss {
-                    string(&|| format!("organisations[{i}].findings[{j}].cvss"), s);
-                }
-                if let Some(s) = &f.source {
-                    string(&|| format!("organisations[{i}].findings[{j}].source"), s);
-                }
-                dispute_strings(
-                    &mut string,
-                    &|| format!("organisations[{i}].findings[{j}]"),
-                    &f.dispute,
-                );
-            }
-            for (j, d) in o.dependencies.iter().enumerate() {
-                string(
-                    &|| format!("organisations[{i}].dependencies[{j}].supplier"),
-                    &d.supplier,
-                );
-                if let Some(s) = &d.source {
-                    string(
-                        &|| format!("organisations[{i}].dependencies[{j}].source"),
-                        s,
-                    );
-                }
-                dispute_strings(
-                    &mut string,
-                    &|| format!("organisations[{i}].dependencies[{j}]"),
-                    &d.dispute,
-                );
-            }
+            org_strings(o, i, max_s, &mut problems);
             for (name, len) in [
                 ("assessments", o.assessments.len()),
                 ("metrics", o.metrics.len()),
@@ -318,6 +245,84 @@ impl Limits {
             );
         }
         problems.into_result()
+    }
+}
+
+/// The strings of `organisations[i]` and of its items, none over `max_s` bytes.
+fn org_strings(o: &Organisation, i: usize, max_s: usize, problems: &mut Problems) {
+    let mut string = |path: &dyn Fn() -> String, s: &str| {
+        if s.len() > max_s {
+            problems.push(ErrorCode::LimitExceeded, path, || {
+                format!("a string of {} bytes, over the limit of {max_s}", s.len())
+            });
+        }
+    };
+    string(&|| format!("organisations[{i}].id"), &o.id);
+    if let Some(n) = &o.name {
+        string(&|| format!("organisations[{i}].name"), n);
+    }
+    string(&|| format!("organisations[{i}].peer_group"), &o.peer_group);
+    for (j, a) in o.assessments.iter().enumerate() {
+        string(
+            &|| format!("organisations[{i}].assessments[{j}].control"),
+            &a.control,
+        );
+        if let Some(s) = &a.source {
+            string(&|| format!("organisations[{i}].assessments[{j}].source"), s);
+        }
+        dispute_strings(
+            &mut string,
+            &|| format!("organisations[{i}].assessments[{j}]"),
+            &a.dispute,
+        );
+    }
+    for (j, m) in o.metrics.iter().enumerate() {
+        string(
+            &|| format!("organisations[{i}].metrics[{j}].metric"),
+            &m.metric,
+        );
+        if let Some(s) = &m.source {
+            string(&|| format!("organisations[{i}].metrics[{j}].source"), s);
+        }
+        dispute_strings(
+            &mut string,
+            &|| format!("organisations[{i}].metrics[{j}]"),
+            &m.dispute,
+        );
+    }
+    for (j, f) in o.findings.iter().enumerate() {
+        string(&|| format!("organisations[{i}].findings[{j}].id"), &f.id);
+        if let Some(s) = &f.cve {
+            string(&|| format!("organisations[{i}].findings[{j}].cve"), s);
+        }
+        if let Some(s) = &f.cvss {
+            string(&|| format!("organisations[{i}].findings[{j}].cvss"), s);
+        }
+        if let Some(s) = &f.source {
+            string(&|| format!("organisations[{i}].findings[{j}].source"), s);
+        }
+        dispute_strings(
+            &mut string,
+            &|| format!("organisations[{i}].findings[{j}]"),
+            &f.dispute,
+        );
+    }
+    for (j, d) in o.dependencies.iter().enumerate() {
+        string(
+            &|| format!("organisations[{i}].dependencies[{j}].supplier"),
+            &d.supplier,
+        );
+        if let Some(s) = &d.source {
+            string(
+                &|| format!("organisations[{i}].dependencies[{j}].source"),
+                s,
+            );
+        }
+        dispute_strings(
+            &mut string,
+            &|| format!("organisations[{i}].dependencies[{j}]"),
+            &d.dispute,
+        );
     }
 }
 

@@ -2,8 +2,8 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{ErrorCode, InputError};
 use crate::input::document::Portfolio;
+use crate::problem::{ErrorCode, InputError};
 
 /// Parse a portfolio document from JSON text.
 ///

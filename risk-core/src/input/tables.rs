@@ -28,12 +28,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde::de::DeserializeOwned;
 use serde::de::value::{Error as DeError, StrDeserializer};
 
-use crate::error::{ErrorCode, InputError, Problem};
 use crate::input::date::Date;
 use crate::input::document::{
     Assessment, Attestation, Dependency, Finding, MetricObservation, Organisation, Portfolio,
 };
 use crate::methodology::Methodology;
+use crate::problem::{ErrorCode, InputError, Problem};
 use crate::text::clip;
 
 /// The type of a column. Dates are text `YYYY-MM-DD`; enumerations are their snake_case names.
@@ -441,7 +441,7 @@ fn check_table<'a>(name: &str, table: &'a Table, problems: &mut Problems) -> Opt
     }
     for c in spec.columns {
         if c.required && !cols.contains_key(c.name) {
-            let missing = crate::error::TableProblem::MissingColumn {
+            let missing = crate::problem::TableProblem::MissingColumn {
                 table: spec.name,
                 column: c.name,
             };
@@ -455,35 +455,20 @@ fn check_table<'a>(name: &str, table: &'a Table, problems: &mut Problems) -> Opt
     if problems.0.len() > before {
         return None;
     }
-    // Required values present in every row.
+    check_nulls(spec, &cols, problems);
+    Some(Checked {
+        name: spec.name,
+        rows: rows.unwrap_or(0),
+        cols,
+    })
+}
+
+/// Every required column of `spec` has a value in every row: a problem per null, naming the
+/// row's organisation.
+fn check_nulls(spec: &TableSpec, cols: &HashMap<&'static str, &Column>, problems: &mut Problems) {
     for c in spec.columns.iter().filter(|c| c.required) {
         let column = cols[c.name];
-        let nulls: Vec<usize> = match column {
-            Column::Text(v) => v
-                .iter()
-                .enumerate()
-                .filter(|x| x.1.is_none())
-                .map(|x| x.0)
-                .collect(),
-            Column::Number(v) => v
-                .iter()
-                .enumerate()
-                .filter(|x| x.1.is_none())
-                .map(|x| x.0)
-                .collect(),
-            Column::Integer(v) => v
-                .iter()
-                .enumerate()
-                .filter(|x| x.1.is_none())
-                .map(|x| x.0)
-                .collect(),
-            Column::Flag(v) => v
-                .iter()
-                .enumerate()
-                .filter(|x| x.1.is_none())
-                .map(|x| x.0)
-                .collect(),
-        };
+        let nulls = null_rows(column);
         for r in nulls {
             let org = match cols.get(ORGANISATION) {
                 Some(Column::Text(v)) => v[r].clone(),
@@ -500,11 +485,23 @@ fn check_table<'a>(name: &str, table: &'a Table, problems: &mut Problems) -> Opt
             );
         }
     }
-    Some(Checked {
-        name: spec.name,
-        rows: rows.unwrap_or(0),
-        cols,
-    })
+}
+
+/// The rows where `column` is null.
+fn null_rows(column: &Column) -> Vec<usize> {
+    fn nulls<T>(v: &[Option<T>]) -> Vec<usize> {
+        v.iter()
+            .enumerate()
+            .filter(|x| x.1.is_none())
+            .map(|x| x.0)
+            .collect()
+    }
+    match column {
+        Column::Text(v) => nulls(v),
+        Column::Number(v) => nulls(v),
+        Column::Integer(v) => nulls(v),
+        Column::Flag(v) => nulls(v),
+    }
 }
 
 fn type_name(t: ColumnType) -> &'static str {
@@ -608,77 +605,7 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
     if !problems.0.is_empty() {
         return Err(InputError::from_problems(problems.0));
     }
-    let orgs_t = &checked["organisations"];
-    let mut orgs: Vec<Organisation> = Vec::with_capacity(orgs_t.rows);
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(orgs_t.rows);
-    let bad = |problems: &mut Problems, code, t: &Checked<'_>, r: usize, c: &str, msg: String| {
-        problems.push(
-            code,
-            format!("{}[{r}].{c}", t.name),
-            format!("{}{msg}", org_prefix(t.text(ORGANISATION, r))),
-        )
-    };
-    macro_rules! enum_at {
-        ($t:expr, $r:expr, $c:expr) => {
-            match $t.text($c, $r) {
-                None => Ok(None),
-                Some(s) => match parse_enum(s) {
-                    Ok(v) => Ok(Some(v)),
-                    Err(_) => Err(format!("`{}` is not a known {}", clip(s, 60), $c)),
-                },
-            }
-        };
-    }
-    let date_at = |t: &Checked<'_>, r: usize, c: &str| -> Result<Option<Date>, String> {
-        match t.text(c, r) {
-            None => Ok(None),
-            Some(s) => s
-                .parse()
-                .map(Some)
-                .map_err(|_| format!("`{}` is not a date YYYY-MM-DD", clip(s, 40))),
-        }
-    };
-
-    for r in 0..orgs_t.rows {
-        let id = orgs_t.text(ORGANISATION, r).unwrap_or_default();
-        index.entry(id).or_insert(r);
-        let dspt = enum_at!(orgs_t, r, "dspt_status");
-        let ce = orgs_t.flag("cyber_essentials_plus", r);
-        let ip = orgs_t.number("incident_probability", r);
-        let dspt = match dspt {
-            Ok(v) => v,
-            Err(msg) => {
-                bad(
-                    &mut problems,
-                    ErrorCode::UnknownValue,
-                    orgs_t,
-                    r,
-                    "dspt_status",
-                    msg,
-                );
-                None
-            }
-        };
-        let attestation = (dspt.is_some() || ce.is_some() || ip.is_some()).then(|| Attestation {
-            dspt_status: dspt.unwrap_or_default(),
-            cyber_essentials_plus: ce.unwrap_or(false),
-            incident_probability: ip,
-        });
-        orgs.push(Organisation {
-            id: id.to_owned(),
-            name: orgs_t.text("name", r).map(str::to_owned),
-            peer_group: orgs_t
-                .text("peer_group", r)
-                .unwrap_or("unassigned")
-                .to_owned(),
-            assessments: Vec::new(),
-            metrics: Vec::new(),
-            findings: Vec::new(),
-            dependencies: Vec::new(),
-            attestation,
-            groups: Vec::new(),
-        });
-    }
+    let (mut orgs, index) = organisation_rows(&checked["organisations"], &mut problems);
     let mut rows: RowMap = vec![Default::default(); orgs.len()];
 
     for (k, kind) in EVIDENCE.iter().enumerate() {
@@ -696,117 +623,22 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
                 );
                 continue;
             };
-            let mut errs: Vec<(ErrorCode, &str, String)> = Vec::new();
-            macro_rules! e {
-                ($c:expr, $v:expr) => {
-                    match $v {
-                        Ok(v) => v,
-                        Err(msg) => {
-                            errs.push((
-                                if $c.ends_with("_on") || $c == "first_seen" {
-                                    ErrorCode::InvalidDate
-                                } else {
-                                    ErrorCode::UnknownValue
-                                },
-                                $c,
-                                msg,
-                            ));
-                            None
-                        }
-                    }
-                };
-            }
-            let count = |errs: &mut Vec<(ErrorCode, &str, String)>, c: &'static str| match t
-                .integer(c, r)
-            {
-                Some(v) if v >= 0 => Some(v as u64),
-                Some(v) => {
-                    errs.push((ErrorCode::InvalidCount, c, format!("{v} is negative")));
-                    None
-                }
-                None => None,
+            let mut row = Row {
+                t,
+                r,
+                errs: Vec::new(),
             };
-            let text = |c: &str| t.text(c, r).map(str::to_owned);
             let o = &mut orgs[i];
-            let before = errs.len();
             match k {
-                0 => {
-                    let outcome = e!("outcome", enum_at!(t, r, "outcome"));
-                    let assurance = e!("assurance", enum_at!(t, r, "assurance"));
-                    let date = e!("assessed_on", date_at(t, r, "assessed_on"));
-                    if let (Some(outcome), Some(assurance), Some(assessed_on), true) =
-                        (outcome, assurance, date, errs.len() == before)
-                    {
-                        o.assessments.push(Assessment {
-                            dispute: None,
-                            control: text("control").unwrap_or_default(),
-                            outcome,
-                            assurance,
-                            assessed_on,
-                            source: text("source"),
-                        });
-                    }
-                }
-                1 => {
-                    let successes = count(&mut errs, "successes");
-                    let trials = count(&mut errs, "trials");
-                    let date = e!("observed_on", date_at(t, r, "observed_on"));
-                    if let (Some(successes), Some(trials), Some(observed_on)) =
-                        (successes, trials, date)
-                    {
-                        o.metrics.push(MetricObservation {
-                            dispute: None,
-                            source: None,
-                            metric: text("metric").unwrap_or_default(),
-                            successes,
-                            trials,
-                            observed_on,
-                        });
-                    }
-                }
-                2 => {
-                    let kind = e!("kind", enum_at!(t, r, "kind"));
-                    let crit = e!("asset_criticality", enum_at!(t, r, "asset_criticality"));
-                    let first = e!("first_seen", date_at(t, r, "first_seen"));
-                    let resolved = e!("resolved_on", date_at(t, r, "resolved_on"));
-                    if let (Some(kind), Some(first_seen), true) =
-                        (kind, first, errs.len() == before)
-                    {
-                        o.findings.push(Finding {
-                            dispute: None,
-                            source: None,
-                            id: text("id").unwrap_or_default(),
-                            kind,
-                            cve: text("cve"),
-                            cvss: text("cvss"),
-                            cvss_score: t.number("cvss_score", r),
-                            epss: t.number("epss", r),
-                            kev: t.flag("kev", r).unwrap_or(false),
-                            internet_facing: t.flag("internet_facing", r).unwrap_or(false),
-                            asset_criticality: crit.unwrap_or_default(),
-                            first_seen,
-                            resolved_on: resolved,
-                        });
-                    }
-                }
-                _ => {
-                    let criticality = e!("criticality", enum_at!(t, r, "criticality"));
-                    let access = e!("access", enum_at!(t, r, "access"));
-                    if let (Some(criticality), Some(access)) = (criticality, access) {
-                        o.dependencies.push(Dependency {
-                            dispute: None,
-                            source: None,
-                            supplier: text("supplier").unwrap_or_default(),
-                            criticality,
-                            access,
-                        });
-                    }
-                }
+                0 => o.assessments.extend(row.assessment()),
+                1 => o.metrics.extend(row.metric()),
+                2 => o.findings.extend(row.finding()),
+                _ => o.dependencies.extend(row.dependency()),
             }
-            if errs.is_empty() {
+            if row.errs.is_empty() {
                 rows[i][k].push(r);
             } else {
-                for (code, c, msg) in errs {
+                for (code, c, msg) in row.errs {
                     bad(&mut problems, code, t, r, c, msg);
                 }
             }
@@ -842,17 +674,246 @@ fn build(as_of: Date, tables: &Tables) -> Result<(Portfolio, RowMap), InputError
     ))
 }
 
+/// A problem in cell `c` of row `r` of table `t`, its message prefixed with the row's
+/// organisation.
+fn bad(problems: &mut Problems, code: ErrorCode, t: &Checked<'_>, r: usize, c: &str, msg: String) {
+    problems.push(
+        code,
+        format!("{}[{r}].{c}", t.name),
+        format!("{}{msg}", org_prefix(t.text(ORGANISATION, r))),
+    )
+}
+
+/// The enumeration value in cell `c` of row `r` (null: `None`), or why it is none.
+fn enum_at<E: DeserializeOwned>(t: &Checked<'_>, r: usize, c: &str) -> Result<Option<E>, String> {
+    match t.text(c, r) {
+        None => Ok(None),
+        Some(s) => match parse_enum(s) {
+            Ok(v) => Ok(Some(v)),
+            Err(_) => Err(format!("`{}` is not a known {}", clip(s, 60), c)),
+        },
+    }
+}
+
+/// The date in cell `c` of row `r` (null: `None`), or why it is none.
+fn date_at(t: &Checked<'_>, r: usize, c: &str) -> Result<Option<Date>, String> {
+    match t.text(c, r) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("`{}` is not a date YYYY-MM-DD", clip(s, 40))),
+    }
+}
+
+/// The organisations, one per row of table `organisations`, and id → first row.
+fn organisation_rows<'t>(
+    orgs_t: &'t Checked<'_>,
+    problems: &mut Problems,
+) -> (Vec<Organisation>, HashMap<&'t str, usize>) {
+    let mut orgs: Vec<Organisation> = Vec::with_capacity(orgs_t.rows);
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(orgs_t.rows);
+    for r in 0..orgs_t.rows {
+        let id = orgs_t.text(ORGANISATION, r).unwrap_or_default();
+        index.entry(id).or_insert(r);
+        let dspt = enum_at(orgs_t, r, "dspt_status");
+        let ce = orgs_t.flag("cyber_essentials_plus", r);
+        let ip = orgs_t.number("incident_probability", r);
+        let dspt = match dspt {
+            Ok(v) => v,
+            Err(msg) => {
+                bad(
+                    problems,
+                    ErrorCode::UnknownValue,
+                    orgs_t,
+                    r,
+                    "dspt_status",
+                    msg,
+                );
+                None
+            }
+        };
+        let attestation = (dspt.is_some() || ce.is_some() || ip.is_some()).then(|| Attestation {
+            dspt_status: dspt.unwrap_or_default(),
+            cyber_essentials_plus: ce.unwrap_or(false),
+            incident_probability: ip,
+        });
+        orgs.push(Organisation {
+            id: id.to_owned(),
+            name: orgs_t.text("name", r).map(str::to_owned),
+            peer_group: orgs_t
+                .text("peer_group", r)
+                .unwrap_or("unassigned")
+                .to_owned(),
+            assessments: Vec::new(),
+            metrics: Vec::new(),
+            findings: Vec::new(),
+            dependencies: Vec::new(),
+            attestation,
+            groups: Vec::new(),
+        });
+    }
+    (orgs, index)
+}
+
+/// Row `r` of an evidence table being read into its item, with the problems of its cells.
+struct Row<'t, 'a> {
+    t: &'t Checked<'a>,
+    r: usize,
+    /// Code, column and message of each problem, in column order.
+    errs: Vec<(ErrorCode, &'static str, String)>,
+}
+
+impl Row<'_, '_> {
+    /// The value read from cell `c`, or `None` with its problem noted (an invalid date for a
+    /// date column, else an unknown value).
+    fn note<T>(&mut self, c: &'static str, v: Result<Option<T>, String>) -> Option<T> {
+        match v {
+            Ok(v) => v,
+            Err(msg) => {
+                self.errs.push((
+                    if c.ends_with("_on") || c == "first_seen" {
+                        ErrorCode::InvalidDate
+                    } else {
+                        ErrorCode::UnknownValue
+                    },
+                    c,
+                    msg,
+                ));
+                None
+            }
+        }
+    }
+
+    fn enumeration<E: DeserializeOwned>(&mut self, c: &'static str) -> Option<E> {
+        let v = enum_at(self.t, self.r, c);
+        self.note(c, v)
+    }
+
+    fn date(&mut self, c: &'static str) -> Option<Date> {
+        let v = date_at(self.t, self.r, c);
+        self.note(c, v)
+    }
+
+    /// A non-negative integer cell.
+    fn count(&mut self, c: &'static str) -> Option<u64> {
+        match self.t.integer(c, self.r) {
+            Some(v) if v >= 0 => Some(v as u64),
+            Some(v) => {
+                self.errs
+                    .push((ErrorCode::InvalidCount, c, format!("{v} is negative")));
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn text(&self, c: &str) -> Option<String> {
+        self.t.text(c, self.r).map(str::to_owned)
+    }
+
+    /// A row of table `assessments`.
+    fn assessment(&mut self) -> Option<Assessment> {
+        let outcome = self.enumeration("outcome");
+        let assurance = self.enumeration("assurance");
+        let date = self.date("assessed_on");
+        if let (Some(outcome), Some(assurance), Some(assessed_on), true) =
+            (outcome, assurance, date, self.errs.is_empty())
+        {
+            return Some(Assessment {
+                dispute: None,
+                control: self.text("control").unwrap_or_default(),
+                outcome,
+                assurance,
+                assessed_on,
+                source: self.text("source"),
+            });
+        }
+        None
+    }
+
+    /// A row of table `metrics`.
+    fn metric(&mut self) -> Option<MetricObservation> {
+        let successes = self.count("successes");
+        let trials = self.count("trials");
+        let date = self.date("observed_on");
+        let (successes, trials, observed_on) = (successes?, trials?, date?);
+        Some(MetricObservation {
+            dispute: None,
+            source: None,
+            metric: self.text("metric").unwrap_or_default(),
+            successes,
+            trials,
+            observed_on,
+        })
+    }
+
+    /// A row of table `findings`.
+    fn finding(&mut self) -> Option<Finding> {
+        let kind = self.enumeration("kind");
+        let crit = self.enumeration("asset_criticality");
+        let first = self.date("first_seen");
+        let resolved = self.date("resolved_on");
+        let (t, r) = (self.t, self.r);
+        if let (Some(kind), Some(first_seen), true) = (kind, first, self.errs.is_empty()) {
+            return Some(Finding {
+                dispute: None,
+                source: None,
+                id: self.text("id").unwrap_or_default(),
+                kind,
+                cve: self.text("cve"),
+                cvss: self.text("cvss"),
+                cvss_score: t.number("cvss_score", r),
+                epss: t.number("epss", r),
+                kev: t.flag("kev", r).unwrap_or(false),
+                internet_facing: t.flag("internet_facing", r).unwrap_or(false),
+                asset_criticality: crit.unwrap_or_default(),
+                first_seen,
+                resolved_on: resolved,
+            });
+        }
+        None
+    }
+
+    /// A row of table `dependencies`.
+    fn dependency(&mut self) -> Option<Dependency> {
+        let criticality = self.enumeration("criticality");
+        let access = self.enumeration("access");
+        let (criticality, access) = (criticality?, access?);
+        Some(Dependency {
+            dispute: None,
+            source: None,
+            supplier: self.text("supplier").unwrap_or_default(),
+            criticality,
+            access,
+        })
+    }
+}
+
 /// The tables of a portfolio (the inverse of [`portfolio_from_tables`] for a valid document;
 /// an attestation is written with its `dspt_status`, so it reads back as one).
 pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
-    fn text<'a>(t: &mut Table, c: &str, v: impl Iterator<Item = Option<&'a str>>) {
-        t.insert(
-            c.into(),
-            Column::Text(v.map(|x| x.map(str::to_owned)).collect()),
-        );
-    }
     let os = &portfolio.organisations;
     let mut tables = Tables::new();
+    tables.insert("organisations".into(), organisations_table(os));
+    tables.insert("assessments".into(), assessments_table(os));
+    tables.insert("metrics".into(), metrics_table(os));
+    tables.insert("findings".into(), findings_table(os));
+    tables.insert("dependencies".into(), dependencies_table(os));
+    tables.insert("groups".into(), groups_table(os));
+    tables
+}
+
+/// Column `c` of text values.
+fn text<'a>(t: &mut Table, c: &str, v: impl Iterator<Item = Option<&'a str>>) {
+    t.insert(
+        c.into(),
+        Column::Text(v.map(|x| x.map(str::to_owned)).collect()),
+    );
+}
+
+/// Table `organisations`: one row per organisation: id, name, peer group and attestation.
+fn organisations_table(os: &[Organisation]) -> Table {
     let mut t = Table::new();
     text(&mut t, ORGANISATION, os.iter().map(|o| Some(o.id.as_str())));
     text(&mut t, "name", os.iter().map(|o| o.name.as_deref()));
@@ -883,8 +944,11 @@ pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
                 .collect(),
         ),
     );
-    tables.insert("organisations".into(), t);
+    t
+}
 
+/// Table `assessments`: one row per control assessment.
+fn assessments_table(os: &[Organisation]) -> Table {
     let a: Vec<(&str, &Assessment)> = os
         .iter()
         .flat_map(|o| o.assessments.iter().map(move |x| (o.id.as_str(), x)))
@@ -915,8 +979,11 @@ pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
         ),
     );
     text(&mut t, "source", a.iter().map(|x| x.1.source.as_deref()));
-    tables.insert("assessments".into(), t);
+    t
+}
 
+/// Table `metrics`: one row per metric observation.
+fn metrics_table(os: &[Organisation]) -> Table {
     let mm: Vec<(&str, &MetricObservation)> = os
         .iter()
         .flat_map(|o| o.metrics.iter().map(move |x| (o.id.as_str(), x)))
@@ -944,8 +1011,11 @@ pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
                 .collect(),
         ),
     );
-    tables.insert("metrics".into(), t);
+    t
+}
 
+/// Table `findings`: one row per finding.
+fn findings_table(os: &[Organisation]) -> Table {
     let f: Vec<(&str, &Finding)> = os
         .iter()
         .flat_map(|o| o.findings.iter().map(move |x| (o.id.as_str(), x)))
@@ -989,8 +1059,11 @@ pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
                 .collect(),
         ),
     );
-    tables.insert("findings".into(), t);
+    t
+}
 
+/// Table `dependencies`: one row per supplier dependency.
+fn dependencies_table(os: &[Organisation]) -> Table {
     let d: Vec<(&str, &Dependency)> = os
         .iter()
         .flat_map(|o| o.dependencies.iter().map(move |x| (o.id.as_str(), x)))
@@ -1012,8 +1085,11 @@ pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
         "access",
         d.iter().map(|x| Some(x.1.access.as_str())),
     );
-    tables.insert("dependencies".into(), t);
+    t
+}
 
+/// Table `groups`: one row per (organisation, group).
+fn groups_table(os: &[Organisation]) -> Table {
     let g: Vec<(&str, &str)> = os
         .iter()
         .flat_map(|o| o.groups.iter().map(move |x| (o.id.as_str(), x.as_str())))
@@ -1021,8 +1097,7 @@ pub fn portfolio_to_tables(portfolio: &Portfolio) -> Tables {
     let mut t = Table::new();
     text(&mut t, ORGANISATION, g.iter().map(|x| Some(x.0)));
     text(&mut t, "group", g.iter().map(|x| Some(x.1)));
-    tables.insert("groups".into(), t);
-    tables
+    t
 }
 
 /// [`portfolio_from_tables`] with `as_of` as text `YYYY-MM-DD`.

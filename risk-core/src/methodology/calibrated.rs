@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::MethodologyProblem;
 use crate::methodology::MethodologyDoc;
 use crate::numeric::maths::{ln, ln1p, logistic};
+use crate::problem::MethodologyProblem;
 
 /// The prior anchor (β₀ᵃ, Wᵃ): section 4.1's prior mean is computed from it instead of the
 /// methodology's own intercept and weight sum (calibration-v1 section 3.4).

@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::MethodologyProblem;
 use crate::input::document::FindingKind;
-use crate::methodology::{Index, MethodologyDoc};
+use crate::methodology::{
+    FindingParams, Index, MethodologyDoc, PriorParams, ScoreParams, SlaParams, SupplyChainParams,
+};
+use crate::problem::MethodologyProblem;
 
 struct Checker<'a> {
     problems: &'a mut Vec<MethodologyProblem>,
@@ -77,41 +79,83 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     if doc.version.trim().is_empty() {
         c.fail("version", "must not be empty");
     }
+    let (factors, weight_sum) = Factors::check(&mut c, doc);
+    let (principles, outcomes) = controls(&mut c, doc, &factors);
+    model_and_assessments(&mut c, doc);
+    let (metrics, metric_factor) = metrics(&mut c, doc, &factors);
+    let (kind_factor, kind_severity) = finding_kinds(&mut c, doc, &factors);
+    finding_parameters(&mut c, &doc.findings);
+    priors(&mut c, &doc.priors);
+    supply_chain(&mut c, &doc.supply_chain);
+    score(&mut c, &doc.score);
+    bands(&mut c, doc);
+    remaining_parameters(&mut c, doc);
 
-    // Factors.
-    let mut factor_ix = BTreeMap::new();
-    if doc.factors.is_empty() {
-        c.fail("factors", "at least one factor is needed");
+    if !c.problems.is_empty() {
+        return None;
     }
-    let mut weight_sum = 0.0;
-    for (i, f) in doc.factors.iter().enumerate() {
-        if f.id.is_empty() {
-            c.fail(format!("factors[{i}].id"), "must not be empty");
+    Some(Index {
+        principles,
+        outcomes,
+        metrics,
+        metric_factor,
+        kind_factor,
+        kind_severity,
+        weight_sum,
+    })
+}
+
+/// The factors' ids, resolving the references the other sections make to them.
+struct Factors<'d> {
+    /// Factor id → factor index.
+    ix: BTreeMap<&'d str, usize>,
+}
+
+impl<'d> Factors<'d> {
+    /// Check the factor list; return the id lookup and Σ w_f.
+    fn check(c: &mut Checker<'_>, doc: &'d MethodologyDoc) -> (Self, f64) {
+        let mut ix = BTreeMap::new();
+        if doc.factors.is_empty() {
+            c.fail("factors", "at least one factor is needed");
         }
-        if factor_ix.insert(f.id.as_str(), i).is_some() {
-            c.fail(
-                format!("factors[{i}].id"),
-                format!("duplicate factor `{}`", f.id),
-            );
+        let mut weight_sum = 0.0;
+        for (i, f) in doc.factors.iter().enumerate() {
+            if f.id.is_empty() {
+                c.fail(format!("factors[{i}].id"), "must not be empty");
+            }
+            if ix.insert(f.id.as_str(), i).is_some() {
+                c.fail(
+                    format!("factors[{i}].id"),
+                    format!("duplicate factor `{}`", f.id),
+                );
+            }
+            c.non_negative(&format!("factors[{i}].weight"), f.weight);
+            weight_sum += f.weight;
         }
-        c.non_negative(&format!("factors[{i}].weight"), f.weight);
-        weight_sum += f.weight;
+        if doc.factors.iter().all(|f| f.weight.is_finite())
+            && weight_sum <= 0.0
+            && !doc.factors.is_empty()
+        {
+            c.fail("factors", "the weights must not all be zero");
+        }
+        (Self { ix }, weight_sum)
     }
-    if doc.factors.iter().all(|f| f.weight.is_finite())
-        && weight_sum <= 0.0
-        && !doc.factors.is_empty()
-    {
-        c.fail("factors", "the weights must not all be zero");
-    }
-    let factor_of = |c: &mut Checker<'_>, path: String, id: &str| -> Option<usize> {
-        let r = factor_ix.get(id).copied();
+
+    /// The index of factor `id`, or a problem at `path` when there is none.
+    fn of(&self, c: &mut Checker<'_>, path: String, id: &str) -> Option<usize> {
+        let r = self.ix.get(id).copied();
         if r.is_none() {
             c.fail(path, format!("unknown factor `{id}`"));
         }
         r
-    };
+    }
+}
 
-    // Controls.
+/// Principle → factor and outcome override → factor lookups.
+type ControlMaps = (BTreeMap<String, usize>, BTreeMap<String, usize>);
+
+/// The control mapping (principles, outcome overrides) and the outcome catalogue.
+fn controls(c: &mut Checker<'_>, doc: &MethodologyDoc, factors: &Factors<'_>) -> ControlMaps {
     let mut principles = BTreeMap::new();
     for (p, f) in &doc.controls.principles {
         if !is_principle_id(p) {
@@ -120,7 +164,7 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
                 "a principle id is an upper-case objective letter and a digit, such as `B2`",
             );
         }
-        if let Some(ix) = factor_of(&mut c, format!("controls.principles.{p}"), f) {
+        if let Some(ix) = factors.of(c, format!("controls.principles.{p}"), f) {
             principles.insert(p.clone(), ix);
         }
     }
@@ -132,7 +176,7 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
                 "an outcome id has the form `B4.d`",
             );
         }
-        if let Some(ix) = factor_of(&mut c, format!("controls.outcomes.{o}"), f) {
+        if let Some(ix) = factors.of(c, format!("controls.outcomes.{o}"), f) {
             outcomes.insert(o.clone(), ix);
         }
         // An outcome mapped on its own still belongs to its principle: the input check rejects
@@ -154,6 +198,12 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             );
         }
     }
+    catalogue(c, doc);
+    (principles, outcomes)
+}
+
+/// The outcome catalogue: well-formed, covered by the mapping, no duplicates.
+fn catalogue(c: &mut Checker<'_>, doc: &MethodologyDoc) {
     let mut seen = BTreeSet::new();
     for (i, e) in doc.controls.catalogue.iter().enumerate() {
         if !is_control_id(&e.id) {
@@ -179,12 +229,13 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             );
         }
     }
+}
 
-    // Model.
+/// The model's intercept and z, and the assessment parameters.
+fn model_and_assessments(c: &mut Checker<'_>, doc: &MethodologyDoc) {
     c.finite("model.intercept", doc.model.intercept);
     c.positive("model.z", doc.model.z);
 
-    // Assessments.
     let a = &doc.assessments;
     c.positive("assessments.half_life_days", a.half_life_days);
     c.unit(
@@ -225,8 +276,14 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             "strengths must not decrease from self_assessed to peer_reviewed to independent_audit",
         );
     }
+}
 
-    // Metrics.
+/// The metrics: metric name → index, and each metric's factor index.
+fn metrics(
+    c: &mut Checker<'_>,
+    doc: &MethodologyDoc,
+    factors: &Factors<'_>,
+) -> (BTreeMap<String, usize>, Vec<usize>) {
     let mut metrics = BTreeMap::new();
     let mut metric_factor = Vec::new();
     for (i, m) in doc.metrics.iter().enumerate() {
@@ -239,17 +296,26 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
                 format!("duplicate metric `{}`", m.id),
             );
         }
-        metric_factor
-            .push(factor_of(&mut c, format!("metrics[{i}].factor"), &m.factor).unwrap_or(0));
+        metric_factor.push(
+            factors
+                .of(c, format!("metrics[{i}].factor"), &m.factor)
+                .unwrap_or(0),
+        );
         c.positive(&format!("metrics[{i}].cap"), m.cap);
         c.positive(&format!("metrics[{i}].half_life_days"), m.half_life_days);
     }
+    (metrics, metric_factor)
+}
 
-    // Findings.
-    let fp = &doc.findings;
+/// The finding kinds: each kind's factor index and default severity (FindingKind::ALL order).
+fn finding_kinds(
+    c: &mut Checker<'_>,
+    doc: &MethodologyDoc,
+    factors: &Factors<'_>,
+) -> ([usize; 7], [f64; 7]) {
     let mut kind_factor = [usize::MAX; 7];
     let mut kind_severity = [0.0; 7];
-    for (i, k) in fp.kinds.iter().enumerate() {
+    for (i, k) in doc.findings.kinds.iter().enumerate() {
         let ix = FindingKind::ALL
             .iter()
             .position(|&x| x == k.kind)
@@ -260,8 +326,9 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
                 format!("kind `{}` listed twice", k.kind.as_str()),
             );
         }
-        kind_factor[ix] =
-            factor_of(&mut c, format!("findings.kinds[{i}].factor"), &k.factor).unwrap_or(0);
+        kind_factor[ix] = factors
+            .of(c, format!("findings.kinds[{i}].factor"), &k.factor)
+            .unwrap_or(0);
         c.unit(
             &format!("findings.kinds[{i}].default_severity"),
             k.default_severity,
@@ -276,6 +343,11 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             );
         }
     }
+    (kind_factor, kind_severity)
+}
+
+/// The finding parameters other than the kinds: multipliers, criticality weights, SLA, credits.
+fn finding_parameters(c: &mut Checker<'_>, fp: &FindingParams) {
     c.non_negative("findings.kev_multiplier", fp.kev_multiplier);
     c.non_negative("findings.epss_multiplier", fp.epss_multiplier);
     if c.finite(
@@ -307,7 +379,19 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             "weights must not decrease from low to clinical",
         );
     }
-    let sla = &fp.sla;
+    sla(c, &fp.sla);
+    c.non_negative("findings.open_weight", fp.open_weight);
+    c.non_negative("findings.max_overdue", fp.max_overdue);
+    c.positive(
+        "findings.resolved_half_life_days",
+        fp.resolved_half_life_days,
+    );
+    c.non_negative("findings.timely_fix_credit", fp.timely_fix_credit);
+    c.non_negative("findings.late_fix_penalty", fp.late_fix_penalty);
+}
+
+/// The remediation deadlines and the severities that select them.
+fn sla(c: &mut Checker<'_>, sla: &SlaParams) {
     c.positive("findings.sla.urgent_days", sla.urgent_days);
     c.positive("findings.sla.high_days", sla.high_days);
     c.positive("findings.sla.default_days", sla.default_days);
@@ -329,17 +413,11 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             "must not exceed urgent_severity",
         );
     }
-    c.non_negative("findings.open_weight", fp.open_weight);
-    c.non_negative("findings.max_overdue", fp.max_overdue);
-    c.positive(
-        "findings.resolved_half_life_days",
-        fp.resolved_half_life_days,
-    );
-    c.non_negative("findings.timely_fix_credit", fp.timely_fix_credit);
-    c.non_negative("findings.late_fix_penalty", fp.late_fix_penalty);
+}
 
-    // Priors.
-    let pr = &doc.priors;
+/// The priors: explicit strength, DSPT status priors, the Cyber Essentials Plus multiplier and
+/// the mean's clamp.
+fn priors(c: &mut Checker<'_>, pr: &PriorParams) {
     c.positive("priors.explicit_strength", pr.explicit_strength);
     for (name, p) in [
         ("standards_exceeded", &pr.dspt.standards_exceeded),
@@ -378,9 +456,10 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     if pr.mean_min >= pr.mean_max {
         c.fail("priors.mean_min", "must be below priors.mean_max");
     }
+}
 
-    // Supply chain.
-    let sc = &doc.supply_chain;
+/// The supply-chain couplings, the coupling cap and the propagation's convergence settings.
+fn supply_chain(c: &mut Checker<'_>, sc: &SupplyChainParams) {
     for (name, v) in [
         ("criticality.critical", sc.criticality.critical),
         ("criticality.high", sc.criticality.high),
@@ -416,9 +495,10 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     if sc.max_sweeps == 0 {
         c.fail("supply_chain.max_sweeps", "must be at least 1");
     }
+}
 
-    // Score.
-    let sp = &doc.score;
+/// The score scale: anchor, odds-halving points and range.
+fn score(c: &mut Checker<'_>, sp: &ScoreParams) {
     c.finite("score.anchor_score", sp.anchor_score);
     c.open_unit("score.anchor_probability", sp.anchor_probability);
     c.positive("score.points_to_halve_odds", sp.points_to_halve_odds);
@@ -439,8 +519,12 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             ),
         );
     }
+}
 
-    // Bands.
+/// The bands: labelled, unique, best first with falling lower bounds inside the score range,
+/// the last one unbounded below.
+fn bands(c: &mut Checker<'_>, doc: &MethodologyDoc) {
+    let sp = &doc.score;
     if doc.bands.is_empty() {
         c.fail("bands", "at least one band is needed");
     }
@@ -489,7 +573,10 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
             }
         }
     }
+}
 
+/// Coverage saturation, factor quantiles, driver threshold, tie tolerance and freshness.
+fn remaining_parameters(c: &mut Checker<'_>, doc: &MethodologyDoc) {
     c.positive("coverage_saturation", doc.coverage_saturation);
     let [q0, q1] = doc.factor_quantiles;
     c.open_unit("factor_quantiles[0]", q0);
@@ -503,17 +590,4 @@ pub(crate) fn check(doc: &MethodologyDoc, problems: &mut Vec<MethodologyProblem>
     c.non_negative("drivers.min_impact", doc.drivers.min_impact);
     c.non_negative("tie_tolerance", doc.tie_tolerance);
     c.non_negative("freshness.stale_after_days", doc.freshness.stale_after_days);
-
-    if !c.problems.is_empty() {
-        return None;
-    }
-    Some(Index {
-        principles,
-        outcomes,
-        metrics,
-        metric_factor,
-        kind_factor,
-        kind_severity,
-        weight_sum,
-    })
 }

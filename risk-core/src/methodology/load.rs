@@ -16,8 +16,8 @@ use std::fmt;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 
-use crate::error::{MethodologyError, MethodologyProblem};
 use crate::methodology::{Methodology, MethodologyDoc};
+use crate::problem::{MethodologyError, MethodologyProblem};
 
 /// The text format of a methodology file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

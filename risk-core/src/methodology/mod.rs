@@ -15,10 +15,10 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{MethodologyError, MethodologyProblem};
 use crate::input::document::{
     Access, AssetCriticality, Assurance, Criticality, DsptStatus, FindingKind, Outcome,
 };
+use crate::problem::{MethodologyError, MethodologyProblem};
 
 /// The JSON text of the default methodology, `nhs-caf-v1`.
 pub const DEFAULT_METHODOLOGY_JSON: &str = include_str!("../../data/nhs-caf-v1.json");

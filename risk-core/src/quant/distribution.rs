@@ -410,31 +410,7 @@ impl Distribution {
                 low,
                 high,
                 confidence,
-            } => {
-                check_finite(path, "low", low)?;
-                check_finite(path, "high", high)?;
-                no_lognormal_probability(path, support)?;
-                if low <= 0.0 {
-                    return Err(QuantError::parameter(
-                        format!("{path}.low"),
-                        format!("`low` ({low}) must be > 0"),
-                    ));
-                }
-                if high <= low {
-                    return Err(QuantError::parameter(
-                        format!("{path}.high"),
-                        format!("`high` ({high}) must be greater than `low` ({low})"),
-                    ));
-                }
-                if !(confidence > 0.0 && confidence < 1.0) {
-                    return Err(QuantError::parameter(
-                        format!("{path}.confidence"),
-                        format!("`confidence` ({confidence}) must lie strictly between 0 and 1"),
-                    ));
-                }
-                let (mu, sigma) = self.lognormal_parameters().unwrap_or((0.0, 1.0));
-                Sampler::lognormal(mu, sigma, path)
-            }
+            } => self.lognormal_ci_sampler([low, high, confidence], support, path),
             Distribution::Lognormal { mu, sigma } => {
                 check_finite(path, "mu", mu)?;
                 check_finite(path, "sigma", sigma)?;
@@ -472,50 +448,46 @@ impl Distribution {
                     width: max - min,
                 })
             }
-            Distribution::Normal { mean, sd } => {
-                check_finite(path, "mean", mean)?;
-                check_finite(path, "sd", sd)?;
-                if sd <= 0.0 {
-                    return Err(QuantError::parameter(
-                        format!("{path}.sd"),
-                        format!("`sd` ({sd}) must be > 0"),
-                    ));
-                }
-                let hi = match support {
-                    Support::NonNegative => f64::INFINITY,
-                    Support::UnitInterval => 1.0,
-                };
-                let (a, b) = (-mean / sd, (hi - mean) / sd);
-                let mass = std_normal_cdf(b) - std_normal_cdf(a);
-                if mass.is_nan() || mass < 1e-3 {
-                    return Err(QuantError::parameter(
-                        format!("{path}.mean"),
-                        format!(
-                            "normal(mean {mean}, sd {sd}) puts only {mass:.2e} of its mass in [0, {hi}], \
-                             where the quantity must lie; at least 0.1% is required"
-                        ),
-                    ));
-                }
-                Normal::new(mean, sd).map_err(|e| {
-                    QuantError::parameter(
-                        path.to_string(),
-                        format!("invalid normal distribution: {e}"),
-                    )
-                })?;
-                Ok(Sampler::TruncatedNormal {
-                    mean,
-                    sd,
-                    lo: 0.0,
-                    hi,
-                    mass,
-                })
-            }
+            Distribution::Normal { mean, sd } => truncated_normal(mean, sd, support, path),
             Distribution::Constant { value } => {
                 check_finite(path, "value", value)?;
                 check_range_support(path, "value", "value", value, value, support)?;
                 Ok(Sampler::Constant(value))
             }
         }
+    }
+
+    /// The sampler of a `lognormal_ci` (low and high a central interval of the given
+    /// confidence).
+    fn lognormal_ci_sampler(
+        &self,
+        [low, high, confidence]: [f64; 3],
+        support: Support,
+        path: &str,
+    ) -> Result<Sampler, QuantError> {
+        check_finite(path, "low", low)?;
+        check_finite(path, "high", high)?;
+        no_lognormal_probability(path, support)?;
+        if low <= 0.0 {
+            return Err(QuantError::parameter(
+                format!("{path}.low"),
+                format!("`low` ({low}) must be > 0"),
+            ));
+        }
+        if high <= low {
+            return Err(QuantError::parameter(
+                format!("{path}.high"),
+                format!("`high` ({high}) must be greater than `low` ({low})"),
+            ));
+        }
+        if !(confidence > 0.0 && confidence < 1.0) {
+            return Err(QuantError::parameter(
+                format!("{path}.confidence"),
+                format!("`confidence` ({confidence}) must lie strictly between 0 and 1"),
+            ));
+        }
+        let (mu, sigma) = self.lognormal_parameters().unwrap_or((0.0, 1.0));
+        Sampler::lognormal(mu, sigma, path)
     }
 }
 
@@ -528,6 +500,52 @@ fn no_lognormal_probability(path: &str, support: Support) -> Result<(), QuantErr
     } else {
         Ok(())
     }
+}
+
+/// The sampler of a normal distribution truncated to the support, refused when the support
+/// holds less than 0.1% of its mass.
+fn truncated_normal(
+    mean: f64,
+    sd: f64,
+    support: Support,
+    path: &str,
+) -> Result<Sampler, QuantError> {
+    check_finite(path, "mean", mean)?;
+    check_finite(path, "sd", sd)?;
+    if sd <= 0.0 {
+        return Err(QuantError::parameter(
+            format!("{path}.sd"),
+            format!("`sd` ({sd}) must be > 0"),
+        ));
+    }
+    let hi = match support {
+        Support::NonNegative => f64::INFINITY,
+        Support::UnitInterval => 1.0,
+    };
+    let (a, b) = (-mean / sd, (hi - mean) / sd);
+    let mass = std_normal_cdf(b) - std_normal_cdf(a);
+    if mass.is_nan() || mass < 1e-3 {
+        return Err(QuantError::parameter(
+            format!("{path}.mean"),
+            format!(
+                "normal(mean {mean}, sd {sd}) puts only {mass:.2e} of its mass in [0, {hi}], \
+                 where the quantity must lie; at least 0.1% is required"
+            ),
+        ));
+    }
+    Normal::new(mean, sd).map_err(|e| {
+        QuantError::parameter(
+            path.to_string(),
+            format!("invalid normal distribution: {e}"),
+        )
+    })?;
+    Ok(Sampler::TruncatedNormal {
+        mean,
+        sd,
+        lo: 0.0,
+        hi,
+        mass,
+    })
 }
 
 /// A validated distribution, ready to sample.
@@ -894,11 +912,22 @@ mod tests {
         assert!((std_normal_upper_quantile(0.95) - n.inverse_cdf(0.95)).abs() < 1e-12);
     }
 
-    #[test]
-    fn bad_parameters_are_typed_errors_with_paths() {
-        use Distribution::*;
+    /// Each bad distribution of `cases` fails validation with `invalid_parameter` at the path of
+    /// its offending field.
+    fn assert_bad_parameters(cases: Vec<(Distribution, Support, &str)>) {
         let p = "scenarios[2].primary_loss";
-        let cases: Vec<(Distribution, Support, &str)> = vec![
+        for (d, s, field) in cases {
+            let e = d.validate(s, p).unwrap_err();
+            assert_eq!(e.code(), "invalid_parameter", "{d:?}");
+            assert_eq!(e.path(), format!("{p}.{field}"), "{d:?}: {e}");
+        }
+    }
+
+    /// PERT (Vose and pyfair): bounds out of order, outside the support, not finite; gamma.
+    #[test]
+    fn bad_pert_parameters_are_typed_errors_with_paths() {
+        use Distribution::*;
+        assert_bad_parameters(vec![
             (
                 Pert {
                     min: 5.0,
@@ -969,6 +998,14 @@ mod tests {
                 Support::NonNegative,
                 "mode",
             ),
+        ]);
+    }
+
+    /// Lognormal (by interval or by mu and sigma): bounds, confidence, sigma, a probability.
+    #[test]
+    fn bad_lognormal_parameters_are_typed_errors_with_paths() {
+        use Distribution::*;
+        assert_bad_parameters(vec![
             (
                 LognormalCi {
                     low: 0.0,
@@ -1021,6 +1058,14 @@ mod tests {
                 Support::NonNegative,
                 "mu",
             ),
+        ]);
+    }
+
+    /// Triangular, uniform, normal and constant.
+    #[test]
+    fn bad_other_parameters_are_typed_errors_with_paths() {
+        use Distribution::*;
+        assert_bad_parameters(vec![
             (
                 Triangular {
                     min: 0.0,
@@ -1051,12 +1096,7 @@ mod tests {
             ),
             (Constant { value: -1.0 }, Support::NonNegative, "value"),
             (Constant { value: 1.5 }, Support::UnitInterval, "value"),
-        ];
-        for (d, s, field) in cases {
-            let e = d.validate(s, p).unwrap_err();
-            assert_eq!(e.code(), "invalid_parameter", "{d:?}");
-            assert_eq!(e.path(), format!("{p}.{field}"), "{d:?}: {e}");
-        }
+        ]);
     }
 
     #[test]

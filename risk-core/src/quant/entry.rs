@@ -172,7 +172,7 @@ pub(crate) fn share(part: f64, whole: f64) -> f64 {
 /// [`QuantError::Input`] for structural problems.
 pub fn parse_scenarios(text: &str) -> Result<Vec<Scenario>, QuantError> {
     crate::input::parse::from_json_text(text)
-        .map_err(|e: crate::InputError| QuantError::Input(e.under("scenarios")))
+        .map_err(|e: crate::problem::InputError| QuantError::Input(e.under("scenarios")))
 }
 
 /// Simulate, taking the figures of `from_rating` frequencies from `rating` when one is given

@@ -1,6 +1,6 @@
 //! Typed errors of loss quantification. Every variant names the JSON path of the offending item.
 
-use crate::error::InputError;
+use crate::problem::InputError;
 
 /// A simulation input was rejected.
 ///
@@ -108,7 +108,7 @@ impl QuantError {
         }
     }
 
-    /// The code of every variant but `Input` (whose codes are [`crate::ErrorCode`]'s).
+    /// The code of every variant but `Input` (whose codes are [`crate::error::ErrorCode`]'s).
     pub const CODES: &'static [&'static str] = &[
         "invalid_parameter",
         "invalid_probability",
@@ -120,7 +120,7 @@ impl QuantError {
 
     /// The same error with its path under `root` (see [`InputError::under`]).
     pub fn under(self, root: &str) -> Self {
-        use crate::error::path_under;
+        use crate::problem::path_under;
         match self {
             QuantError::Input(e) => QuantError::Input(e.under(root)),
             QuantError::InvalidParameter { path, message } => QuantError::InvalidParameter {

@@ -44,7 +44,7 @@
 
 pub(crate) mod distribution;
 mod entry;
-mod error;
+pub(crate) mod error;
 pub(crate) mod random;
 mod results;
 mod scenario;

@@ -295,7 +295,7 @@ impl Default for ReportOptions {
 impl ReportOptions {
     pub(crate) fn validate(&self, path: &str) -> Result<(), QuantError> {
         // Under `path` (`report`), or the option's own name when checked on its own.
-        let at = |rest: &str| crate::error::path_under(path, rest);
+        let at = |rest: &str| crate::problem::path_under(path, rest);
         for (i, q) in self.percentiles.iter().enumerate() {
             if !(0.0..=1.0).contains(q) {
                 return Err(QuantError::probability(

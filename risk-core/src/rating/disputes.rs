@@ -9,9 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorCode, Problems};
 use crate::input::date::Date;
 use crate::input::dispute::{Dispute, DisputeReason, DisputeStatus, status_at};
+use crate::problem::{ErrorCode, Problems};
 use crate::rating::output::PortfolioRating;
 use crate::rating::validate::{Prepared, PreparedOrg};
 

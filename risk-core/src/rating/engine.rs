@@ -65,10 +65,30 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
     let mut beta = vec![o.k * (1.0 - o.m); nf];
     let mut added = vec![0.0; nf];
     let mut items = Vec::new();
-    let mut counted = false;
-    let doc = m.doc();
+    let mut counted = assessment_items(o, as_of, m, &mut items);
+    counted |= metric_items(o, as_of, m, &mut items);
+    counted |= finding_items(o, as_of, m, &mut items);
 
-    // 3.1 Assessments: the latest of each control (sorted by control, then date).
+    for it in &items {
+        alpha[it.factor] += it.da;
+        beta[it.factor] += it.db;
+        added[it.factor] += it.da + it.db;
+    }
+    Beliefs {
+        alpha,
+        beta,
+        added,
+        items,
+        counted,
+    }
+}
+
+/// Section 3.1, assessments: the latest of each control (sorted by control, then date), as
+/// items; whether any counted.
+#[inline]
+fn assessment_items(o: &PreparedOrg, as_of: Date, m: &Methodology, items: &mut Vec<Item>) -> bool {
+    let doc = m.doc();
+    let mut counted = false;
     let ap = &doc.assessments;
     let mut i = 0;
     while i < o.assessments.len() {
@@ -115,8 +135,15 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
         }
         i = j;
     }
+    counted
+}
 
-    // 3.2 Metrics: the latest observation of each (ties: larger trials, then lower ratio).
+/// Section 3.2, metrics: the latest observation of each (ties: larger trials, then lower
+/// ratio), as items; whether any counted.
+#[inline]
+fn metric_items(o: &PreparedOrg, as_of: Date, m: &Methodology, items: &mut Vec<Item>) -> bool {
+    let doc = m.doc();
+    let mut counted = false;
     let mdefs = &doc.metrics;
     let mut i = 0;
     while i < o.metrics.len() {
@@ -160,8 +187,15 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
         }
         i = j;
     }
+    counted
+}
 
-    // 3.3 Findings.
+/// Section 3.3, findings first seen by `as_of` and not upheld as disputed, as items; whether
+/// any counted.
+#[inline]
+fn finding_items(o: &PreparedOrg, as_of: Date, m: &Methodology, items: &mut Vec<Item>) -> bool {
+    let doc = m.doc();
+    let mut counted = false;
     let fp = &doc.findings;
     for (idx, f) in o.findings.iter().enumerate() {
         if f.first_seen > as_of || upheld(&f.dispute, as_of) {
@@ -201,19 +235,7 @@ pub(crate) fn beliefs(o: &PreparedOrg, as_of: Date, m: &Methodology) -> Beliefs 
             db,
         });
     }
-
-    for it in &items {
-        alpha[it.factor] += it.da;
-        beta[it.factor] += it.db;
-        added[it.factor] += it.da + it.db;
-    }
-    Beliefs {
-        alpha,
-        beta,
-        added,
-        items,
-        counted,
-    }
+    counted
 }
 
 /// Mean and variance of Beta(α, β).

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorCode, Problems};
 use crate::input::document::Organisation;
+use crate::problem::{ErrorCode, Problems};
 use crate::rating::output::Rating;
 use crate::rating::validate::Prepared;
 use crate::text::clip;

@@ -419,15 +419,15 @@ fn check_internal(
 /// Read per-organisation results written as JSON text (one [`InternalRating`] each).
 ///
 /// # Errors
-/// [`crate::InputError`] `malformed_json` at `internal[k]` for the first text that is not one.
-pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::InputError> {
+/// [`crate::error::InputError`] `malformed_json` at `internal[k]` for the first text that is not one.
+pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::problem::InputError> {
     texts
         .iter()
         .enumerate()
         .map(|(k, t)| {
             serde_json::from_str(t).map_err(|e| {
-                crate::InputError::single(
-                    crate::ErrorCode::MalformedJson,
+                crate::problem::InputError::single(
+                    crate::problem::ErrorCode::MalformedJson,
                     format!("internal[{k}]"),
                     format!("not a per-organisation result: {e}"),
                 )
@@ -441,8 +441,8 @@ pub fn parse_internal(texts: &[String]) -> Result<Vec<InternalRating>, crate::In
 /// (`internal[3].coverage`).
 ///
 /// # Errors
-/// [`InputError`](crate::InputError) for text that is not an array of per-organisation results.
-pub fn parse_internal_array(text: &str) -> Result<Vec<InternalRating>, crate::InputError> {
+/// [`InputError`](crate::error::InputError) for text that is not an array of per-organisation results.
+pub fn parse_internal_array(text: &str) -> Result<Vec<InternalRating>, crate::problem::InputError> {
     crate::input::parse::from_json_text(text).map_err(|e| e.under("internal"))
 }
 

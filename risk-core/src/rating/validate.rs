@@ -5,14 +5,14 @@
 
 use std::collections::HashMap;
 
-use crate::error::{ErrorCode, InputError, Problems};
 use crate::input::date::Date;
 use crate::input::document::{
-    Access, AssetCriticality, Assurance, Criticality, FindingKind, Outcome, Portfolio,
+    Access, AssetCriticality, Assurance, Criticality, FindingKind, Organisation, Outcome, Portfolio,
 };
 use crate::input::limits::Limits;
 use crate::methodology::Methodology;
 use crate::methodology::check::is_control_id;
+use crate::problem::{ErrorCode, InputError, Problems};
 use crate::rating::disputes::{PDispute, check as check_dispute};
 
 /// 2^53: the largest count accepted (every such integer is exact in an f64).
@@ -138,272 +138,16 @@ pub fn validate_with_limits(
 ) -> Result<Prepared, InputError> {
     limits.check(portfolio)?;
     let mut problems = Problems::default();
-    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(portfolio.organisations.len());
-    for (i, o) in portfolio.organisations.iter().enumerate() {
-        if o.id.is_empty() {
-            problems.push(
-                ErrorCode::EmptyId,
-                || format!("organisations[{i}].id"),
-                || "organisation id must not be empty".into(),
-            );
-        } else if by_id.contains_key(&o.id) {
-            problems.push(
-                ErrorCode::DuplicateOrganisation,
-                || format!("organisations[{i}].id"),
-                || format!("duplicate organisation id `{}`", o.id),
-            );
-        } else {
-            by_id.insert(o.id.clone(), i);
-        }
-    }
+    let by_id = index_ids(portfolio, &mut problems);
 
     let mut orgs = Vec::with_capacity(portfolio.organisations.len());
-    let mut cvss_cache: HashMap<&str, Result<f64, String>> = HashMap::new();
+    let mut cvss_cache: CvssCache<'_> = HashMap::new();
     for (i, o) in portfolio.organisations.iter().enumerate() {
-        let path = |rest: &str| format!("organisations[{i}].{rest}");
-
-        // Prior.
-        let (p0, k) = match &o.attestation {
-            Some(a) => {
-                if let Some(p) = a.incident_probability {
-                    if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
-                        problems.push(
-                            ErrorCode::InvalidProbability,
-                            || path("attestation.incident_probability"),
-                            || format!("{p} is not a probability in [0, 1]"),
-                        );
-                    }
-                }
-                prior(
-                    methodology,
-                    a.incident_probability,
-                    a.dspt_status,
-                    a.cyber_essentials_plus,
-                )
-            }
-            None => prior(methodology, None, Default::default(), false),
-        };
-        let m = prior_mean(methodology, p0);
-
-        // Assessments.
-        let mut assessments = Vec::with_capacity(o.assessments.len());
-        for (j, a) in o.assessments.iter().enumerate() {
-            let dispute = a
-                .dispute
-                .as_ref()
-                .map(|d| check_dispute(d, &mut problems, &|| path(&format!("assessments[{j}]"))));
-            if !is_control_id(&a.control) {
-                problems.push(
-                    ErrorCode::InvalidControl,
-                    || path(&format!("assessments[{j}].control")),
-                    || {
-                        format!(
-                            "`{}` is not a control id of the form <objective letter><digit>.<lower-case letter>, e.g. B4.d",
-                            clip(&a.control)
-                        )
-                    },
-                );
-                continue;
-            }
-            match methodology.control_factor(&a.control) {
-                Some(factor) => assessments.push(PAssessment {
-                    control: a.control.clone(),
-                    factor,
-                    outcome: a.outcome,
-                    assurance: a.assurance,
-                    assessed_on: a.assessed_on,
-                    dispute,
-                }),
-                None => problems.push(
-                    ErrorCode::UnmappedControl,
-                    || path(&format!("assessments[{j}].control")),
-                    || {
-                        format!(
-                            "the methodology maps no factor to the principle of `{}`",
-                            a.control
-                        )
-                    },
-                ),
-            }
-        }
-        sort_assessments(&mut assessments);
-
-        // Metrics.
-        let mut metrics = Vec::with_capacity(o.metrics.len());
-        for (j, mo) in o.metrics.iter().enumerate() {
-            let dispute = mo
-                .dispute
-                .as_ref()
-                .map(|d| check_dispute(d, &mut problems, &|| path(&format!("metrics[{j}]"))));
-            let mut ok = true;
-            let index = methodology.metric_index(&mo.metric);
-            if index.is_none() {
-                ok = false;
-                problems.push(
-                    ErrorCode::UnknownMetric,
-                    || path(&format!("metrics[{j}].metric")),
-                    || format!("unknown metric `{}`", clip(&mo.metric)),
-                );
-            }
-            for (name, v) in [("successes", mo.successes), ("trials", mo.trials)] {
-                if v > MAX_COUNT {
-                    ok = false;
-                    problems.push(
-                        ErrorCode::InvalidCount,
-                        || path(&format!("metrics[{j}].{name}")),
-                        || format!("{v} is larger than 2^53"),
-                    );
-                }
-            }
-            if mo.trials < 1 {
-                ok = false;
-                problems.push(
-                    ErrorCode::InvalidTrials,
-                    || path(&format!("metrics[{j}].trials")),
-                    || "trials must be at least 1".into(),
-                );
-            } else if mo.successes > mo.trials {
-                ok = false;
-                problems.push(
-                    ErrorCode::SuccessesExceedTrials,
-                    || path(&format!("metrics[{j}].successes")),
-                    || format!("successes ({}) exceed trials ({})", mo.successes, mo.trials),
-                );
-            }
-            if let (true, Some(index)) = (ok, index) {
-                metrics.push(PMetric {
-                    metric: mo.metric.clone(),
-                    index,
-                    successes: mo.successes,
-                    trials: mo.trials,
-                    observed_on: mo.observed_on,
-                    dispute,
-                });
-            }
-        }
-        sort_metrics(&mut metrics);
-
-        // Findings.
-        let mut findings = Vec::with_capacity(o.findings.len());
-        let mut finding_ids: HashMap<&str, ()> = HashMap::with_capacity(o.findings.len());
-        for (j, f) in o.findings.iter().enumerate() {
-            let fpath = |rest: &str| path(&format!("findings[{j}].{rest}"));
-            let dispute = f
-                .dispute
-                .as_ref()
-                .map(|d| check_dispute(d, &mut problems, &|| path(&format!("findings[{j}]"))));
-            if finding_ids.insert(f.id.as_str(), ()).is_some() {
-                problems.push(
-                    ErrorCode::DuplicateFinding,
-                    || fpath("id"),
-                    || {
-                        format!(
-                            "duplicate finding id `{}` in this organisation",
-                            clip(&f.id)
-                        )
-                    },
-                );
-            }
-            if let Some(e) = f.epss {
-                if !(e.is_finite() && (0.0..=1.0).contains(&e)) {
-                    problems.push(
-                        ErrorCode::InvalidProbability,
-                        || fpath("epss"),
-                        || format!("{e} is not a probability in [0, 1]"),
-                    );
-                }
-            }
-            if let Some(s) = f.cvss_score {
-                if !(s.is_finite() && (0.0..=10.0).contains(&s)) {
-                    problems.push(
-                        ErrorCode::InvalidCvssScore,
-                        || fpath("cvss_score"),
-                        || format!("{s} is not a CVSS score in [0, 10]"),
-                    );
-                }
-            }
-            let mut cvss = None;
-            if let Some(v) = &f.cvss {
-                // Scanners repeat the same vectors many times: score each distinct one once.
-                let scored = cvss_cache
-                    .entry(v.as_str())
-                    .or_insert_with(|| crate::input::cvss::base_score(v));
-                match scored {
-                    Ok(s) => cvss = Some(*s),
-                    Err(msg) => {
-                        problems.push(ErrorCode::InvalidCvss, || fpath("cvss"), || msg.clone())
-                    }
-                }
-            }
-            if let Some(r) = f.resolved_on {
-                if r < f.first_seen {
-                    problems.push(
-                        ErrorCode::ResolvedBeforeFirstSeen,
-                        || fpath("resolved_on"),
-                        || format!("resolved_on {r} is before first_seen {}", f.first_seen),
-                    );
-                }
-            }
-            let ki = Methodology::kind_index(f.kind);
-            let cvss = cvss.or(f.cvss_score);
-            let severity = match cvss {
-                Some(s) => s / 10.0,
-                None => methodology.index().kind_severity[ki],
-            };
-            findings.push(PFinding {
-                id: f.id.clone(),
-                kind: f.kind,
-                factor: methodology.index().kind_factor[ki],
-                cve: f.cve.clone(),
-                severity,
-                cvss,
-                epss: f.epss,
-                kev: f.kev,
-                internet_facing: f.internet_facing,
-                criticality: f.asset_criticality,
-                first_seen: f.first_seen,
-                resolved_on: f.resolved_on,
-                dispute,
-            });
-        }
-        findings.sort_by(|a, b| a.id.cmp(&b.id));
-
-        // Dependencies.
-        let mut deps = Vec::with_capacity(o.dependencies.len());
-        let mut suppliers: HashMap<&str, ()> = HashMap::with_capacity(o.dependencies.len());
-        for (j, d) in o.dependencies.iter().enumerate() {
-            let dpath = || path(&format!("dependencies[{j}].supplier"));
-            let dispute = d
-                .dispute
-                .as_ref()
-                .map(|x| check_dispute(x, &mut problems, &|| path(&format!("dependencies[{j}]"))));
-            if d.supplier == o.id {
-                problems.push(ErrorCode::SelfDependency, dpath, || {
-                    format!("organisation `{}` cannot depend on itself", clip(&o.id))
-                });
-                continue;
-            }
-            if suppliers.insert(d.supplier.as_str(), ()).is_some() {
-                problems.push(ErrorCode::DuplicateDependency, dpath, || {
-                    format!("supplier `{}` is listed twice", clip(&d.supplier))
-                });
-                continue;
-            }
-            match by_id.get(&d.supplier) {
-                Some(&s) => deps.push(PDep {
-                    supplier: s,
-                    supplier_id: d.supplier.clone(),
-                    criticality: d.criticality,
-                    access: d.access,
-                    coupling: methodology.coupling(d.criticality, d.access),
-                    dispute,
-                }),
-                None => problems.push(ErrorCode::UnknownSupplier, dpath, || {
-                    format!("no organisation has the id `{}`", clip(&d.supplier))
-                }),
-            }
-        }
-        deps.sort_by(|a, b| a.supplier_id.cmp(&b.supplier_id));
+        let (k, m) = org_prior(methodology, o, i, &mut problems);
+        let assessments = org_assessments(methodology, o, i, &mut problems);
+        let metrics = org_metrics(methodology, o, i, &mut problems);
+        let findings = org_findings(methodology, o, i, &mut problems, &mut cvss_cache);
+        let deps = org_dependencies(methodology, o, i, &by_id, &mut problems);
         crate::rating::groups::check(o, i, &mut problems);
 
         if problems.is_empty() {
@@ -437,6 +181,322 @@ pub fn validate_with_limits(
         disputed,
         provenance: crate::rating::provenance::Provenance::of(portfolio, methodology),
     })
+}
+
+/// Organisation id → index, reporting empty and duplicate ids.
+fn index_ids(portfolio: &Portfolio, problems: &mut Problems) -> HashMap<String, usize> {
+    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(portfolio.organisations.len());
+    for (i, o) in portfolio.organisations.iter().enumerate() {
+        if o.id.is_empty() {
+            problems.push(
+                ErrorCode::EmptyId,
+                || format!("organisations[{i}].id"),
+                || "organisation id must not be empty".into(),
+            );
+        } else if by_id.contains_key(&o.id) {
+            problems.push(
+                ErrorCode::DuplicateOrganisation,
+                || format!("organisations[{i}].id"),
+                || format!("duplicate organisation id `{}`", o.id),
+            );
+        } else {
+            by_id.insert(o.id.clone(), i);
+        }
+    }
+    by_id
+}
+
+/// Prior strength k and prior mean m of `organisations[i]` (section 4.1).
+fn org_prior(
+    methodology: &Methodology,
+    o: &Organisation,
+    i: usize,
+    problems: &mut Problems,
+) -> (f64, f64) {
+    let path = |rest: &str| format!("organisations[{i}].{rest}");
+    let (p0, k) = match &o.attestation {
+        Some(a) => {
+            if let Some(p) = a.incident_probability {
+                if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+                    problems.push(
+                        ErrorCode::InvalidProbability,
+                        || path("attestation.incident_probability"),
+                        || format!("{p} is not a probability in [0, 1]"),
+                    );
+                }
+            }
+            prior(
+                methodology,
+                a.incident_probability,
+                a.dspt_status,
+                a.cyber_essentials_plus,
+            )
+        }
+        None => prior(methodology, None, Default::default(), false),
+    };
+    let m = prior_mean(methodology, p0);
+    (k, m)
+}
+
+/// The assessments of `organisations[i]` that resolve to a factor, in canonical order.
+fn org_assessments(
+    methodology: &Methodology,
+    o: &Organisation,
+    i: usize,
+    problems: &mut Problems,
+) -> Vec<PAssessment> {
+    let path = |rest: &str| format!("organisations[{i}].{rest}");
+    let mut assessments = Vec::with_capacity(o.assessments.len());
+    for (j, a) in o.assessments.iter().enumerate() {
+        let dispute = a
+            .dispute
+            .as_ref()
+            .map(|d| check_dispute(d, problems, &|| path(&format!("assessments[{j}]"))));
+        if !is_control_id(&a.control) {
+            problems.push(
+                ErrorCode::InvalidControl,
+                || path(&format!("assessments[{j}].control")),
+                || {
+                    format!(
+                        "`{}` is not a control id of the form <objective letter><digit>.<lower-case letter>, e.g. B4.d",
+                        clip(&a.control)
+                    )
+                },
+            );
+            continue;
+        }
+        match methodology.control_factor(&a.control) {
+            Some(factor) => assessments.push(PAssessment {
+                control: a.control.clone(),
+                factor,
+                outcome: a.outcome,
+                assurance: a.assurance,
+                assessed_on: a.assessed_on,
+                dispute,
+            }),
+            None => problems.push(
+                ErrorCode::UnmappedControl,
+                || path(&format!("assessments[{j}].control")),
+                || {
+                    format!(
+                        "the methodology maps no factor to the principle of `{}`",
+                        a.control
+                    )
+                },
+            ),
+        }
+    }
+    sort_assessments(&mut assessments);
+    assessments
+}
+
+/// The valid metric observations of `organisations[i]`, in canonical order.
+fn org_metrics(
+    methodology: &Methodology,
+    o: &Organisation,
+    i: usize,
+    problems: &mut Problems,
+) -> Vec<PMetric> {
+    let path = |rest: &str| format!("organisations[{i}].{rest}");
+    let mut metrics = Vec::with_capacity(o.metrics.len());
+    for (j, mo) in o.metrics.iter().enumerate() {
+        let dispute = mo
+            .dispute
+            .as_ref()
+            .map(|d| check_dispute(d, problems, &|| path(&format!("metrics[{j}]"))));
+        let mut ok = true;
+        let index = methodology.metric_index(&mo.metric);
+        if index.is_none() {
+            ok = false;
+            problems.push(
+                ErrorCode::UnknownMetric,
+                || path(&format!("metrics[{j}].metric")),
+                || format!("unknown metric `{}`", clip(&mo.metric)),
+            );
+        }
+        for (name, v) in [("successes", mo.successes), ("trials", mo.trials)] {
+            if v > MAX_COUNT {
+                ok = false;
+                problems.push(
+                    ErrorCode::InvalidCount,
+                    || path(&format!("metrics[{j}].{name}")),
+                    || format!("{v} is larger than 2^53"),
+                );
+            }
+        }
+        if mo.trials < 1 {
+            ok = false;
+            problems.push(
+                ErrorCode::InvalidTrials,
+                || path(&format!("metrics[{j}].trials")),
+                || "trials must be at least 1".into(),
+            );
+        } else if mo.successes > mo.trials {
+            ok = false;
+            problems.push(
+                ErrorCode::SuccessesExceedTrials,
+                || path(&format!("metrics[{j}].successes")),
+                || format!("successes ({}) exceed trials ({})", mo.successes, mo.trials),
+            );
+        }
+        if let (true, Some(index)) = (ok, index) {
+            metrics.push(PMetric {
+                metric: mo.metric.clone(),
+                index,
+                successes: mo.successes,
+                trials: mo.trials,
+                observed_on: mo.observed_on,
+                dispute,
+            });
+        }
+    }
+    sort_metrics(&mut metrics);
+    metrics
+}
+
+/// CVSS vector → its base score or the reason it has none. Scanners repeat the same vectors
+/// many times: each distinct one is scored once per portfolio.
+type CvssCache<'p> = HashMap<&'p str, Result<f64, String>>;
+
+/// The findings of `organisations[i]` with their severities, sorted by id.
+fn org_findings<'p>(
+    methodology: &Methodology,
+    o: &'p Organisation,
+    i: usize,
+    problems: &mut Problems,
+    cvss_cache: &mut CvssCache<'p>,
+) -> Vec<PFinding> {
+    let path = |rest: &str| format!("organisations[{i}].{rest}");
+    let mut findings = Vec::with_capacity(o.findings.len());
+    let mut finding_ids: HashMap<&str, ()> = HashMap::with_capacity(o.findings.len());
+    for (j, f) in o.findings.iter().enumerate() {
+        let fpath = |rest: &str| path(&format!("findings[{j}].{rest}"));
+        let dispute = f
+            .dispute
+            .as_ref()
+            .map(|d| check_dispute(d, problems, &|| path(&format!("findings[{j}]"))));
+        if finding_ids.insert(f.id.as_str(), ()).is_some() {
+            problems.push(
+                ErrorCode::DuplicateFinding,
+                || fpath("id"),
+                || {
+                    format!(
+                        "duplicate finding id `{}` in this organisation",
+                        clip(&f.id)
+                    )
+                },
+            );
+        }
+        if let Some(e) = f.epss {
+            if !(e.is_finite() && (0.0..=1.0).contains(&e)) {
+                problems.push(
+                    ErrorCode::InvalidProbability,
+                    || fpath("epss"),
+                    || format!("{e} is not a probability in [0, 1]"),
+                );
+            }
+        }
+        if let Some(s) = f.cvss_score {
+            if !(s.is_finite() && (0.0..=10.0).contains(&s)) {
+                problems.push(
+                    ErrorCode::InvalidCvssScore,
+                    || fpath("cvss_score"),
+                    || format!("{s} is not a CVSS score in [0, 10]"),
+                );
+            }
+        }
+        let mut cvss = None;
+        if let Some(v) = &f.cvss {
+            // Scanners repeat the same vectors many times: score each distinct one once.
+            let scored = cvss_cache
+                .entry(v.as_str())
+                .or_insert_with(|| crate::input::cvss::base_score(v));
+            match scored {
+                Ok(s) => cvss = Some(*s),
+                Err(msg) => problems.push(ErrorCode::InvalidCvss, || fpath("cvss"), || msg.clone()),
+            }
+        }
+        if let Some(r) = f.resolved_on {
+            if r < f.first_seen {
+                problems.push(
+                    ErrorCode::ResolvedBeforeFirstSeen,
+                    || fpath("resolved_on"),
+                    || format!("resolved_on {r} is before first_seen {}", f.first_seen),
+                );
+            }
+        }
+        let ki = Methodology::kind_index(f.kind);
+        let cvss = cvss.or(f.cvss_score);
+        let severity = match cvss {
+            Some(s) => s / 10.0,
+            None => methodology.index().kind_severity[ki],
+        };
+        findings.push(PFinding {
+            id: f.id.clone(),
+            kind: f.kind,
+            factor: methodology.index().kind_factor[ki],
+            cve: f.cve.clone(),
+            severity,
+            cvss,
+            epss: f.epss,
+            kev: f.kev,
+            internet_facing: f.internet_facing,
+            criticality: f.asset_criticality,
+            first_seen: f.first_seen,
+            resolved_on: f.resolved_on,
+            dispute,
+        });
+    }
+    findings.sort_by(|a, b| a.id.cmp(&b.id));
+    findings
+}
+
+/// The dependencies of `organisations[i]` on known suppliers, with their couplings, sorted by
+/// supplier id.
+fn org_dependencies(
+    methodology: &Methodology,
+    o: &Organisation,
+    i: usize,
+    by_id: &HashMap<String, usize>,
+    problems: &mut Problems,
+) -> Vec<PDep> {
+    let path = |rest: &str| format!("organisations[{i}].{rest}");
+    let mut deps = Vec::with_capacity(o.dependencies.len());
+    let mut suppliers: HashMap<&str, ()> = HashMap::with_capacity(o.dependencies.len());
+    for (j, d) in o.dependencies.iter().enumerate() {
+        let dpath = || path(&format!("dependencies[{j}].supplier"));
+        let dispute = d
+            .dispute
+            .as_ref()
+            .map(|x| check_dispute(x, problems, &|| path(&format!("dependencies[{j}]"))));
+        if d.supplier == o.id {
+            problems.push(ErrorCode::SelfDependency, dpath, || {
+                format!("organisation `{}` cannot depend on itself", clip(&o.id))
+            });
+            continue;
+        }
+        if suppliers.insert(d.supplier.as_str(), ()).is_some() {
+            problems.push(ErrorCode::DuplicateDependency, dpath, || {
+                format!("supplier `{}` is listed twice", clip(&d.supplier))
+            });
+            continue;
+        }
+        match by_id.get(&d.supplier) {
+            Some(&s) => deps.push(PDep {
+                supplier: s,
+                supplier_id: d.supplier.clone(),
+                criticality: d.criticality,
+                access: d.access,
+                coupling: methodology.coupling(d.criticality, d.access),
+                dispute,
+            }),
+            None => problems.push(ErrorCode::UnknownSupplier, dpath, || {
+                format!("no organisation has the id `{}`", clip(&d.supplier))
+            }),
+        }
+    }
+    deps.sort_by(|a, b| a.supplier_id.cmp(&b.supplier_id));
+    deps
 }
 
 /// The canonical order of an organisation's assessments: by control, then date (the engine picks

@@ -718,6 +718,7 @@ const NHS_PLAN: Plan = Plan {
 
 fn plan(kind: Kind) -> Plan {
     match kind {
+        Kind::Supplier(tier, _) => supplier_plan(tier),
         Kind::Acute => Plan {
             quality: (350, 960),
             assessments: (30, 50),
@@ -792,7 +793,13 @@ fn plan(kind: Kind) -> Plan {
             audit: (10, 40),
             ..NHS_PLAN
         },
-        Kind::Supplier(Tier::Platform, _) => Plan {
+    }
+}
+
+/// The plan of a supplier of the given tier.
+fn supplier_plan(tier: Tier) -> Plan {
+    match tier {
+        Tier::Platform => Plan {
             quality: (720, 980),
             assessments: (12, 34),
             e_ids: (0, 1),
@@ -806,7 +813,7 @@ fn plan(kind: Kind) -> Plan {
             audit: (350, 300),
             ..NHS_PLAN
         },
-        Kind::Supplier(Tier::Regional, _) => Plan {
+        Tier::Regional => Plan {
             quality: (400, 930),
             evidence: 450,
             assessments: (0, 12),
@@ -821,7 +828,7 @@ fn plan(kind: Kind) -> Plan {
             audit: (150, 200),
             ..NHS_PLAN
         },
-        Kind::Supplier(Tier::Local, _) => Plan {
+        Tier::Local => Plan {
             quality: (150, 900),
             evidence: 120,
             assessments: (0, 0),
@@ -1466,45 +1473,9 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         dispute: None,
     };
     let mut earliest = shift(ctx.as_of, -729);
-    let put_scoring = |f: &mut Finding, rng: &mut Rng, how: Scoring, exploited: bool| match how {
-        Scoring::V30 => f.cvss = Some(cvss3(rng, 0, exploited)),
-        Scoring::V31 => f.cvss = Some(cvss3(rng, 1, exploited)),
-        Scoring::V40 => f.cvss = Some(cvss4(rng, exploited)),
-        Scoring::Score => {
-            f.cvss_score = Some(score_tenths(rng, if exploited { 72 } else { 20 }, 100))
-        }
-        Scoring::Default => {}
-    };
     match kind {
         FindingKind::Vulnerability => {
-            f.internet_facing = rng.chance(300);
-            if rng.chance(350) {
-                let entry = rng.pick(ctx.kev);
-                f.cve = Some(entry.cve_id.clone());
-                f.kev = true;
-                // Scanners see a KEV-listed flaw from a little before its listing at the earliest
-                // (every entry of the excerpt has its date; the tests check it).
-                if let Some(added) = entry.date_added {
-                    let listed = shift(added, -30);
-                    if listed > earliest && listed <= ctx.as_of {
-                        earliest = listed;
-                    }
-                }
-                let how = scoring(rng, &[5, 65, 15, 15, 0]);
-                put_scoring(&mut f, rng, how, true);
-                if rng.chance(900) {
-                    f.epss = Some(f64::from(rng.between(200, 975)) / 1000.0);
-                }
-            } else {
-                if rng.chance(200) {
-                    f.cve = Some((*rng.pick(&OTHER_CVES)).to_owned());
-                }
-                let how = scoring(rng, &[5, 55, 20, 15, 5]);
-                put_scoring(&mut f, rng, how, false);
-                if rng.chance(700) {
-                    f.epss = Some(epss_low(rng));
-                }
-            }
+            vulnerability(ctx, rng, &mut f, &mut earliest);
         }
         FindingKind::Misconfiguration => {
             f.internet_facing = rng.chance(200);
@@ -1541,7 +1512,60 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         }
     }
 
-    // A few findings are first seen after as_of (left out at as_of, counted in later ratings).
+    sighting(ctx, rng, q, &mut f, earliest);
+    f
+}
+
+/// The CVSS of a finding: a v3.0, v3.1 or v4.0 vector, a bare score or none (the kind's
+/// default); an exploited flaw scores high.
+fn put_scoring(f: &mut Finding, rng: &mut Rng, how: Scoring, exploited: bool) {
+    match how {
+        Scoring::V30 => f.cvss = Some(cvss3(rng, 0, exploited)),
+        Scoring::V31 => f.cvss = Some(cvss3(rng, 1, exploited)),
+        Scoring::V40 => f.cvss = Some(cvss4(rng, exploited)),
+        Scoring::Score => {
+            f.cvss_score = Some(score_tenths(rng, if exploited { 72 } else { 20 }, 100))
+        }
+        Scoring::Default => {}
+    }
+}
+
+/// A vulnerability: a KEV-listed CVE (seen from a little before its listing, so no earlier
+/// than `earliest`) or another, its scoring and EPSS.
+fn vulnerability(ctx: &Ctx, rng: &mut Rng, f: &mut Finding, earliest: &mut Date) {
+    f.internet_facing = rng.chance(300);
+    if rng.chance(350) {
+        let entry = rng.pick(ctx.kev);
+        f.cve = Some(entry.cve_id.clone());
+        f.kev = true;
+        // Scanners see a KEV-listed flaw from a little before its listing at the earliest
+        // (every entry of the excerpt has its date; the tests check it).
+        if let Some(added) = entry.date_added {
+            let listed = shift(added, -30);
+            if listed > *earliest && listed <= ctx.as_of {
+                *earliest = listed;
+            }
+        }
+        let how = scoring(rng, &[5, 65, 15, 15, 0]);
+        put_scoring(f, rng, how, true);
+        if rng.chance(900) {
+            f.epss = Some(f64::from(rng.between(200, 975)) / 1000.0);
+        }
+    } else {
+        if rng.chance(200) {
+            f.cve = Some((*rng.pick(&OTHER_CVES)).to_owned());
+        }
+        let how = scoring(rng, &[5, 55, 20, 15, 5]);
+        put_scoring(f, rng, how, false);
+        if rng.chance(700) {
+            f.epss = Some(epss_low(rng));
+        }
+    }
+}
+
+/// When the finding was first seen (from `earliest`; a few after as_of, left out at as_of and
+/// counted in later ratings) and, sooner for a better organisation (`q`), when resolved.
+fn sighting(ctx: &Ctx, rng: &mut Rng, q: u32, f: &mut Finding, earliest: Date) {
     let span = ctx.as_of.days_since(earliest).max(0) as u32;
     f.first_seen = if rng.chance(20) {
         shift(ctx.as_of, i64::from(rng.between(1, 45)))
@@ -1549,7 +1573,7 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
         shift(ctx.as_of, -i64::from(rng.below(span + 1)))
     };
     if f.first_seen > ctx.as_of {
-        return f;
+        return;
     }
     let age = ctx.as_of.days_since(f.first_seen);
     let resolve = match age {
@@ -1569,7 +1593,6 @@ fn finding(ctx: &Ctx, rng: &mut Rng, q: u32, kind: FindingKind, id: String) -> F
             f.resolved_on = Some(resolved_on);
         }
     }
-    f
 }
 
 /// Collects an organisation's dependencies: no self-dependency, each supplier once.
@@ -1901,9 +1924,9 @@ impl SampleConfig {
     /// ```
     ///
     /// # Errors
-    /// [`crate::InputError`] for malformed JSON, an unknown field or a wrong type, or a size
+    /// [`crate::error::InputError`] for malformed JSON, an unknown field or a wrong type, or a size
     /// over the limit.
-    pub fn from_json(text: &str) -> Result<Self, crate::InputError> {
+    pub fn from_json(text: &str) -> Result<Self, crate::problem::InputError> {
         let options: SampleOptions = crate::input::parse::from_json_text(text)?;
         let default = SampleConfig::default();
         let config = SampleConfig {
@@ -1916,15 +1939,15 @@ impl SampleConfig {
     }
 
     /// Check the size against the default document limits (a sample must be a document the
-    /// other functions accept): [`crate::ErrorCode::LimitExceeded`] at `organisations`.
+    /// other functions accept): [`crate::error::ErrorCode::LimitExceeded`] at `organisations`.
     ///
     /// # Errors
     /// More organisations than [`crate::Limits::default`] allows.
-    pub fn check(&self) -> Result<(), crate::InputError> {
+    pub fn check(&self) -> Result<(), crate::problem::InputError> {
         let max = crate::Limits::default().max_organisations;
         if self.organisations > max {
-            return Err(crate::InputError::single(
-                crate::ErrorCode::LimitExceeded,
+            return Err(crate::problem::InputError::single(
+                crate::problem::ErrorCode::LimitExceeded,
                 "organisations",
                 format!(
                     "a sample of {} organisations is over the limit of {max}",
@@ -1940,7 +1963,9 @@ impl SampleConfig {
 ///
 /// # Errors
 /// As [`SampleConfig::check`].
-pub fn checked_sample_portfolio(config: &SampleConfig) -> Result<Portfolio, crate::InputError> {
+pub fn checked_sample_portfolio(
+    config: &SampleConfig,
+) -> Result<Portfolio, crate::problem::InputError> {
     config.check()?;
     Ok(sample_portfolio(config))
 }

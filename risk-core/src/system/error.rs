@@ -1,7 +1,7 @@
 //! Typed errors of the system simulation. Every variant names the JSON path of the offending
 //! option.
 
-use crate::error::InputError;
+use crate::problem::InputError;
 
 /// A system-simulation request was rejected.
 ///
@@ -57,7 +57,7 @@ pub enum SystemError {
 
 impl SystemError {
     /// Every code a [`SystemError`] of its own can carry (input problems carry their
-    /// [`crate::ErrorCode`]).
+    /// [`crate::error::ErrorCode`]).
     pub const CODES: &'static [&'static str] = &[
         "invalid_trials",
         "invalid_threshold",

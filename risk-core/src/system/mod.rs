@@ -37,7 +37,7 @@
 //! assert!(both.multiplier > 1.1);
 //! ```
 
-mod error;
+pub(crate) mod error;
 mod simulate;
 
 use std::collections::BTreeMap;

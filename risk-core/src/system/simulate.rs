@@ -8,10 +8,10 @@ use rand_chacha::ChaCha8Rng;
 
 use super::{
     Attribution, CHUNK_TRIALS, DEFAULT_ATTRIBUTED_SUPPLIERS, GroupLosses, GroupRisk, LossMeasure,
-    MAX_KS, MAX_TRIALS, MAX_WORK, OrganisationMarginal, SystemError, SystemOptions, SystemReport,
-    Tail, default_loss,
+    LossOptions, MAX_KS, MAX_TRIALS, MAX_WORK, OrganisationMarginal, SystemError, SystemOptions,
+    SystemReport, Tail, default_loss,
 };
-use crate::error::{ErrorCode, InputError};
+use crate::problem::{ErrorCode, InputError};
 use crate::quant::Losses;
 use crate::quant::distribution::{Sampler, Support};
 use crate::quant::random::Gen;
@@ -319,14 +319,66 @@ fn build(
         Some((r, o)) if r == i => o,
         _ => &prep.orgs[i],
     };
-    // Options.
+    let edges: usize = (0..n).map(|i| org(i).deps.len()).sum();
+    check_options(options, n, edges)?;
+
+    let mut rank = vec![0u32; n];
+    for (r, &i) in prep.id_order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    let internal = Bernoulli::new(
+        prep.id_order
+            .iter()
+            .map(|&i| rating.ratings[i].internal_probability),
+    );
+    let rated: Vec<f64> = rating.ratings.iter().map(|r| r.probability).collect();
+    let (out_start, out, out_low, has_out) = out_edges(prep, org, &rank, edges);
+    let g = Groups::of(prep, org);
+    let tracked = tracked_suppliers(prep, rating, options)?;
+    let tracked_rank: Vec<u32> = tracked.iter().map(|&s| rank[s as usize]).collect();
+    let mut tracked_index = vec![NONE; n];
+    for (t, &r) in tracked_rank.iter().enumerate() {
+        tracked_index[r as usize] = t as u32;
+    }
+    let (samplers, sampler_of) = loss_samplers(prep, org, options)?;
+
+    let independent = options
+        .losses
+        .is_some()
+        .then(|| Bernoulli::new(prep.id_order.iter().map(|&i| rated[i])));
+    Ok(Model {
+        n,
+        rank,
+        salts: (0..n.div_ceil(LANES)).map(block_salt).collect(),
+        internal,
+        independent,
+        rated,
+        out_start,
+        out,
+        out_low,
+        has_out,
+        grp_start: g.grp_start,
+        grp: g.grp,
+        grp_row: g.grp_row,
+        group_names: g.group_names,
+        group_members: g.group_members,
+        tracked,
+        tracked_rank,
+        tracked_index,
+        ka: options.attribution_k,
+        samplers,
+        sampler_of,
+    })
+}
+
+/// The options' limits: trials, work, thresholds.
+fn check_options(options: &SystemOptions, n: usize, edges: usize) -> Result<(), SystemError> {
     if options.trials == 0 || options.trials > MAX_TRIALS {
         return Err(trials_error(format!(
             "trials ({}) must lie in [1, {MAX_TRIALS}]",
             options.trials
         )));
     }
-    let edges: usize = (0..n).map(|i| org(i).deps.len()).sum();
     let work = options.trials.saturating_mul((n + edges) as u64);
     if work > MAX_WORK {
         return Err(trials_error(format!(
@@ -356,19 +408,21 @@ fn build(
             message: "the attribution threshold must be at least 1".into(),
         });
     }
+    Ok(())
+}
 
-    let mut rank = vec![0u32; n];
-    for (r, &i) in prep.id_order.iter().enumerate() {
-        rank[i] = r as u32;
-    }
-    let internal = Bernoulli::new(
-        prep.id_order
-            .iter()
-            .map(|&i| rating.ratings[i].internal_probability),
-    );
-    let rated: Vec<f64> = rating.ratings.iter().map(|r| r.probability).collect();
+/// Out-edges by supplier rank (CSR: start, edge, low threshold word), dependants in rank order,
+/// and the bit set of ranks that have any.
+type OutEdges = (Vec<usize>, Vec<Edge>, Vec<u32>, Vec<u64>);
 
-    // Out-edges by supplier rank, dependants in rank order.
+/// The supply edges, by supplier rank (see [`OutEdges`]).
+fn out_edges<'p>(
+    prep: &'p Prepared,
+    org: impl Fn(usize) -> &'p PreparedOrg,
+    rank: &[u32],
+    edges: usize,
+) -> OutEdges {
+    let n = prep.orgs.len();
     let mut out_deg = vec![0usize; n + 1];
     for i in 0..n {
         for d in &org(i).deps {
@@ -407,42 +461,72 @@ fn build(
         }
     }
 
-    // Groups.
-    let mut names: BTreeMap<&str, u32> = BTreeMap::new();
-    for i in 0..n {
-        for g in &org(i).groups {
-            names.insert(g.as_str(), 0);
-        }
-    }
-    for (j, v) in names.values_mut().enumerate() {
-        *v = j as u32;
-    }
-    let n_groups = names.len();
-    let mut grp_start = vec![0usize; n + 1];
-    let mut grp = Vec::new();
-    for (r, &i) in prep.id_order.iter().enumerate() {
-        grp.extend(org(i).groups.iter().map(|g| names[g.as_str()]));
-        grp_start[r + 1] = grp.len();
-    }
-    let grp_row: Vec<u64> = (0..n)
-        .map(|r| match &grp[grp_start[r]..grp_start[r + 1]] {
-            [] => pack(NONE, NONE),
-            [a] => pack(*a, NONE),
-            [a, b] => pack(*a, *b),
-            _ => SPILL,
-        })
-        .collect();
-    let mut group_members = vec![Vec::new(); n_groups + 1];
-    for &i in &prep.id_order {
-        for g in &org(i).groups {
-            group_members[names[g.as_str()] as usize].push(i as u32);
-        }
-        group_members[n_groups].push(i as u32);
-    }
-    let group_names: Vec<String> = names.keys().map(|s| (*s).to_owned()).collect();
+    (out_start, out, out_low, has_out)
+}
 
-    // Attributed suppliers.
-    let tracked: Vec<u32> = match &options.suppliers {
+/// The groups of each rank and the members of each group (see the fields of `Model`).
+struct Groups {
+    grp_start: Vec<usize>,
+    grp: Vec<u32>,
+    grp_row: Vec<u64>,
+    group_names: Vec<String>,
+    group_members: Vec<Vec<u32>>,
+}
+
+impl Groups {
+    fn of<'p>(prep: &'p Prepared, org: impl Fn(usize) -> &'p PreparedOrg) -> Self {
+        let n = prep.orgs.len();
+        let mut names: BTreeMap<&str, u32> = BTreeMap::new();
+        for i in 0..n {
+            for g in &org(i).groups {
+                names.insert(g.as_str(), 0);
+            }
+        }
+        for (j, v) in names.values_mut().enumerate() {
+            *v = j as u32;
+        }
+        let n_groups = names.len();
+        let mut grp_start = vec![0usize; n + 1];
+        let mut grp = Vec::new();
+        for (r, &i) in prep.id_order.iter().enumerate() {
+            grp.extend(org(i).groups.iter().map(|g| names[g.as_str()]));
+            grp_start[r + 1] = grp.len();
+        }
+        let grp_row: Vec<u64> = (0..n)
+            .map(|r| match &grp[grp_start[r]..grp_start[r + 1]] {
+                [] => pack(NONE, NONE),
+                [a] => pack(*a, NONE),
+                [a, b] => pack(*a, *b),
+                _ => SPILL,
+            })
+            .collect();
+        let mut group_members = vec![Vec::new(); n_groups + 1];
+        for &i in &prep.id_order {
+            for g in &org(i).groups {
+                group_members[names[g.as_str()] as usize].push(i as u32);
+            }
+            group_members[n_groups].push(i as u32);
+        }
+        let group_names: Vec<String> = names.keys().map(|s| (*s).to_owned()).collect();
+
+        Groups {
+            grp_start,
+            grp,
+            grp_row,
+            group_names,
+            group_members,
+        }
+    }
+}
+
+/// The suppliers whose share of the system losses is attributed: those listed in the options,
+/// else the portfolio's first [`DEFAULT_ATTRIBUTED_SUPPLIERS`] suppliers.
+fn tracked_suppliers(
+    prep: &Prepared,
+    rating: &PortfolioRating,
+    options: &SystemOptions,
+) -> Result<Vec<u32>, SystemError> {
+    Ok(match &options.suppliers {
         Some(list) => {
             let mut seen = HashSet::new();
             let mut v = Vec::with_capacity(list.len());
@@ -473,14 +557,15 @@ fn build(
             .filter_map(|s| prep.index_of(&s.id))
             .map(|i| i as u32)
             .collect(),
-    };
-    let tracked_rank: Vec<u32> = tracked.iter().map(|&s| rank[s as usize]).collect();
-    let mut tracked_index = vec![NONE; n];
-    for (t, &r) in tracked_rank.iter().enumerate() {
-        tracked_index[r as usize] = t as u32;
-    }
+    })
+}
 
-    // Money.
+/// The loss samplers (one per peer group) and each rank's sampler, when money is asked for.
+fn loss_samplers<'p>(
+    prep: &'p Prepared,
+    org: impl Fn(usize) -> &'p PreparedOrg,
+    options: &SystemOptions,
+) -> Result<(Vec<Sampler>, Vec<u32>), SystemError> {
     let mut samplers = Vec::new();
     let mut sampler_of = Vec::new();
     if let Some(l) = &options.losses {
@@ -527,33 +612,7 @@ fn build(
         }
     }
 
-    let independent = options
-        .losses
-        .is_some()
-        .then(|| Bernoulli::new(prep.id_order.iter().map(|&i| rated[i])));
-    Ok(Model {
-        n,
-        rank,
-        salts: (0..n.div_ceil(LANES)).map(block_salt).collect(),
-        internal,
-        independent,
-        rated,
-        out_start,
-        out,
-        out_low,
-        has_out,
-        grp_start,
-        grp,
-        grp_row,
-        group_names,
-        group_members,
-        tracked,
-        tracked_rank,
-        tracked_index,
-        ka: options.attribution_k,
-        samplers,
-        sampler_of,
-    })
+    Ok((samplers, sampler_of))
 }
 
 /// A rank's two groups in one word (see `Model::grp_row`).
@@ -920,47 +979,14 @@ fn report(
 ) -> SystemReport {
     let n = m.n;
     let g_all = m.group_members.len();
-    let n_tracked = m.tracked.len();
     let trials = options.trials;
     let tf = trials as f64;
-    let mut org_hits = vec![0u64; n];
-    let mut hist: Vec<Vec<u64>> = m
-        .group_members
-        .iter()
-        .map(|g| vec![0; g.len() + 1])
-        .collect();
-    let mut tail_trials = vec![0u64; g_all];
-    let mut comp = vec![0u64; n_tracked * g_all];
-    let mut caused = vec![0u64; n_tracked * g_all];
-    let money = options.losses.is_some();
-    let mut losses: Vec<Vec<f64>> = vec![Vec::new(); if money { g_all } else { 0 }];
-    let mut losses_ind: Vec<Vec<f64>> = vec![Vec::new(); if money { g_all } else { 0 }];
-    for c in parts {
-        org_hits
-            .iter_mut()
-            .zip(&c.org_hits)
-            .for_each(|(a, &b)| *a += u64::from(b));
-        for (h, ch) in hist.iter_mut().zip(&c.hist) {
-            h.iter_mut().zip(ch).for_each(|(a, b)| *a += b);
-        }
-        tail_trials
-            .iter_mut()
-            .zip(&c.tail_trials)
-            .for_each(|(a, b)| *a += b);
-        comp.iter_mut().zip(&c.comp).for_each(|(a, b)| *a += b);
-        caused.iter_mut().zip(&c.caused).for_each(|(a, b)| *a += b);
-        for (l, cl) in losses.iter_mut().zip(c.losses) {
-            l.extend(cl);
-        }
-        for (l, cl) in losses_ind.iter_mut().zip(c.losses_independent) {
-            l.extend(cl);
-        }
-    }
+    let mut t = Totals::of(m, options.losses.is_some(), parts);
     // Hits are counted by rank; the report speaks of organisations by index.
     let simulated: Vec<f64> = m
         .rank
         .iter()
-        .map(|&r| org_hits[r as usize] as f64 / tf)
+        .map(|&r| t.org_hits[r as usize] as f64 / tf)
         .collect();
     let cap = options.ks.iter().copied().max().unwrap_or(1) as usize;
     let org_id = |i: usize| match replaced {
@@ -971,22 +997,8 @@ fn report(
     let mut groups: Vec<GroupRisk> = (0..g_all)
         .map(|g| {
             let members = &m.group_members[g];
-            let h = &hist[g];
-            let last = h.iter().rposition(|&x| x > 0).unwrap_or(0);
-            let distribution: Vec<f64> = h[..=last].iter().map(|&x| x as f64 / tf).collect();
-            let mean: f64 = h
-                .iter()
-                .enumerate()
-                .map(|(j, &x)| j as f64 * x as f64)
-                .sum::<f64>()
-                / tf;
-            let second: f64 = h
-                .iter()
-                .enumerate()
-                .map(|(j, &x)| (j * j) as f64 * x as f64)
-                .sum::<f64>()
-                / tf;
-            let var = (second - mean * mean).max(0.0) * tf / (tf - 1.0).max(1.0);
+            let h = &t.hist[g];
+            let (distribution, mean, var) = moments(h, tf);
             let expected_rated: f64 = members.iter().map(|&i| m.rated[i as usize]).sum();
             let ind = poisson_binomial(
                 members.iter().map(|&i| simulated[i as usize]),
@@ -998,68 +1010,14 @@ fn report(
                 members.len(),
                 cap,
             );
-            let tail = options
-                .ks
-                .iter()
-                .map(|&k| {
-                    let ku = k as usize;
-                    let hits: u64 = h.iter().skip(ku).sum();
-                    let p = hits as f64 / tf;
-                    let p_ind = at_least(&ind, ku);
-                    let multiplier = if p_ind > 0.0 {
-                        p / p_ind
-                    } else if p > 0.0 {
-                        f64::MAX
-                    } else {
-                        1.0
-                    };
-                    Tail {
-                        k,
-                        p,
-                        se: (p * (1.0 - p) / tf).sqrt(),
-                        p_independent: p_ind,
-                        p_rated_independent: at_least(&ind_rated, ku),
-                        multiplier,
-                    }
-                })
-                .collect();
-            let mut suppliers: Vec<Attribution> = (0..n_tracked)
-                .map(|t| {
-                    let cell = t * g_all + g;
-                    let tt = tail_trials[g];
-                    let share = |x: u64| if tt > 0 { x as f64 / tt as f64 } else { 0.0 };
-                    Attribution {
-                        id: org_id(m.tracked[t] as usize),
-                        compromised_share: share(comp[cell]),
-                        caused_share: share(caused[cell]),
-                        tail_trials: tt,
-                    }
-                })
-                .collect();
-            suppliers.sort_by(|a, b| {
-                b.compromised_share
-                    .total_cmp(&a.compromised_share)
-                    .then(b.caused_share.total_cmp(&a.caused_share))
-                    .then(a.id.as_bytes().cmp(b.id.as_bytes()))
-            });
+            let tail = tails(h, (&ind, &ind_rated), &options.ks, tf);
+            let suppliers = attributions(m, (&t.tail_trials, &t.comp, &t.caused), g, org_id);
             let group_losses = options.losses.as_ref().map(|l| {
-                let corr = Losses::new(std::mem::take(&mut losses[g]));
-                let ind = Losses::new(std::mem::take(&mut losses_ind[g]));
-                GroupLosses {
-                    mean: corr.mean(),
-                    measures: l
-                        .levels
-                        .iter()
-                        .map(|&q| LossMeasure {
-                            level: q,
-                            var: corr.var(q),
-                            tvar: corr.tvar(q),
-                            var_independent: ind.var(q),
-                        })
-                        .collect(),
-                    lec: corr.lec(l.lec_points),
-                    lec_independent: ind.lec(l.lec_points),
-                }
+                group_losses(
+                    l,
+                    std::mem::take(&mut t.losses[g]),
+                    std::mem::take(&mut t.losses_ind[g]),
+                )
             });
             GroupRisk {
                 group: if g + 1 == g_all {
@@ -1101,6 +1059,167 @@ fn report(
         groups,
         organisations,
         provenance: Some(prep.provenance.clone()),
+    }
+}
+
+/// The chunks' counts summed and their losses concatenated, in chunk order (see [`Chunk`]).
+struct Totals {
+    org_hits: Vec<u64>,
+    hist: Vec<Vec<u64>>,
+    tail_trials: Vec<u64>,
+    comp: Vec<u64>,
+    caused: Vec<u64>,
+    losses: Vec<Vec<f64>>,
+    losses_ind: Vec<Vec<f64>>,
+}
+
+impl Totals {
+    fn of(m: &Model, money: bool, parts: Vec<Chunk>) -> Self {
+        let g_all = m.group_members.len();
+        let n_tracked = m.tracked.len();
+        let mut org_hits = vec![0u64; m.n];
+        let mut hist: Vec<Vec<u64>> = m
+            .group_members
+            .iter()
+            .map(|g| vec![0; g.len() + 1])
+            .collect();
+        let mut tail_trials = vec![0u64; g_all];
+        let mut comp = vec![0u64; n_tracked * g_all];
+        let mut caused = vec![0u64; n_tracked * g_all];
+        let mut losses: Vec<Vec<f64>> = vec![Vec::new(); if money { g_all } else { 0 }];
+        let mut losses_ind: Vec<Vec<f64>> = vec![Vec::new(); if money { g_all } else { 0 }];
+        for c in parts {
+            org_hits
+                .iter_mut()
+                .zip(&c.org_hits)
+                .for_each(|(a, &b)| *a += u64::from(b));
+            for (h, ch) in hist.iter_mut().zip(&c.hist) {
+                h.iter_mut().zip(ch).for_each(|(a, b)| *a += b);
+            }
+            tail_trials
+                .iter_mut()
+                .zip(&c.tail_trials)
+                .for_each(|(a, b)| *a += b);
+            comp.iter_mut().zip(&c.comp).for_each(|(a, b)| *a += b);
+            caused.iter_mut().zip(&c.caused).for_each(|(a, b)| *a += b);
+            for (l, cl) in losses.iter_mut().zip(c.losses) {
+                l.extend(cl);
+            }
+            for (l, cl) in losses_ind.iter_mut().zip(c.losses_independent) {
+                l.extend(cl);
+            }
+        }
+        Totals {
+            org_hits,
+            hist,
+            tail_trials,
+            comp,
+            caused,
+            losses,
+            losses_ind,
+        }
+    }
+}
+
+/// A group's histogram of the number compromised as a distribution (trimmed after its last
+/// non-zero count), its mean and its (unbiased) variance.
+fn moments(h: &[u64], tf: f64) -> (Vec<f64>, f64, f64) {
+    let last = h.iter().rposition(|&x| x > 0).unwrap_or(0);
+    let distribution: Vec<f64> = h[..=last].iter().map(|&x| x as f64 / tf).collect();
+    let mean: f64 = h
+        .iter()
+        .enumerate()
+        .map(|(j, &x)| j as f64 * x as f64)
+        .sum::<f64>()
+        / tf;
+    let second: f64 = h
+        .iter()
+        .enumerate()
+        .map(|(j, &x)| (j * j) as f64 * x as f64)
+        .sum::<f64>()
+        / tf;
+    let var = (second - mean * mean).max(0.0) * tf / (tf - 1.0).max(1.0);
+    (distribution, mean, var)
+}
+
+/// P(at least k compromised) for each threshold k: simulated, as if independent (at the
+/// simulated and at the rated marginals), and their ratio.
+fn tails(h: &[u64], (ind, ind_rated): (&[f64], &[f64]), ks: &[u32], tf: f64) -> Vec<Tail> {
+    ks.iter()
+        .map(|&k| {
+            let ku = k as usize;
+            let hits: u64 = h.iter().skip(ku).sum();
+            let p = hits as f64 / tf;
+            let p_ind = at_least(ind, ku);
+            let multiplier = if p_ind > 0.0 {
+                p / p_ind
+            } else if p > 0.0 {
+                f64::MAX
+            } else {
+                1.0
+            };
+            Tail {
+                k,
+                p,
+                se: (p * (1.0 - p) / tf).sqrt(),
+                p_independent: p_ind,
+                p_rated_independent: at_least(ind_rated, ku),
+                multiplier,
+            }
+        })
+        .collect()
+}
+
+/// Group `g`'s tracked suppliers, by the share of its tail trials in which each was
+/// compromised (then caused, then id).
+fn attributions(
+    m: &Model,
+    (tail_trials, comp, caused): (&[u64], &[u64], &[u64]),
+    g: usize,
+    org_id: impl Fn(usize) -> String,
+) -> Vec<Attribution> {
+    let g_all = m.group_members.len();
+    let mut suppliers: Vec<Attribution> = (0..m.tracked.len())
+        .map(|t| {
+            let cell = t * g_all + g;
+            let tt = tail_trials[g];
+            let share = |x: u64| if tt > 0 { x as f64 / tt as f64 } else { 0.0 };
+            Attribution {
+                id: org_id(m.tracked[t] as usize),
+                compromised_share: share(comp[cell]),
+                caused_share: share(caused[cell]),
+                tail_trials: tt,
+            }
+        })
+        .collect();
+    suppliers.sort_by(|a, b| {
+        b.compromised_share
+            .total_cmp(&a.compromised_share)
+            .then(b.caused_share.total_cmp(&a.caused_share))
+            .then(a.id.as_bytes().cmp(b.id.as_bytes()))
+    });
+    suppliers
+}
+
+/// A group's losses, correlated and independent: mean, VaR and TVaR at each level, the loss
+/// exceedance curves.
+fn group_losses(l: &LossOptions, corr: Vec<f64>, ind: Vec<f64>) -> GroupLosses {
+    let corr = Losses::new(corr);
+    let ind = Losses::new(ind);
+    GroupLosses {
+        mean: corr.mean(),
+        measures: l
+            .levels
+            .iter()
+            .map(|&q| LossMeasure {
+                level: q,
+                var: corr.var(q),
+                tvar: corr.tvar(q),
+                var_independent: ind.var(q),
+            })
+            .collect(),
+        lec: corr.lec(l.lec_points),
+        lec_independent: ind.lec(l.lec_points),
     }
 }
 
