@@ -161,3 +161,175 @@ fn results_that_do_not_fit_the_graph_are_rejected_with_their_path() {
         rate_internal(&alone, &m).unwrap()
     );
 }
+
+/// Arrow string columns as a binding hands them over: the results in two chunks, the second a
+/// slice (array offset 1) of larger buffers with 64-bit offsets and a validity bitmap.
+struct Columns {
+    small: (Vec<i32>, Vec<u8>, Option<Vec<u8>>),
+    large: (Vec<i64>, Vec<u8>, Vec<u8>),
+    split: usize,
+}
+
+impl Columns {
+    /// Rows `texts`, the first `split` in a `utf8` chunk, the rest in a sliced `large_utf8` one
+    /// (`None` rows null).
+    fn new(texts: &[Option<Vec<u8>>], split: usize) -> Self {
+        // A validity bitmap only when the chunk has nulls.
+        let nulls = texts[..split].iter().any(Option::is_none);
+        let mut small = (
+            vec![0i32],
+            Vec::new(),
+            nulls.then(|| vec![0u8; split.div_ceil(8)]),
+        );
+        for (r, t) in texts[..split].iter().enumerate() {
+            if let Some(t) = t {
+                small.1.extend_from_slice(t);
+                if let Some(v) = &mut small.2 {
+                    v[r / 8] |= 1 << (r % 8);
+                }
+            }
+            small.0.push(small.1.len() as i32);
+        }
+        // A leading row that is not part of the slice, then the rest.
+        let mut large = (
+            vec![0i64, 7],
+            b"garbage".to_vec(),
+            vec![0u8; texts.len().div_ceil(8) + 1],
+        );
+        for (r, t) in texts[split..].iter().enumerate() {
+            if let Some(t) = t {
+                large.1.extend_from_slice(t);
+                large.2[(r + 1) / 8] |= 1 << ((r + 1) % 8);
+            }
+            large.0.push(large.1.len() as i64);
+        }
+        Columns {
+            small,
+            large,
+            split,
+        }
+    }
+
+    fn chunks(&self) -> Vec<risk_core::rating::split::TextChunk<'_>> {
+        use risk_core::rating::split::{TextChunk, TextOffsets};
+        vec![
+            TextChunk {
+                offsets: TextOffsets::Small(&self.small.0),
+                data: &self.small.1,
+                validity: self.small.2.as_deref(),
+                offset: 0,
+                len: self.split,
+            },
+            TextChunk {
+                offsets: TextOffsets::Large(&self.large.0),
+                data: &self.large.1,
+                validity: Some(&self.large.2),
+                offset: 1,
+                len: self.large.0.len() - 2,
+            },
+        ]
+    }
+}
+
+fn columns_err(ids: &Columns, texts: &Columns) -> (String, String, String) {
+    let e = risk_core::rating::split::parse_internal_columns(&ids.chunks(), &texts.chunks())
+        .unwrap_err();
+    (e.code().to_owned(), e.path().to_owned(), e.to_string())
+}
+
+#[test]
+fn arrow_columns_read_like_texts_and_name_a_bad_row() {
+    use risk_core::rating::split::{internal_to_json, parse_internal, parse_internal_columns};
+    let p = risk_core::sample::sample_portfolio(&Default::default());
+    let m = Methodology::default();
+    let internal = rate_internal(&p, &m).unwrap();
+    let n = internal.len();
+    let split = n / 3;
+    let ids: Vec<Option<Vec<u8>>> = internal
+        .iter()
+        .map(|r| Some(r.id.clone().into_bytes()))
+        .collect();
+    let texts: Vec<Option<Vec<u8>>> = internal
+        .iter()
+        .map(|r| Some(internal_to_json(r).into_bytes()))
+        .collect();
+    let id_cols = Columns::new(&ids, split);
+    let parsed =
+        parse_internal_columns(&id_cols.chunks(), &Columns::new(&texts, split).chunks()).unwrap();
+    let strings: Vec<String> = internal.iter().map(internal_to_json).collect();
+    assert_eq!(parsed, parse_internal(&strings).unwrap());
+    assert_eq!(parsed, internal);
+
+    // Every problem names its row (and the row's organisation): in the first chunk and in the
+    // sliced second one.
+    for k in [1, split + 2] {
+        let org = &internal[k].id;
+        let mut bad = texts.clone();
+        bad[k].as_mut().unwrap()[0] = b'[';
+        let (code, path, text) = columns_err(&id_cols, &Columns::new(&bad, split));
+        assert_eq!(
+            (code.as_str(), path),
+            ("malformed_json", format!("internal[{k}]"))
+        );
+        assert!(text.contains(&format!("organisation `{org}`")), "{text}");
+
+        let mut null = texts.clone();
+        null[k] = None;
+        let (code, path, text) = columns_err(&id_cols, &Columns::new(&null, split));
+        assert_eq!(
+            (code.as_str(), path),
+            ("missing_field", format!("internal[{k}]"))
+        );
+        assert!(text.contains(&format!("organisation `{org}`")), "{text}");
+
+        let mut other = texts.clone();
+        other[k] = texts[k - 1].clone();
+        let (code, path, _) = columns_err(&id_cols, &Columns::new(&other, split));
+        assert_eq!(
+            (code.as_str(), path),
+            ("internal_mismatch", format!("internal[{k}].id"))
+        );
+
+        let mut no_id = ids.clone();
+        no_id[k] = None;
+        let (code, path, _) =
+            columns_err(&Columns::new(&no_id, split), &Columns::new(&texts, split));
+        assert_eq!(
+            (code.as_str(), path),
+            ("missing_field", format!("organisation[{k}]"))
+        );
+
+        let mut latin1 = ids.clone();
+        latin1[k] = Some(b"caf\xe9".to_vec());
+        let (code, path, _) =
+            columns_err(&Columns::new(&latin1, split), &Columns::new(&texts, split));
+        assert_eq!(
+            (code.as_str(), path),
+            ("invalid_encoding", format!("organisation[{k}]"))
+        );
+    }
+    // The first problem in row order is reported, however the rows are parsed.
+    let mut two = texts.clone();
+    two[n - 1] = None;
+    two[split + 2] = None;
+    let (_, path, _) = columns_err(&id_cols, &Columns::new(&two, split));
+    assert_eq!(path, format!("internal[{}]", split + 2));
+
+    // Buffers that are not an Arrow string column, and columns of different lengths.
+    let mut cols = Columns::new(&texts, split);
+    *cols.large.0.last_mut().unwrap() += 1;
+    let (code, path, text) = columns_err(&id_cols, &cols);
+    assert_eq!(
+        (code.as_str(), path.as_str()),
+        ("wrong_type", "internal"),
+        "{text}"
+    );
+    let mut cols = Columns::new(&texts, split);
+    cols.small.0[1] = -1;
+    assert_eq!(columns_err(&id_cols, &cols).1, "internal");
+    let mut cols = Columns::new(&texts, split);
+    cols.large.2.truncate(0);
+    assert_eq!(columns_err(&id_cols, &cols).0, "wrong_type");
+    let (code, path, _) = columns_err(&id_cols, &Columns::new(&texts[..n - 1], split));
+    assert_eq!((code.as_str(), path.as_str()), ("wrong_type", "internal"));
+}

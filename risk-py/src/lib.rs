@@ -66,6 +66,7 @@ fn riskrating_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split::portfolio_to_tables, m)?)?;
     m.add_function(wrap_pyfunction!(split::rate_internal, m)?)?;
     m.add_function(wrap_pyfunction!(split::rate_from_internal, m)?)?;
+    m.add_function(wrap_pyfunction!(split::_rate_from_internal_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(ingest::ingest, m)?)?;
     m.add_function(wrap_pyfunction!(ingest::merge_evidence, m)?)?;
     m.add_function(wrap_pyfunction!(system::system_report, m)?)?;

@@ -1,15 +1,17 @@
 //! The split pipeline and evidence tables: `rate_internal`, `rate_from_internal`,
-//! `portfolio_from_tables`, `portfolio_to_tables`, `table_schema`. Conversion only: column
+//! `_rate_from_internal_arrow`, `portfolio_from_tables`, `portfolio_to_tables`, `table_schema`.
+//! Conversion only: column
 //! names, types, defaults and errors come from `risk_core::input::tables` and
 //! `risk_core::rating::split`.
 
 use std::sync::Arc;
 
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use risk_core::Portfolio;
 use risk_core::input::tables::{self, Column, ColumnType, Table, Tables};
-use risk_core::rating::split;
+use risk_core::rating::split::{self, TextChunk, TextOffsets};
 
 use crate::errors::{Failure, detached};
 use crate::methodology::PyMethodology;
@@ -138,6 +140,99 @@ pub fn rate_from_internal(
     let g = graph.get().inner.clone();
     let shared = detached(py, move || -> Result<_, Failure> {
         let parsed = split::parse_internal(&internal)?;
+        Ok(Shared::new(
+            risk_core::rate_from_internal(&g, &m, &parsed)?,
+            m.provenance_label(),
+        ))
+    })?;
+    Ok(PyPortfolioRating { shared })
+}
+
+/// One chunk of an Arrow string column as NumPy views of its buffers, as
+/// `riskrating.arrow` hands it over: ``(offsets, data, validity, offset, length)`` with
+/// ``offsets`` int32 (``string``) or int64 (``large_string``), ``data`` and ``validity`` uint8
+/// (``validity`` ``None`` when the chunk has no nulls).
+type ChunkArg<'py> = (
+    Bound<'py, PyAny>,
+    PyReadonlyArray1<'py, u8>,
+    Option<PyReadonlyArray1<'py, u8>>,
+    usize,
+    usize,
+);
+
+/// The offsets array of a chunk, held (read-only) while the core reads it.
+enum HeldOffsets<'py> {
+    Small(PyReadonlyArray1<'py, i32>),
+    Large(PyReadonlyArray1<'py, i64>),
+}
+
+/// A chunk's arrays, held while the core reads them.
+struct HeldChunk<'py> {
+    offsets: HeldOffsets<'py>,
+    data: PyReadonlyArray1<'py, u8>,
+    validity: Option<PyReadonlyArray1<'py, u8>>,
+    offset: usize,
+    len: usize,
+}
+
+fn held(arg: ChunkArg<'_>) -> PyResult<HeldChunk<'_>> {
+    let (offsets, data, validity, offset, len) = arg;
+    let offsets = match offsets.extract::<PyReadonlyArray1<'_, i32>>() {
+        Ok(o) => HeldOffsets::Small(o),
+        Err(_) => HeldOffsets::Large(offsets.extract()?),
+    };
+    Ok(HeldChunk {
+        offsets,
+        data,
+        validity,
+        offset,
+        len,
+    })
+}
+
+fn view<'a>(h: &'a HeldChunk<'_>) -> PyResult<TextChunk<'a>> {
+    Ok(TextChunk {
+        offsets: match &h.offsets {
+            HeldOffsets::Small(o) => TextOffsets::Small(o.as_slice()?),
+            HeldOffsets::Large(o) => TextOffsets::Large(o.as_slice()?),
+        },
+        data: h.data.as_slice()?,
+        validity: h.validity.as_ref().map(|v| v.as_slice()).transpose()?,
+        offset: h.offset,
+        len: h.len,
+    })
+}
+
+/// :func:`rate_from_internal` from two Arrow string columns, ``organisation`` and ``internal``
+/// (one organisation per row), given as their buffers (see ``riskrating.arrow``): the results
+/// are read straight from the Arrow buffers, without a Python string per row. Equals
+/// :func:`rate_from_internal` of the same texts bit for bit.
+#[pyfunction]
+#[pyo3(signature = (graph, organisation, internal, methodology = None))]
+pub fn _rate_from_internal_arrow(
+    py: Python<'_>,
+    graph: &Bound<'_, PyPortfolio>,
+    organisation: Vec<ChunkArg<'_>>,
+    internal: Vec<ChunkArg<'_>>,
+    methodology: Option<&Bound<'_, PyMethodology>>,
+) -> PyResult<PyPortfolioRating> {
+    let m = PyMethodology::resolve(methodology);
+    let g = graph.get().inner.clone();
+    let organisation = organisation
+        .into_iter()
+        .map(held)
+        .collect::<PyResult<Vec<_>>>()?;
+    let internal = internal
+        .into_iter()
+        .map(held)
+        .collect::<PyResult<Vec<_>>>()?;
+    let ids = organisation
+        .iter()
+        .map(view)
+        .collect::<PyResult<Vec<_>>>()?;
+    let texts = internal.iter().map(view).collect::<PyResult<Vec<_>>>()?;
+    let shared = detached(py, move || -> Result<_, Failure> {
+        let parsed = split::parse_internal_columns(&ids, &texts)?;
         Ok(Shared::new(
             risk_core::rate_from_internal(&g, &m, &parsed)?,
             m.provenance_label(),

@@ -70,6 +70,50 @@ def test_split_in_python_equals_rate() -> None:
     assert rated(riskrating.rate_from_internal(p, internal[::-1])) == rated(riskrating.rate(p))
 
 
+def _columns(ids: Any, texts: Any, kind: str) -> Any:
+    """The two columns as `kind`: two chunks, large_string, a slice (non-zero array offset), or
+    string_view."""
+    if kind == "chunks":
+        k = len(ids) // 3
+        return pa.chunked_array([ids[:k], ids[k:]], pa.string()), pa.chunked_array([texts[:k], texts[k:]], pa.string())
+    if kind == "large":
+        return pa.array(ids, pa.large_string()), pa.array(texts, pa.large_string())
+    if kind == "slice":
+        return pa.array(["x", *ids], pa.string()).slice(1), pa.array(["{", *texts], pa.string()).slice(1)
+    return pa.array(ids, pa.string_view()), pa.array(texts, pa.string_view())
+
+
+@pytest.mark.parametrize("kind", ["chunks", "large", "slice", "view"])
+def test_arrow_route_equals_list_route_bit_for_bit(kind: str) -> None:
+    p = riskrating.sample_portfolio(500, seed=4)
+    internal = riskrating.rate_internal(p)[::-1]
+    texts = [j for _, j in internal]
+    want = riskrating.rate_from_internal(p, texts).to_json()
+    ids, col = _columns([i for i, _ in internal], texts, kind)
+    assert arrow.rate_from_internal_arrow(p, ids, col).to_json() == want
+
+
+def test_arrow_route_bad_row_names_the_organisation() -> None:
+    p = riskrating.sample_portfolio(300, seed=4)
+    internal = riskrating.rate_internal(p)
+    ids = [i for i, _ in internal]
+    texts: Any = [j for _, j in internal]
+    k = 123
+    texts[k] = texts[k].replace('"coverage":', '"coverage":"', 1)
+    with pytest.raises(riskrating.InputError) as info:
+        arrow.rate_from_internal_arrow(p, *_columns(ids, texts, "chunks"))
+    assert info.value.code == "malformed_json" and info.value.path == f"internal[{k}]"
+    assert f"organisation `{ids[k]}`" in str(info.value), str(info.value)
+    texts = [j for _, j in internal]
+    texts[k] = None
+    with pytest.raises(riskrating.InputError) as info:
+        arrow.rate_from_internal_arrow(p, *_columns(ids, texts, "slice"))
+    assert (info.value.code, info.value.path) == ("missing_field", f"internal[{k}]")
+    assert f"organisation `{ids[k]}`" in str(info.value), str(info.value)
+    with pytest.raises(TypeError):
+        arrow.rate_from_internal_arrow(p, pa.array(ids), pa.array([1] * len(ids)))
+
+
 @pytest.mark.parametrize("n", [300, 5000])
 def test_spark_equals_rate_bit_for_bit(session: Any, n: int) -> None:
     p = riskrating.sample_portfolio(n, seed=11)

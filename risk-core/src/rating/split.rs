@@ -450,3 +450,237 @@ pub fn parse_internal_array(text: &str) -> Result<Vec<InternalRating>, crate::pr
 pub fn internal_to_json(r: &InternalRating) -> String {
     serde_json::to_string(r).expect("an internal rating always serialises (numbers are finite)")
 }
+
+/// The offsets buffer of an Arrow string array: `utf8` (32-bit) or `large_utf8` (64-bit).
+#[derive(Debug, Clone, Copy)]
+pub enum TextOffsets<'a> {
+    /// `utf8`: 32-bit offsets.
+    Small(&'a [i32]),
+    /// `large_utf8`: 64-bit offsets.
+    Large(&'a [i64]),
+}
+
+impl TextOffsets<'_> {
+    fn len(&self) -> usize {
+        match self {
+            TextOffsets::Small(o) => o.len(),
+            TextOffsets::Large(o) => o.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> i64 {
+        match self {
+            TextOffsets::Small(o) => i64::from(o[i]),
+            TextOffsets::Large(o) => o[i],
+        }
+    }
+}
+
+/// One chunk of an Arrow string column, as the Arrow columnar format lays it out: row `r`
+/// (`0 ≤ r < len`) is null when bit `offset + r` of `validity` is 0 (least significant bit
+/// first; no bitmap means no nulls), otherwise the UTF-8 bytes
+/// `data[offsets[offset + r]..offsets[offset + r + 1]]`. A binding hands its Arrow buffers over
+/// as they are (no copy, no text objects); [`parse_internal_columns`] checks the layout.
+#[derive(Debug, Clone, Copy)]
+pub struct TextChunk<'a> {
+    /// The offsets buffer (at least `offset + len + 1` entries).
+    pub offsets: TextOffsets<'a>,
+    /// The character data.
+    pub data: &'a [u8],
+    /// The validity bitmap, if the chunk has one.
+    pub validity: Option<&'a [u8]>,
+    /// The chunk's first row within its buffers (Arrow's array offset).
+    pub offset: usize,
+    /// Number of rows.
+    pub len: usize,
+}
+
+/// The rows of a chunked string column named `name` (`None` for null), checked against the
+/// Arrow layout: offsets within bounds and non-decreasing, the bitmap long enough.
+fn text_rows<'a>(
+    name: &str,
+    chunks: &[TextChunk<'a>],
+) -> Result<Vec<Option<&'a [u8]>>, crate::InputError> {
+    let bad = |c: usize, what: String| {
+        crate::InputError::single(
+            crate::ErrorCode::WrongType,
+            name.to_owned(),
+            format!("not an Arrow string column: chunk {c}: {what}"),
+        )
+    };
+    let mut rows = Vec::with_capacity(chunks.iter().map(|c| c.len).sum());
+    for (c, chunk) in chunks.iter().enumerate() {
+        let end = chunk
+            .offset
+            .checked_add(chunk.len)
+            .filter(|&e| e < chunk.offsets.len());
+        let Some(end) = end else {
+            return Err(bad(
+                c,
+                format!(
+                    "{} rows from row {} need {} offsets, the buffer has {}",
+                    chunk.len,
+                    chunk.offset,
+                    chunk.offset.saturating_add(chunk.len).saturating_add(1),
+                    chunk.offsets.len()
+                ),
+            ));
+        };
+        if let Some(v) = chunk.validity
+            && v.len() < end.div_ceil(8)
+        {
+            return Err(bad(
+                c,
+                format!(
+                    "the validity bitmap has {} bytes, {} rows need {}",
+                    v.len(),
+                    end,
+                    end.div_ceil(8)
+                ),
+            ));
+        }
+        for i in chunk.offset..end {
+            if let Some(v) = chunk.validity
+                && v[i / 8] & (1 << (i % 8)) == 0
+            {
+                rows.push(None);
+                continue;
+            }
+            let (a, b) = (chunk.offsets.get(i), chunk.offsets.get(i + 1));
+            let range = usize::try_from(a)
+                .ok()
+                .zip(usize::try_from(b).ok())
+                .filter(|(a, b)| a <= b && *b <= chunk.data.len());
+            let Some((a, b)) = range else {
+                return Err(bad(
+                    c,
+                    format!(
+                        "row {} spans bytes {a}..{b} of {} bytes of data",
+                        i - chunk.offset,
+                        chunk.data.len()
+                    ),
+                ));
+            };
+            rows.push(Some(&chunk.data[a..b]));
+        }
+    }
+    Ok(rows)
+}
+
+/// Read per-organisation results from two Arrow string columns of the same length (what a
+/// Spark job's `mapInArrow` returns: `organisation` and `internal`, each row one organisation's
+/// id and its [`InternalRating`] as JSON text, see [`internal_to_json`]), straight from the
+/// Arrow buffers: no text object per row. Equal to [`parse_internal`] of the same texts.
+///
+/// ```
+/// use risk_core::rating::split::{internal_to_json, parse_internal_columns, TextChunk, TextOffsets};
+/// let doc = risk_core::parse_portfolio(r#"{"as_of": "2025-09-30", "organisations": [{"id": "A"}, {"id": "B"}]}"#).unwrap();
+/// let internal = risk_core::rate_internal(&doc, &risk_core::Methodology::default()).unwrap();
+/// // Lay the two columns out as Arrow does: offsets into one data buffer each.
+/// fn column(texts: impl Iterator<Item = String>) -> (Vec<i32>, Vec<u8>) {
+///     let (mut offsets, mut data) = (vec![0], Vec::new());
+///     for t in texts {
+///         data.extend_from_slice(t.as_bytes());
+///         offsets.push(data.len() as i32);
+///     }
+///     (offsets, data)
+/// }
+/// fn chunk<'a>(offsets: &'a [i32], data: &'a [u8]) -> [TextChunk<'a>; 1] {
+///     let offsets = TextOffsets::Small(offsets);
+///     [TextChunk { offsets, data, validity: None, offset: 0, len: 2 }]
+/// }
+/// let (io, id) = column(internal.iter().map(|r| r.id.clone()));
+/// let (jo, mut jd) = column(internal.iter().map(internal_to_json));
+/// let parsed = parse_internal_columns(&chunk(&io, &id), &chunk(&jo, &jd)).unwrap();
+/// assert_eq!(parsed, internal);
+/// // A row that is not a result names the organisation of its row.
+/// jd[0] = b'[';
+/// let e = parse_internal_columns(&chunk(&io, &id), &chunk(&jo, &jd)).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("malformed_json", "internal[0]"));
+/// assert!(e.to_string().contains("organisation `A`"), "{e}");
+/// ```
+///
+/// # Errors
+/// [`crate::Error::Input`]: `wrong_type` at `organisation` or `internal` for buffers that do not
+/// have the Arrow layout or columns of different lengths; at `organisation[k]`, `missing_field`
+/// for a null id and `invalid_encoding` for one that is not UTF-8; at `internal[k]`,
+/// `missing_field` for a null result and `malformed_json` for a row that is not a
+/// per-organisation result (naming the row's organisation). [`crate::Error::Split`]
+/// `internal_mismatch` at `internal[k].id` for the result of another organisation than the
+/// row's. The first problem in row order is reported.
+pub fn parse_internal_columns(
+    organisation: &[TextChunk<'_>],
+    internal: &[TextChunk<'_>],
+) -> Result<Vec<InternalRating>, crate::Error> {
+    use crate::ErrorCode;
+    let ids = text_rows("organisation", organisation)?;
+    let texts = text_rows("internal", internal)?;
+    if ids.len() != texts.len() {
+        return Err(crate::InputError::single(
+            ErrorCode::WrongType,
+            "internal",
+            format!(
+                "{} per-organisation results for {} organisation ids",
+                texts.len(),
+                ids.len()
+            ),
+        )
+        .into());
+    }
+    let one = |k: usize| -> Result<InternalRating, crate::Error> {
+        let input = |code, path: String, message: String| {
+            crate::Error::from(crate::InputError::single(code, path, message))
+        };
+        let id = match ids[k] {
+            None => {
+                return Err(input(
+                    ErrorCode::MissingField,
+                    format!("organisation[{k}]"),
+                    "no organisation id".into(),
+                ));
+            }
+            Some(b) => std::str::from_utf8(b).map_err(|e| {
+                input(
+                    ErrorCode::InvalidEncoding,
+                    format!("organisation[{k}]"),
+                    format!("the organisation id is not UTF-8: {e}"),
+                )
+            })?,
+        };
+        let Some(text) = texts[k] else {
+            return Err(input(
+                ErrorCode::MissingField,
+                format!("internal[{k}]"),
+                format!(
+                    "no per-organisation result for organisation `{}`",
+                    clip(id, 60)
+                ),
+            ));
+        };
+        let r: InternalRating = serde_json::from_slice(text).map_err(|e| {
+            input(
+                ErrorCode::MalformedJson,
+                format!("internal[{k}]"),
+                format!(
+                    "not a per-organisation result (organisation `{}`): {e}",
+                    clip(id, 60)
+                ),
+            )
+        })?;
+        if r.id != id {
+            return Err(SplitError::new(
+                "internal_mismatch",
+                format!("internal[{k}].id"),
+                format!(
+                    "the result of organisation `{}` in the row of organisation `{}`",
+                    clip(&r.id, 60),
+                    clip(id, 60)
+                ),
+            )
+            .into());
+        }
+        Ok(r)
+    };
+    // Parsed in parallel; the first problem in row order is the one reported.
+    par_map(ids.len(), one).into_iter().collect()
+}

@@ -25,6 +25,7 @@ __all__ = [
     "WhatIf",
     "__version__",
     "_calibrate",
+    "_rate_from_internal_arrow",
     "_simulate_scenarios",
     "_simulation_from_scenarios",
     "_simulation_input",
@@ -433,6 +434,23 @@ def portfolio_to_tables(portfolio: Portfolio) -> Dict[str, Dict[str, List[Any]]]
 def rate_internal(portfolio: Portfolio, methodology: Optional[Methodology] = None) -> List[Tuple[str, str]]: ...
 def rate_from_internal(
     graph: Portfolio, internal: List[str], methodology: Optional[Methodology] = None
+) -> PortfolioRating: ...
+
+# One chunk of an Arrow string column as NumPy views of its buffers (riskrating.arrow):
+# (offsets int32 or int64, data uint8, validity uint8 or None, array offset, length).
+_TextChunk = Tuple[
+    Union[npt.NDArray[np.int32], npt.NDArray[np.int64]],
+    npt.NDArray[np.uint8],
+    Optional[npt.NDArray[np.uint8]],
+    int,
+    int,
+]
+
+def _rate_from_internal_arrow(
+    graph: Portfolio,
+    organisation: Sequence[_TextChunk],
+    internal: Sequence[_TextChunk],
+    methodology: Optional[Methodology] = None,
 ) -> PortfolioRating: ...
 def ingest(
     sources: List[Tuple[str, Optional[str], Optional[str], Optional[bytes]]],

@@ -21,12 +21,20 @@ from ._riskrating import (
     Methodology,
     Portfolio,
     PortfolioRating,
+    _rate_from_internal_arrow,
     portfolio_from_tables,
     portfolio_to_tables,
     table_schema,
 )
 
-__all__ = ["to_arrow_table", "portfolio_from_arrow", "portfolio_to_arrow", "rating_to_arrow", "tables_to_lists"]
+__all__ = [
+    "to_arrow_table",
+    "portfolio_from_arrow",
+    "portfolio_to_arrow",
+    "rate_from_internal_arrow",
+    "rating_to_arrow",
+    "tables_to_lists",
+]
 
 _ARROW_TYPES = {"text": "string", "date": "string", "number": "float64", "integer": "int64", "flag": "bool"}
 
@@ -120,3 +128,52 @@ def rating_to_arrow(result: PortfolioRating) -> Any:
     numbers taken from its NumPy buffers without a copy."""
     pa = _pa()
     return pa.Table.from_pandas(result.to_frame(), preserve_index=False)
+
+
+def _text_chunks(column: Any, name: str) -> List[Any]:
+    """An Arrow string column (array or chunked array; ``string``, ``large_string`` or
+    ``string_view``) as the buffers of its chunks, viewed as NumPy arrays without a copy:
+    ``[(offsets, data, validity or None, offset, length), …]``. The engine checks the layout."""
+    pa = _pa()
+    np = importlib.import_module("numpy")
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column])
+    if not isinstance(column, pa.ChunkedArray):
+        raise TypeError(f"{name}: expected a pyarrow Array or ChunkedArray, got {type(column).__name__}")
+    if pa.types.is_string_view(column.type):
+        column = column.cast(pa.large_string())
+    if pa.types.is_string(column.type):
+        width = np.int32
+    elif pa.types.is_large_string(column.type):
+        width = np.int64
+    else:
+        raise TypeError(f"{name}: expected an Arrow string column, got {column.type}")
+    chunks = []
+    for chunk in column.chunks:
+        validity, offsets, data = chunk.buffers()[:3]
+        chunks.append(
+            (
+                np.frombuffer(offsets, dtype=width),
+                np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8),
+                np.frombuffer(validity, dtype=np.uint8) if validity is not None else None,
+                chunk.offset,
+                len(chunk),
+            )
+        )
+    return chunks
+
+
+def rate_from_internal_arrow(
+    graph: Portfolio, organisation: Any, internal: Any, methodology: Optional[Methodology] = None
+) -> PortfolioRating:
+    """:func:`riskrating.rate_from_internal` from Arrow: ``organisation`` and ``internal`` are
+    string columns of the same length (``pyarrow`` arrays or chunked arrays, e.g. the two
+    columns of the per-organisation job in :mod:`riskrating.spark`), row *k* holding an
+    organisation's id and its per-organisation result (the JSON text of
+    :func:`riskrating.rate_internal`). The engine reads the results straight from the Arrow
+    buffers, without a Python string per row; the rating equals
+    :func:`riskrating.rate_from_internal` of the same texts bit for bit. A bad row raises
+    :class:`riskrating.InputError` at ``internal[k]`` naming the row's organisation."""
+    return _rate_from_internal_arrow(
+        graph, _text_chunks(organisation, "organisation"), _text_chunks(internal, "internal"), methodology
+    )

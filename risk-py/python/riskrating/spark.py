@@ -4,7 +4,12 @@ The per-organisation half of the rating (evidence → factor beliefs → interna
 :func:`riskrating.rate_internal`) runs on the executors in ``mapInArrow``, the evidence hashed by
 ``organisation`` so that each organisation's rows meet in one partition; the graph half
 (supply-chain fixed point, scores, peer groups, supplier exposure,
-:func:`riskrating.rate_from_internal`) runs on the driver from a few numbers per organisation.
+:func:`riskrating.rate_from_internal`) runs on the driver from the per-organisation results.
+Those travel to the driver as an Arrow string column (JSON text, about 3 KB per organisation)
+that the engine reads straight from the Arrow buffers
+(:func:`riskrating.arrow.rate_from_internal_arrow`, no Python string per organisation). The
+driver collects them whole: ``spark.driver.maxResultSize`` (1 GiB by default) and the driver
+JVM's heap must hold them, about 3 GB per million organisations.
 The result equals :func:`riskrating.rate` on the same evidence bit for bit. ``as_of`` and the
 methodology are pinned in the job (shipped to the executors, checked again on the driver), never
 taken from an executor's clock.
@@ -35,11 +40,10 @@ from ._riskrating import (
     Simulation,
     _simulation_from_scenarios,
     _simulation_input,
-    rate_from_internal,
     rate_internal,
     table_schema,
 )
-from .arrow import portfolio_from_arrow, rating_to_arrow
+from .arrow import portfolio_from_arrow, rate_from_internal_arrow, rating_to_arrow
 
 __all__ = ["rate", "rate_result", "simulate"]
 
@@ -108,7 +112,10 @@ def rate_result(
     (drivers, factors, peer groups, suppliers), equal to :func:`riskrating.rate` bit for bit."""
     m = methodology or Methodology.default()
     frames = {"organisations": organisations, "assessments": assessments, "metrics": metrics, "findings": findings}
-    internal = _internal_job(frames, str(as_of), m.to_json(), partitions).select("internal").toArrow()
+    # The per-organisation results reach the driver as one Arrow string column (about 3 KB of
+    # JSON per organisation), read by the engine straight from its buffers: no Python string
+    # per organisation (BENCHMARKS.md, "Spark", says what that saves).
+    internal = _internal_job(frames, str(as_of), m.to_json(), partitions).toArrow()
     graph_tables: Dict[str, Any] = {}
     if dependencies is not None:
         graph_tables["dependencies"] = dependencies.toArrow()
@@ -116,7 +123,8 @@ def rate_result(
         graph_tables["groups"] = groups.toArrow()
     orgs = organisations.toArrow()
     graph = portfolio_from_arrow(str(as_of), orgs, methodology=m, **graph_tables)
-    return rate_from_internal(graph, internal.column("internal").to_pylist(), m)
+    del orgs, graph_tables
+    return rate_from_internal_arrow(graph, internal.column("organisation"), internal.column("internal"), m)
 
 
 def rate(
