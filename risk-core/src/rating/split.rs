@@ -500,10 +500,10 @@ pub struct TextChunk<'a> {
 fn text_rows<'a>(
     name: &str,
     chunks: &[TextChunk<'a>],
-) -> Result<Vec<Option<&'a [u8]>>, crate::InputError> {
+) -> Result<Vec<Option<&'a [u8]>>, crate::problem::InputError> {
     let bad = |c: usize, what: String| {
-        crate::InputError::single(
-            crate::ErrorCode::WrongType,
+        crate::problem::InputError::single(
+            crate::problem::ErrorCode::WrongType,
             name.to_owned(),
             format!("not an Arrow string column: chunk {c}: {what}"),
         )
@@ -612,11 +612,11 @@ pub fn parse_internal_columns(
     organisation: &[TextChunk<'_>],
     internal: &[TextChunk<'_>],
 ) -> Result<Vec<InternalRating>, crate::Error> {
-    use crate::ErrorCode;
+    use crate::problem::ErrorCode;
     let ids = text_rows("organisation", organisation)?;
     let texts = text_rows("internal", internal)?;
     if ids.len() != texts.len() {
-        return Err(crate::InputError::single(
+        return Err(crate::problem::InputError::single(
             ErrorCode::WrongType,
             "internal",
             format!(
@@ -629,7 +629,7 @@ pub fn parse_internal_columns(
     }
     let one = |k: usize| -> Result<InternalRating, crate::Error> {
         let input = |code, path: String, message: String| {
-            crate::Error::from(crate::InputError::single(code, path, message))
+            crate::Error::from(crate::problem::InputError::single(code, path, message))
         };
         let id = match ids[k] {
             None => {
