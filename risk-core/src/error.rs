@@ -34,7 +34,7 @@ pub enum Error {
     Simulation(#[from] crate::quant::error::QuantError),
     /// Per-organisation results that do not fit the graph ([`crate::rating::split`]).
     #[error(transparent)]
-    Split(#[from] crate::rating::split::SplitError),
+    Split(#[from] crate::rating::split::error::SplitError),
     /// A telemetry export was refused as a whole ([`crate::ingest`]).
     #[error(transparent)]
     Ingest(#[from] crate::ingest::error::IngestError),
@@ -189,7 +189,7 @@ pub fn error_codes() -> Vec<&'static str> {
     codes.push(INVALID_METHODOLOGY);
     codes.extend_from_slice(crate::feeds::FeedErrorKind::CODES);
     codes.extend_from_slice(crate::quant::error::QuantError::CODES);
-    codes.extend_from_slice(crate::rating::split::SplitError::CODES);
+    codes.extend_from_slice(crate::rating::split::error::SplitError::CODES);
     codes.extend_from_slice(crate::ingest::error::IngestErrorKind::CODES);
     codes.extend_from_slice(crate::system::error::SystemError::CODES);
     codes.extend_from_slice(crate::calibration::error::CATEGORIES);

@@ -48,6 +48,11 @@ use crate::rating::output::{Basis, DriverKind, FactorRating, PortfolioRating, Ra
 use crate::rating::validate::Prepared;
 use crate::text::clip;
 
+// The error type has its own file, which the umbrella `crate::Error` names: this module returns
+// the umbrella (`parse_internal_columns`) without an import loop.
+pub(crate) mod error;
+pub use error::SplitError;
+
 /// The per-organisation half of a rating: everything that depends on the organisation's own
 /// evidence only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,51 +116,6 @@ pub struct InternalItem {
     pub reason: String,
     /// The internal probability without this item.
     pub probability_without: f64,
-}
-
-/// The graph half was given per-organisation results that do not fit its graph.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message} ({code})")]
-pub struct SplitError {
-    code: &'static str,
-    path: String,
-    message: String,
-}
-
-impl SplitError {
-    /// Every code a [`SplitError`] can carry.
-    pub const CODES: &'static [&'static str] = &[
-        "unknown_organisation",
-        "missing_organisation",
-        "duplicate_organisation",
-        "internal_mismatch",
-    ];
-
-    fn new(code: &'static str, path: String, message: String) -> Self {
-        SplitError {
-            code,
-            path,
-            message,
-        }
-    }
-
-    /// Machine-readable code: `unknown_organisation` (a result for an organisation not in the
-    /// graph), `missing_organisation` (an organisation of the graph without a result),
-    /// `duplicate_organisation`, or `internal_mismatch` (rated at another date, with another
-    /// methodology, or with other factors).
-    pub fn code(&self) -> &'static str {
-        self.code
-    }
-
-    /// Path of the offending result, e.g. `internal[3].as_of`.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// What is wrong, in words.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
 }
 
 /// A copy of a portfolio without its dependency edges: all the per-organisation half needs
