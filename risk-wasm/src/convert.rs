@@ -113,12 +113,124 @@ pub(crate) fn methodology(value: &JsValue) -> Result<Methodology, JsValue> {
 /// The value is written as JSON text once and parsed by the JavaScript engine's own
 /// `JSON.parse`: one crossing of the boundary instead of one per value, which on the national
 /// sample makes the objects route about as fast as the JSON text route (BENCHMARKS.md). Numbers
-/// survive exactly (shortest round-trip digits); `None` is `null`, maps are objects.
+/// survive exactly (shortest round-trip digits); `None` is `null`, maps are objects. Text longer
+/// than [`ONE_PARSE`] is built in pieces ([`build`]).
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|e| error::internal(&format!("could not build the result: {e}")))?;
-    js_sys::JSON::parse(&text)
+    build(&text, ONE_PARSE)
+}
+
+/// The longest JSON text given to one `JSON.parse` (bytes). A JavaScript string holds at most
+/// 2^29 − 24 UTF-16 units in V8 (Node, Chromium), so the result for a million organisations
+/// (well over 512 MB of JSON) cannot be parsed in one piece; pieces also keep the text and the
+/// objects from being alive twice at full size.
+const ONE_PARSE: usize = 16 << 20;
+
+fn parse(text: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(text)
         .map_err(|_| error::internal("could not build the result: JSON.parse refused it"))
+}
+
+fn malformed(e: &serde_json::Error) -> JsValue {
+    error::internal(&format!("could not build the result: {e}"))
+}
+
+/// The members of a JSON object in the order written: keys and their values' text.
+struct Members<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Members<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Members<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Members<'a>, M::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) =
+                    map.next_entry::<String, &'de serde_json::value::RawValue>()?
+                {
+                    out.push(entry);
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+/// JSON text as a JavaScript value, `JSON.parse` on pieces of at most `limit` bytes: an array
+/// or object longer than that is built from its members, consecutive array items parsed
+/// together. What `JSON.parse` of the whole text would give (an object's keys in the order
+/// written, `__proto__` an own property: the object is parsed from a skeleton of its keys, then
+/// its values are set).
+fn build(text: &str, limit: usize) -> Result<JsValue, JsValue> {
+    if text.len() <= limit {
+        return parse(text);
+    }
+    match text.as_bytes().first() {
+        Some(b'[') => {
+            let items: Vec<&serde_json::value::RawValue> =
+                serde_json::from_str(text).map_err(|e| malformed(&e))?;
+            let out = js_sys::Array::new_with_length(0);
+            let offset = |item: &str| item.as_ptr() as usize - text.as_ptr() as usize;
+            let mut i = 0;
+            while i < items.len() {
+                let first = items[i].get();
+                if first.len() > limit {
+                    out.push(&build(first, limit)?);
+                    i += 1;
+                    continue;
+                }
+                // Items are written one after another, separated by commas: a run of them is one
+                // slice of the text.
+                let start = offset(first);
+                let mut end = start + first.len();
+                let mut j = i + 1;
+                while let Some(next) = items.get(j).map(|v| v.get()) {
+                    let next_end = offset(next) + next.len();
+                    if next_end - start + 2 > limit {
+                        break;
+                    }
+                    end = next_end;
+                    j += 1;
+                }
+                let mut run = String::with_capacity(end - start + 2);
+                run.push('[');
+                run.push_str(&text[start..end]);
+                run.push(']');
+                let parsed: js_sys::Array = parse(&run)?.unchecked_into();
+                for k in 0..parsed.length() {
+                    out.push(&parsed.get(k));
+                }
+                i = j;
+            }
+            Ok(out.into())
+        }
+        Some(b'{') => {
+            let members: Members<'_> = serde_json::from_str(text).map_err(|e| malformed(&e))?;
+            let mut skeleton = String::from("{");
+            for (n, (key, _)) in members.0.iter().enumerate() {
+                if n > 0 {
+                    skeleton.push(',');
+                }
+                skeleton.push_str(&serde_json::to_string(key).map_err(|e| malformed(&e))?);
+                skeleton.push_str(":0");
+            }
+            skeleton.push('}');
+            let out = parse(&skeleton)?;
+            for (key, value) in &members.0 {
+                js_sys::Reflect::set(&out, &JsValue::from_str(key), &build(value.get(), limit)?)?;
+            }
+            Ok(out)
+        }
+        _ => parse(text),
+    }
 }
 
 /// A short description of a JavaScript value's type for messages.
@@ -167,6 +279,69 @@ pub(crate) fn count(value: &JsValue, what: &str, default: usize) -> Result<usize
             what,
             format!("`{what}` must be a number, not {}", type_name(value)),
         )),
+    }
+}
+
+/// A list of scenario positions (`simulateScenarios`): an array (or typed array) of whole
+/// numbers, paths `what[k]`.
+pub(crate) fn positions(value: &JsValue, what: &str) -> Result<Vec<usize>, InputError> {
+    let items = array_like(value, what)?;
+    (0..items.length())
+        .map(|k| {
+            let item = items.get(k);
+            let path = format!("{what}[{k}]");
+            if item.is_undefined() || item.is_null() {
+                return Err(InputError::single(
+                    ErrorCode::WrongType,
+                    &path,
+                    format!("`{path}` must be a number, not {}", type_name(&item)),
+                ));
+            }
+            count(&item, &path, 0)
+        })
+        .collect()
+}
+
+/// Losses per trial for each scenario (`simulationFromScenarios`): an array of `Float64Array`s
+/// (what `simulateScenarios` returns) or of arrays of numbers, paths `what[i]` and `what[i][t]`.
+pub(crate) fn loss_vectors(value: &JsValue, what: &str) -> Result<Vec<Vec<f64>>, InputError> {
+    let items = array_like(value, what)?;
+    (0..items.length())
+        .map(|i| {
+            let item = items.get(i);
+            let path = format!("{what}[{i}]");
+            if let Some(typed) = item.dyn_ref::<js_sys::Float64Array>() {
+                return Ok(typed.to_vec());
+            }
+            let numbers = array_like(&item, &path)?;
+            (0..numbers.length())
+                .map(|t| {
+                    let x = numbers.get(t);
+                    x.as_f64().ok_or_else(|| {
+                        InputError::single(
+                            ErrorCode::WrongType,
+                            format!("{path}[{t}]"),
+                            format!("`{path}[{t}]` must be a number, not {}", type_name(&x)),
+                        )
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// An array or typed array as a JavaScript `Array`; anything else is `wrong_type` at `what`.
+fn array_like(value: &JsValue, what: &str) -> Result<js_sys::Array, InputError> {
+    if js_sys::Array::is_array(value)
+        || value.is_instance_of::<js_sys::Object>() && js_sys::ArrayBuffer::is_view(value)
+    {
+        Ok(js_sys::Array::from(value))
+    } else {
+        Err(InputError::single(
+            ErrorCode::WrongType,
+            what,
+            format!("`{what}` must be an array, not {}", type_name(value)),
+        ))
     }
 }
 

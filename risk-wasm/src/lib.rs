@@ -410,6 +410,46 @@ pub fn simulate(input: JsValue, rating: JsValue) -> Result<JsValue, JsValue> {
     convert::to_js(&report)
 }
 
+/// One piece of `simulate` split by scenario, for Web Workers (as the Python binding splits it
+/// across Spark executors): the losses per trial of the scenarios at `indices` (positions in
+/// `input.scenarios`), one `Float64Array` each, from the same random streams as the whole run.
+/// `input` and `rating` as for `simulate`. Put the pieces together, in scenario order, with
+/// `simulationFromScenarios`: the report equals `simulate`'s bit for bit.
+#[wasm_bindgen(js_name = simulateScenarios)]
+pub fn simulate_scenarios(
+    input: JsValue,
+    indices: JsValue,
+    rating: JsValue,
+) -> Result<js_sys::Array, JsValue> {
+    install_panic_hook();
+    let text = convert::json_text(&input, "simulation input").map_err(input_error)?;
+    let indices = convert::positions(&indices, "indices").map_err(input_error)?;
+    let rating = convert::optional_rating(&rating).map_err(input_error)?;
+    let parts = risk_core::quant::simulate_scenarios_json_rated(&text, rating.as_ref(), &indices)
+        .map_err(error::core)?;
+    Ok(parts
+        .iter()
+        .map(|v| js_sys::Float64Array::from(v.as_slice()))
+        .collect())
+}
+
+/// The `simulate` report from every scenario's losses per trial, in scenario order (the pieces
+/// of `simulateScenarios` put together): equal to `simulate(input, rating)` bit for bit.
+#[wasm_bindgen(js_name = simulationFromScenarios)]
+pub fn simulation_from_scenarios(
+    input: JsValue,
+    losses: JsValue,
+    rating: JsValue,
+) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let text = convert::json_text(&input, "simulation input").map_err(input_error)?;
+    let losses = convert::loss_vectors(&losses, "losses").map_err(input_error)?;
+    let rating = convert::optional_rating(&rating).map_err(input_error)?;
+    let report = risk_core::quant::report_from_scenarios_json_rated(&text, rating.as_ref(), losses)
+        .map_err(error::core)?;
+    convert::to_js(&report)
+}
+
 /// The methodology change notice (methodology section 12): every organisation's score and band
 /// under `oldMethodology` and `newMethodology` (JSON strings or objects; null or undefined means
 /// the default), the change, and its exact Shapley parts over the methodology file's score

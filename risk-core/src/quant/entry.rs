@@ -202,3 +202,50 @@ pub fn simulate_json_rated(
     let input = crate::quant::parse_simulation_input_unchecked(text)?;
     Ok(simulate_rated(&input, rating)?.report(&input.report))
 }
+
+/// One piece of [`simulate_json_rated`] split by scenario (for workers, as the Spark binding
+/// splits it across executors): the losses per trial of the scenarios at `indices` (positions
+/// in `scenarios`, in the order given), from the same streams as the whole run. The rating is
+/// used as in [`simulate_json_rated`].
+///
+/// ```
+/// use risk_core::quant::{simulate_json_rated, simulate_scenarios_json_rated, report_from_scenarios_json_rated};
+/// let text = r#"{"trials": 2000, "seed": 7, "scenarios": [
+///   {"name": "a", "frequency": {"lef": 0.3},
+///    "primary_loss": {"type": "lognormal_ci", "low": 1e4, "high": 1e6}},
+///   {"name": "b", "frequency": {"lef": 1.2}, "primary_loss": 5e4}]}"#;
+/// let first = simulate_scenarios_json_rated(text, None, &[1]).unwrap();
+/// let second = simulate_scenarios_json_rated(text, None, &[0]).unwrap();
+/// let parts = vec![second[0].clone(), first[0].clone()];
+/// let whole = simulate_json_rated(text, None).unwrap();
+/// assert_eq!(report_from_scenarios_json_rated(text, None, parts).unwrap(), whole);
+/// ```
+///
+/// # Errors
+/// As [`simulate_json_rated`], and [`QuantError::InvalidScenario`] for a position with no
+/// scenario.
+pub fn simulate_scenarios_json_rated(
+    text: &str,
+    rating: Option<&PortfolioRating>,
+    indices: &[usize],
+) -> Result<Vec<Vec<f64>>, QuantError> {
+    let input = crate::quant::parse_simulation_input_unchecked(text)?;
+    let input = crate::quant::rated_input(&input, rating);
+    crate::quant::simulate_scenarios(&input, indices)
+}
+
+/// The report of [`simulate_json_rated`] from every scenario's losses per trial, in scenario
+/// order (the pieces of [`simulate_scenarios_json_rated`] put together): equal to it bit for bit.
+///
+/// # Errors
+/// As [`simulate_json_rated`], and [`QuantError::InvalidScenario`] when the number of loss
+/// vectors or their length does not match the input.
+pub fn report_from_scenarios_json_rated(
+    text: &str,
+    rating: Option<&PortfolioRating>,
+    per_scenario: Vec<Vec<f64>>,
+) -> Result<SimulationReport, QuantError> {
+    let input = crate::quant::parse_simulation_input_unchecked(text)?;
+    let input = crate::quant::rated_input(&input, rating);
+    Ok(crate::quant::simulation_from_scenarios(&input, per_scenario)?.report(&input.report))
+}

@@ -52,8 +52,8 @@ mod simulate;
 
 pub use distribution::{Distribution, Support, Z90};
 pub use entry::{
-    DEFAULT_LEC_POINTS, DEFAULT_TRIALS, Measure, parse_scenarios, simulate_json_rated,
-    simulate_rated,
+    DEFAULT_LEC_POINTS, DEFAULT_TRIALS, Measure, parse_scenarios, report_from_scenarios_json_rated,
+    simulate_json_rated, simulate_rated, simulate_scenarios_json_rated,
 };
 pub use error::QuantError;
 pub use results::{

@@ -53,7 +53,7 @@ class RiskError(Exception):
         self,
         message: str,
         *,
-        code: str = "error",
+        code: str,
         path: str = "",
         errors: Optional[List[Dict[str, Any]]] = None,
         omitted: int = 0,
