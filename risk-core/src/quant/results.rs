@@ -46,24 +46,47 @@ impl Losses {
     pub fn new(values: Vec<f64>) -> Losses {
         assert!(!values.is_empty(), "Losses::new needs at least one trial");
         let n = values.len() as f64;
-        let mean = values.iter().sum::<f64>() / n;
+        // One pass for the sum (in trial order from −0, as `Iterator::sum`), min and max; a
+        // second for the squared deviations.
+        let (mut sum, mut min, mut max) = (-0.0_f64, f64::INFINITY, f64::NEG_INFINITY);
+        for &x in &values {
+            sum += x;
+            min = min.min(x);
+            max = max.max(x);
+        }
+        let mean = sum / n;
         let ss = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>();
         let sd = if values.len() > 1 {
             (ss / (n - 1.0)).sqrt()
         } else {
             0.0
         };
-        let (min, max) = values
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-                (lo.min(x), hi.max(x))
-            });
         Losses {
             values,
             mean,
             sd,
             min,
             max,
+            sorted: OnceLock::new(),
+        }
+    }
+
+    /// `values`, bit for bit the values of `other`, with `other`'s statistics (not computed
+    /// again).
+    pub(crate) fn with_statistics_of(values: Vec<f64>, other: &Losses) -> Losses {
+        debug_assert!(
+            values.len() == other.values.len()
+                && values
+                    .iter()
+                    .zip(&other.values)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
+        Losses {
+            values,
+            mean: other.mean,
+            sd: other.sd,
+            min: other.min,
+            max: other.max,
             sorted: OnceLock::new(),
         }
     }

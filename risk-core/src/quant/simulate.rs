@@ -244,12 +244,17 @@ fn assemble(
     n: usize,
     per_scenario: Vec<Vec<f64>>,
 ) -> Result<Simulation, QuantError> {
-    let mut total = vec![0.0; n];
-    for losses in &per_scenario {
-        for (t, x) in total.iter_mut().zip(losses) {
-            *t += x;
-        }
-    }
+    let scenarios: Vec<ScenarioLosses> = input
+        .scenarios
+        .iter()
+        .zip(per_scenario)
+        .map(|(s, v)| ScenarioLosses {
+            name: s.name.clone(),
+            organisation: s.organisation_id().map(str::to_string),
+            losses: Losses::new(v),
+        })
+        .collect();
+    let total = sum_of(n, scenarios.iter().map(|s| &s.losses));
 
     // Organisations in order of first appearance; their totals add their scenarios trial by trial.
     let mut organisations: Vec<(String, Vec<usize>)> = Vec::new();
@@ -263,32 +268,13 @@ fn assemble(
     }
     let organisations = organisations
         .into_iter()
-        .map(|(id, idx)| {
-            let mut sum = vec![0.0; n];
-            for &i in &idx {
-                for (t, x) in sum.iter_mut().zip(&per_scenario[i]) {
-                    *t += x;
-                }
-            }
-            OrganisationLosses {
-                id,
-                scenarios: idx
-                    .iter()
-                    .map(|&i| input.scenarios[i].name.clone())
-                    .collect(),
-                losses: Losses::new(sum),
-            }
-        })
-        .collect();
-
-    let scenarios = input
-        .scenarios
-        .iter()
-        .zip(per_scenario)
-        .map(|(s, v)| ScenarioLosses {
-            name: s.name.clone(),
-            organisation: s.organisation_id().map(str::to_string),
-            losses: Losses::new(v),
+        .map(|(id, idx)| OrganisationLosses {
+            id,
+            scenarios: idx
+                .iter()
+                .map(|&i| input.scenarios[i].name.clone())
+                .collect(),
+            losses: sum_of(n, idx.iter().map(|&i| &scenarios[i].losses)),
         })
         .collect();
 
@@ -296,12 +282,43 @@ fn assemble(
         trials: input.trials,
         seed: input.seed,
         mode: input.mode,
-        total: Losses::new(total),
+        total,
         scenarios,
         organisations,
     };
     check_overflow(&sim)?;
     Ok(sim)
+}
+
+/// The trial-by-trial sum 0 + x₁ + x₂ + … of `parts` (in the order given) over `n` trials.
+/// The sum of one part is its values with −0 made +0; when it has no −0 they are its values
+/// bit for bit, so its statistics are reused rather than computed again (a one-scenario
+/// simulation's total).
+fn sum_of<'a>(n: usize, mut parts: impl Iterator<Item = &'a Losses>) -> Losses {
+    let Some(first) = parts.next() else {
+        return Losses::new(vec![0.0; n]);
+    };
+    let mut negative_zero = false;
+    let mut sum: Vec<f64> = first
+        .values()
+        .iter()
+        .map(|&x| {
+            negative_zero |= x.to_bits() == (-0.0_f64).to_bits();
+            0.0 + x
+        })
+        .collect();
+    let mut more = false;
+    for part in parts {
+        more = true;
+        for (t, x) in sum.iter_mut().zip(part.values()) {
+            *t += x;
+        }
+    }
+    if more || negative_zero {
+        Losses::new(sum)
+    } else {
+        Losses::with_statistics_of(sum, first)
+    }
 }
 
 /// Every parameter is finite, but draws and their sums can still overflow a double (a lognormal
@@ -565,6 +582,45 @@ impl Compiled {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_equal_the_plain_sum_bit_for_bit() {
+        let bits = |l: &Losses| {
+            let mut b: Vec<u64> = l.values().iter().map(|x| x.to_bits()).collect();
+            b.extend([l.mean(), l.sd(), l.min(), l.max()].map(f64::to_bits));
+            b
+        };
+        // What the totals were before `sum_of`: zeros, then each part added in order.
+        let plain = |parts: &[&Losses]| {
+            let mut t = vec![0.0; parts[0].len()];
+            for p in parts {
+                for (t, x) in t.iter_mut().zip(p.values()) {
+                    *t += x;
+                }
+            }
+            Losses::new(t)
+        };
+        let a = Losses::new(vec![3.0, 0.1, 7.5, 0.0, 2.25]);
+        let b = Losses::new(vec![1.0, 0.2, 0.0, 4.0, 1e300]);
+        // All −0: the one-part sum is +0, whose mean and extremes differ in sign from the part's.
+        let z = Losses::new(vec![-0.0, -0.0, -0.0, -0.0, -0.0]);
+        let m = Losses::new(vec![-0.0, 1.0, 2.0, -0.0, 5.0]);
+        for parts in [
+            vec![&a],
+            vec![&a, &b],
+            vec![&b, &a, &z],
+            vec![&z],
+            vec![&m],
+            vec![&z, &z],
+        ] {
+            let got = sum_of(5, parts.iter().copied());
+            assert_eq!(bits(&got), bits(&plain(&parts)), "{parts:?}");
+        }
+        assert_eq!(
+            bits(&sum_of(3, std::iter::empty())),
+            bits(&Losses::new(vec![0.0; 3]))
+        );
+    }
 
     #[test]
     fn softplus_is_minus_log_one_minus_p() {
