@@ -1048,6 +1048,28 @@ export interface SimulationReport {
  */
 export function simulate(input: Json<SimulationInput>, rating?: PortfolioRating | string | null): SimulationReport;
 
+/**
+ * One piece of {@link simulate} split by scenario, for Web Workers: the losses per trial of the
+ * scenarios at `indices` (positions in `input.scenarios`), one `Float64Array` each, from the
+ * same random streams as the whole run. Put every scenario's losses together, in scenario order,
+ * with {@link simulationFromScenarios}.
+ */
+export function simulateScenarios(
+  input: Json<SimulationInput>,
+  indices: ArrayLike<number>,
+  rating?: PortfolioRating | string | null,
+): Float64Array[];
+
+/**
+ * The {@link simulate} report from every scenario's losses per trial, in scenario order (the
+ * pieces of {@link simulateScenarios}): equal to `simulate(input, rating)` bit for bit.
+ */
+export function simulationFromScenarios(
+  input: Json<SimulationInput>,
+  losses: ArrayLike<Float64Array | ArrayLike<number>>,
+  rating?: PortfolioRating | string | null,
+): SimulationReport;
+
 /** Attribution maps for ingest: identifiers events carry → organisation ids. Never guessed. */
 export interface IngestAttribution {
   /** OCSF `metadata.tenant_uid`. */

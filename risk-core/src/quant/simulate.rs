@@ -170,7 +170,8 @@ pub fn simulate_scenarios(
 /// # Errors
 /// Any [`QuantError`] from [`validate`]; [`QuantError::InvalidScenario`] at `scenarios` when
 /// the number of loss vectors is not the number of scenarios, [`QuantError::InvalidTrials`]
-/// at `trials` when a vector does not have one loss per trial; an overflow as in [`simulate`].
+/// at `trials` when a vector does not have one loss per trial, [`QuantError::InvalidScenario`]
+/// at `losses[i][t]` for a loss that is not a finite number; an overflow as in [`simulate`].
 ///
 /// ```
 /// use risk_core::quant::{parse_simulation_input, simulate, simulate_scenarios, simulation_from_scenarios};
@@ -201,6 +202,14 @@ pub fn simulation_from_scenarios(
             path: "trials".into(),
             message: format!("scenario {i} has {} losses for {n} trials", v.len()),
         });
+    }
+    for (i, v) in per_scenario.iter().enumerate() {
+        if let Some(t) = v.iter().position(|x| !x.is_finite()) {
+            return Err(QuantError::InvalidScenario {
+                path: format!("losses[{i}][{t}]"),
+                message: format!("a loss must be a finite number, not {}", v[t]),
+            });
+        }
     }
     assemble(input, n, per_scenario)
 }

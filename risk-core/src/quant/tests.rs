@@ -633,4 +633,14 @@ fn scenario_subsets_reject_what_does_not_fit() {
     assert_eq!((e.code(), e.path()), ("invalid_scenario", "scenarios"));
     let e = simulation_from_scenarios(&inp, vec![vec![0.0; 9]]).unwrap_err();
     assert_eq!((e.code(), e.path()), ("invalid_trials", "trials"));
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut losses = vec![1.0; 10];
+        losses[7] = bad;
+        let e = simulation_from_scenarios(&inp, vec![losses]).unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            ("invalid_scenario", "losses[0][7]"),
+            "{bad}"
+        );
+    }
 }

@@ -23,7 +23,7 @@ test("version is the package version", () => {
 
 test("the package exports exactly the documented functions", () => {
   const names = Object.keys(rr).filter((k) => k !== "default" && k !== "module.exports").sort();
-  assert.deepStrictEqual(names, ["EpssScores", "KevCatalog", "PreparedPortfolio", "calibrate", "change", "compareMethodologies", "defaultLimits", "defaultMethodology", "enrich", "errorCodes", "evaluateCalibration", "history", "ingestFiles", "ingestNessus", "ingestOcsf", "mergeEvidence", "methodologyFromJson", "methodologyFromToml", "methodologyLabel", "plan", "portfolioFromTables", "portfolioToTables", "rateFromInternal", "rateInternal", "ratePortfolio", "ratePortfolioJson", "samplePortfolio", "simulate", "system", "tableSchema", "validate", "version", "whatIf"].sort());
+  assert.deepStrictEqual(names, ["EpssScores", "KevCatalog", "PreparedPortfolio", "calibrate", "change", "compareMethodologies", "defaultLimits", "defaultMethodology", "enrich", "errorCodes", "evaluateCalibration", "history", "ingestFiles", "ingestNessus", "ingestOcsf", "mergeEvidence", "methodologyFromJson", "methodologyFromToml", "methodologyLabel", "plan", "portfolioFromTables", "portfolioToTables", "rateFromInternal", "rateInternal", "ratePortfolio", "ratePortfolioJson", "samplePortfolio", "simulate", "simulateScenarios", "simulationFromScenarios", "system", "tableSchema", "validate", "version", "whatIf"].sort());
 });
 
 test("defaultMethodology is a plain document that rates like the built-in default", () => {

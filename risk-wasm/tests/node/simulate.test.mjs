@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { simulate, ratePortfolio } from "riskrating";
+import { simulate, simulateScenarios, simulationFromScenarios, ratePortfolio } from "riskrating";
 import { assertPlain, specExample, thrown } from "./helpers.mjs";
 
 const INPUTS = new URL("../simulation/", import.meta.url);
@@ -60,4 +60,40 @@ test("simulation errors are Errors with code and path", () => {
   const e = thrown(() => simulate(base, { as_of: "2025-09-30" }));
   assert.equal(e.code, "missing_field");
   assert.match(e.path, /^rating/);
+});
+
+test("a simulation split by scenario (simulateScenarios, simulationFromScenarios) equals simulate bit for bit", () => {
+  const rating = ratePortfolio(specExample());
+  const input = {
+    trials: 5000, seed: 11, mode: "compound",
+    scenarios: [
+      { name: "ransomware", frequency: { from_rating: "RBS" }, primary_loss: { type: "lognormal_ci", low: 1e5, high: 5e6 } },
+      { name: "supplier outage", frequency: { lef: 0.4 }, primary_loss: { type: "pert", min: 1e4, mode: 5e4, max: 1e6 } },
+      { name: "phishing", frequency: { lef: 2.5 }, primary_loss: 2e4 },
+    ],
+  };
+  const whole = simulate(input, rating);
+  // Two "workers": scenarios 2 and 0 in one, 1 in the other (any order within a piece).
+  const [p2, p0] = simulateScenarios(input, [2, 0], rating);
+  const [p1] = simulateScenarios(JSON.stringify(input), new Uint32Array([1]), rating);
+  assert.ok(p0 instanceof Float64Array && p0.length === 5000);
+  assert.deepStrictEqual(simulationFromScenarios(input, [p0, p1, p2], rating), whole);
+  // Plain arrays of numbers are accepted too; the order of the pieces is the scenarios' order.
+  assert.deepStrictEqual(simulationFromScenarios(input, [Array.from(p0), p1, p2], rating), whole);
+  assert.notDeepStrictEqual(simulationFromScenarios(input, [p1, p0, p2], rating), whole);
+  // Bad arguments are Errors with code and path.
+  const cases = [
+    [() => simulateScenarios(input, [3], rating), "invalid_scenario", "scenarios"],
+    [() => simulateScenarios(input, [0.5], rating), "invalid_count", "indices[0]"],
+    [() => simulateScenarios(input, 1, rating), "wrong_type", "indices"],
+    [() => simulationFromScenarios(input, [p0, p1], rating), "invalid_scenario", "scenarios"],
+    [() => simulationFromScenarios(input, [p0, p1, p2.subarray(1)], rating), "invalid_trials", "trials"],
+    [() => simulationFromScenarios(input, [p0, p1, [...p2.slice(0, 4999), "x"]], rating), "wrong_type", "losses[2][4999]"],
+    [() => simulationFromScenarios(input, [p0, p1, Float64Array.from(p2, (x, t) => (t === 9 ? NaN : x))], rating), "invalid_scenario", "losses[2][9]"],
+  ];
+  for (const [call, code, path] of cases) {
+    const e = thrown(call);
+    assert.ok(e instanceof Error);
+    assert.deepStrictEqual([e.code, e.path], [code, path], e.message);
+  }
 });
