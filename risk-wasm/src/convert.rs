@@ -121,6 +121,28 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
     build(&text, ONE_PARSE)
 }
 
+/// The most UTF-16 units a JavaScript string holds in V8 (Node, Chromium): 2^29 − 24.
+const MAX_JS_STRING: usize = (1 << 29) - 24;
+
+/// Text returned as a JavaScript string, or a `limit_exceeded` error (not the JavaScript
+/// engine's own `ERR_STRING_TOO_LONG` from the glue code) when no JavaScript string can hold
+/// it; `objects` names the function that returns the same document as objects, built in pieces.
+pub(crate) fn js_string(text: String, objects: &str) -> Result<String, JsValue> {
+    // UTF-8 never takes fewer bytes than UTF-16 takes units, so most texts need no count.
+    if text.len() <= MAX_JS_STRING || text.encode_utf16().count() <= MAX_JS_STRING {
+        return Ok(text);
+    }
+    Err(error::core(InputError::single(
+        ErrorCode::LimitExceeded,
+        "",
+        format!(
+            "the result is {} bytes of JSON, more than a JavaScript string holds \
+             ({MAX_JS_STRING} characters): use {objects}, which builds it as objects",
+            text.len()
+        ),
+    )))
+}
+
 /// The longest JSON text given to one `JSON.parse` (bytes). A JavaScript string holds at most
 /// 2^29 − 24 UTF-16 units in V8 (Node, Chromium), so the result for a million organisations
 /// (well over 512 MB of JSON) cannot be parsed in one piece; pieces also keep the text and the

@@ -175,7 +175,7 @@ pub fn rate_portfolio_json(
     let (portfolio, methodology, limits) = inputs_with_limits(&document, &methodology, &limits)?;
     let rating =
         risk_core::rate_with_limits(&portfolio, &methodology, &limits).map_err(error::core)?;
-    Ok(rating.to_json())
+    convert::js_string(rating.to_json(), "ratePortfolio")
 }
 
 /// Check a portfolio document without rating it, for form validation.
