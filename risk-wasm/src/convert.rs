@@ -145,9 +145,14 @@ pub(crate) fn js_string(text: String, objects: &str) -> Result<String, JsValue> 
 
 /// The longest JSON text given to one `JSON.parse` (bytes). A JavaScript string holds at most
 /// 2^29 − 24 UTF-16 units in V8 (Node, Chromium), so the result for a million organisations
-/// (well over 512 MB of JSON) cannot be parsed in one piece; pieces also keep the text and the
-/// objects from being alive twice at full size.
-const ONE_PARSE: usize = 16 << 20;
+/// cannot be parsed in one piece. Below this size one `JSON.parse` is fastest (splitting the
+/// national sample's result into pieces cost about 0.4 s of 3.3 s). The test build
+/// (`panic-test`) uses 64 KiB pieces, so that the Node tests build small results in pieces too.
+const ONE_PARSE: usize = if cfg!(feature = "panic-test") {
+    64 << 10
+} else {
+    256 << 20
+};
 
 fn parse(text: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(text)
