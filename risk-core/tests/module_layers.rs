@@ -1,5 +1,5 @@
-//! The error modules' layering (issue 10, "a core that shows its design"): no import loop runs
-//! through the errors.
+//! The modules' layering (issue 10, "a core that shows its design"): no import loop runs
+//! through the errors, and no new one anywhere.
 //!
 //! `src/problem.rs` is the ground floor: the problems of an input or a methodology and their
 //! codes (`InputError`, `Problem`, `ErrorCode`, `MethodologyError`, ...), which every module
@@ -13,6 +13,10 @@
 //! And the umbrella is on no import loop, file by file: it names each module's error where it
 //! is defined (`crate::ingest::error::IngestError`, not the re-export in `ingest/mod.rs`, which
 //! returns `crate::Error` from its entry points), and none of those files leads back to it.
+//!
+//! And no other file-level import loop appears: the loops still there are listed in
+//! `KNOWN_LOOPS` (issue 10 asks for none; they are what is left to untangle), and a new loop, or
+//! a file joining one, fails.
 //!
 //! The check reads the source: `crate::` paths (and `use crate::{...}` groups) outside comments.
 
@@ -210,8 +214,8 @@ fn file_of(path: &[String], files: &BTreeSet<String>) -> String {
     best
 }
 
-#[test]
-fn no_import_loop_runs_through_the_umbrella() {
+/// File → the files it names (the crate root left out: it re-exports everything).
+fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut paths = Vec::new();
     rust_files(&src(), &mut paths);
     let mut sources = BTreeMap::new();
@@ -224,8 +228,7 @@ fn no_import_loop_runs_through_the_umbrella() {
         );
     }
     let files: BTreeSet<String> = sources.keys().cloned().collect();
-    // File → the files it names (the crate root left out: it re-exports everything).
-    let graph: BTreeMap<&str, BTreeSet<String>> = sources
+    sources
         .iter()
         .map(|(file, code)| {
             let deps = crate_paths(code)
@@ -233,14 +236,19 @@ fn no_import_loop_runs_through_the_umbrella() {
                 .map(|p| file_of(p, &files))
                 .filter(|f| f != file && f != "lib.rs")
                 .collect();
-            (file.as_str(), deps)
+            (file.clone(), deps)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn no_import_loop_runs_through_the_umbrella() {
+    let graph = import_graph();
     // Walk from the umbrella; a way back to it is a loop.
     let mut way: BTreeMap<String, String> = BTreeMap::new();
     let mut todo = vec!["error.rs".to_owned()];
     while let Some(file) = todo.pop() {
-        for dep in graph.get(file.as_str()).into_iter().flatten() {
+        for dep in graph.get(&file).into_iter().flatten() {
             if dep == "error.rs" {
                 let mut lp = vec![dep.clone(), file.clone()];
                 let mut at = file.clone();
@@ -284,4 +292,127 @@ fn the_path_reader_reads_groups_and_skips_comments() {
             "problem::path_under"
         ]
     );
+}
+
+/// The import loops between files that are still there (issue 10 asks for none): each set is
+/// one strongly connected group of files. A new loop, or a file joining one of these, fails
+/// [`no_import_loop_beyond_the_known_ones`]; a loop removed must be removed from here too.
+const KNOWN_LOOPS: &[&[&str]] = &[
+    // The methodology's types live in mod.rs, which calls check; check reads the types.
+    &[
+        "methodology/calibrated.rs",
+        "methodology/check.rs",
+        "methodology/load.rs",
+        "methodology/mod.rs",
+    ],
+    // The group and dispute summaries are output types defined next to their logic.
+    &[
+        "rating/disputes.rs",
+        "rating/groups.rs",
+        "rating/output.rs",
+        "rating/validate.rs",
+    ],
+    &["rating/engine.rs", "rating/freshness.rs"],
+];
+
+/// The strongly connected groups of more than one file (Tarjan's algorithm, iteratively).
+fn loops(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    let names: Vec<&String> = graph.keys().collect();
+    let at: BTreeMap<&String, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let edges: Vec<Vec<usize>> = names
+        .iter()
+        .map(|n| {
+            graph[*n]
+                .iter()
+                .filter_map(|d| at.get(d).copied())
+                .collect()
+        })
+        .collect();
+    let (mut index, mut low) = (vec![usize::MAX; names.len()], vec![0; names.len()]);
+    let (mut stack, mut on_stack, mut next, mut out) =
+        (Vec::new(), vec![false; names.len()], 0, Vec::new());
+    for root in 0..names.len() {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0)];
+        while let Some((v, i)) = work.pop() {
+            if i == 0 {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(i) {
+                work.push((v, i + 1));
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            if low[v] == index[v] {
+                let mut group = BTreeSet::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    group.insert(names[w].clone());
+                    if w == v {
+                        break;
+                    }
+                }
+                if group.len() > 1 {
+                    out.push(group);
+                }
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_import_loop_beyond_the_known_ones() {
+    let found = loops(&import_graph());
+    let known: Vec<BTreeSet<String>> = KNOWN_LOOPS
+        .iter()
+        .map(|l| l.iter().map(|f| (*f).to_owned()).collect())
+        .collect();
+    let new: Vec<&BTreeSet<String>> = found
+        .iter()
+        .filter(|g| !known.iter().any(|k| g.is_subset(k)))
+        .collect();
+    assert!(new.is_empty(), "new import loops between files: {new:?}");
+    let gone: Vec<&BTreeSet<String>> = known
+        .iter()
+        .filter(|k| !found.iter().any(|g| g == *k))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "these known loops changed or are gone: update KNOWN_LOOPS {gone:?}"
+    );
+}
+
+#[test]
+fn the_loop_finder_finds_loops() {
+    let graph: BTreeMap<String, BTreeSet<String>> = [
+        ("a", vec!["b"]),
+        ("b", vec!["c"]),
+        ("c", vec!["a", "d"]),
+        ("d", vec![]),
+        ("e", vec!["d", "f"]),
+        ("f", vec!["e"]),
+    ]
+    .into_iter()
+    .map(|(f, d)| (f.to_owned(), d.into_iter().map(str::to_owned).collect()))
+    .collect();
+    let mut found: Vec<Vec<String>> = loops(&graph)
+        .into_iter()
+        .map(|g| g.into_iter().collect())
+        .collect();
+    found.sort();
+    assert_eq!(found, [vec!["a", "b", "c"], vec!["e", "f"]]);
 }
