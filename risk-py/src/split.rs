@@ -1,8 +1,7 @@
 //! The split pipeline and evidence tables: `rate_internal`, `rate_from_internal`,
 //! `_rate_from_internal_arrow`, `portfolio_from_tables`, `portfolio_to_tables`, `table_schema`.
-//! Conversion only: column
-//! names, types, defaults and errors come from `risk_core::input::tables` and
-//! `risk_core::rating::split`.
+//! Conversion only: column names, types, defaults and errors come from
+//! `risk_core::input::tables` and `risk_core::rating::split`.
 
 use std::sync::Arc;
 

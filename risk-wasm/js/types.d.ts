@@ -1088,7 +1088,7 @@ export interface IngestOptions {
   attribution?: IngestAttribution;
   /** VLAN/subnet/zone ids of segmented medical/IoT networks (for `iomt_segmentation`). */
   segmented_networks?: string[];
-  compliance_assurance?: "self_assessed" | "peer_reviewed" | "independent_audit";
+  compliance_assurance?: Assurance;
   limits?: { max_record_bytes?: number; max_depth?: number; max_string_bytes?: number; max_problems?: number };
 }
 
