@@ -25,14 +25,16 @@
 #                                                                             -> spark.txt
 #   ingest    benches/ingest_1m.sh: 1,000,000 OCSF findings, two exports      -> ingest.txt
 #             (the criterion ingest bench runs in step `criterion`)
+#   wasm-large benches/wasm_large.mjs: 300,000 sample organisations through the WASM package
+#             in Node (objects and text routes, the string limit)            -> wasm_large.txt
 # Every result records the load average before and after it ran. The Python steps use .venv
-# (made by scripts/test-python.sh); `bindings` and `system` use the WASM package that
+# (made by scripts/test-python.sh); `bindings`, `system` and `wasm-large` use the WASM package that
 # scripts/build-wasm.sh builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/bench
 mkdir -p "$OUT"
-steps=${STEPS:-quant memory criterion bindings growth plan prepared pyfair system calibration spark ingest}
+steps=${STEPS:-quant memory criterion bindings growth plan prepared pyfair system calibration spark ingest wasm-large}
 PY=.venv/bin/python
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -82,6 +84,7 @@ for s in $steps; do
     calibration) bash benches/calibration_national.sh | tee "$OUT/calibration.txt" ;;
     spark) "$PY" benches/spark_compare.py --organisations 20000 --partitions 4 | tee "$OUT/spark.txt" ;;
     ingest) bash benches/ingest_1m.sh | tee "$OUT/ingest.txt" ;;
+    wasm-large) node --max-old-space-size=16000 benches/wasm_large.mjs 300000 | tee "$OUT/wasm_large.txt" ;;
     *) echo "unknown step $s"; exit 2 ;;
   esac
   echo "$s: load after $(load)" >> "$OUT/loads.txt"
